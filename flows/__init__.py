@@ -1,0 +1,1 @@
+"""Pipeline code: pure modules (parsing, validation, publishing) and the thin Prefect flow that runs them."""
