@@ -14,6 +14,11 @@ from flows import paths
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0])
 
 
+@app.callback()
+def _group() -> None:
+    """Shenzhen public-service white papers (公共服务白皮书) as validated, traceable open data."""
+
+
 def _fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
