@@ -57,6 +57,48 @@ def parse(
         typer.echo(f"{rows:>6}  {out / (name + '.csv')}")
 
 
+def _today_in_shanghai() -> str:
+    from zoneinfo import ZoneInfo
+    import datetime as dt
+
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+
+
+def _parse_date(value: str, option: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option} {value!r} is not a date; expected YYYY-MM-DD, e.g. 2014-12-31", code=2)
+
+
+@app.command()
+def refresh(
+    raw: Path = typer.Option(paths.RAW, "--raw", help="Folder with whitepapers/ and updates/."),
+    out: Path = typer.Option(paths.CURATED, "--out", help="Folder receiving releases/ and latest."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date the summaries are computed for (YYYY-MM-DD); default today in Asia/Shanghai."),
+    wait: float = typer.Option(0, "--wait", help="Seconds to wait for another refresh that is publishing; 0 exits at once."),
+) -> None:
+    """Run the Prefect flow `refresh`: parse, validate and publish a release into curated/.
+
+    Works with no Prefect server (a temporary local one is started). A run that fails leaves the
+    last release untouched and exits 1. Example: whitepaper refresh --as-of 2014-12-31
+    """
+    quiet_prefect_env()
+    as_of_date = _parse_date(as_of or _today_in_shanghai(), "--as-of")
+    typer.echo(f"refresh {raw} → {out} (as of {as_of_date})")
+    from flows.refresh import refresh as refresh_flow
+    from flows.run_report import explain_failure, summary_lines
+
+    try:
+        result = refresh_flow(raw_dir=raw, out_dir=out, as_of=as_of_date, lock_timeout=wait)
+    except Exception as err:  # noqa: BLE001 - every failure becomes one readable paragraph and exit 1
+        _fail(explain_failure(err))
+    for line in summary_lines(result, out):
+        typer.echo(line)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
