@@ -1,0 +1,268 @@
+"""Publish validated tables as a release under curated/releases/<release_id>/ and point latest at it.
+
+Pure (no Prefect): the flow calls publish_release. Everything is written into releases/.staging-<random>/,
+checked (Pandera on the re-read Parquet, every file re-hashed against manifest.json), renamed into place,
+and only then are latest and LATEST switched. A failure at any step removes the staging folder and leaves
+latest, LATEST and every earlier release as they were. The step functions are looked up in this module
+at call time, so a test can make any one of them fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from flows.codebook import TableSpec, table_spec
+from flows.datapackage import build_datapackage, load_release_metadata, next_version
+from flows.duckdb_export import RELEASE_INFO, write_duckdb
+from flows.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
+                            make_release_id, read_json, read_manifest, write_json)
+from flows.release_dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
+from flows.release_files import (canonical_frame, file_sha256, read_parquet, write_csv, write_parquet,
+                                 write_source_texts, write_xlsx)
+from flows.release_lock import ReleaseLockBusy, release_lock
+from flows.release_readme import render_readme
+from flows.validate import TableValidationError, validate_tables
+from schemas import TABLES
+
+DUCKDB_FILE = "whitepaper.duckdb"
+XLSX_FILE = "whitepaper.xlsx"
+DATAPACKAGE_FILE = "datapackage.json"
+README_FILE = "README.md"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One raw input file that went into the release."""
+
+    path: str
+    sha256: str
+    bytes: int
+    kind: str
+    rows_read: int | None = None
+    rows_accepted: int | None = None
+    rows_rejected: int | None = None
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    release_id: str | None
+    published: bool
+    release_dir: Path | None
+    content_hash: str
+    row_counts: dict[str, int]
+    message: str
+
+
+class PublishError(RuntimeError):
+    """Publishing stopped; the message names the step and the table, file or rule, in one paragraph."""
+
+
+def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str], inputs: list[InputFile],
+                    out_root: Path, as_of: dt.date, views: dict[str, str] | None = None,
+                    macros: dict[str, str] | None = None, code_version: str = "",
+                    lock_timeout: float = 0) -> PublishResult:
+    """Validate tables, write them as a release into out_root and point latest at it, unless nothing changed.
+
+    The release is new only when its data files or source texts differ from the release latest points at:
+    the as-of date alone never makes one. With lock_timeout=0 a second concurrent caller fails at once.
+    """
+    out_root, views, macros = Path(out_root), dict(views or {}), dict(macros or {})
+    with _step("check the arguments", out_root):
+        _check_names(tables, views, macros)
+    with _step("validate the tables", out_root):
+        validated = validate_tables(tables, context="tables to publish")
+    with _step("sort the rows by primary key", out_root):
+        specs = {name: table_spec(name) for name in sorted(validated, key=_registry_order)}
+        frames = {name: canonical_frame(validated[name], spec) for name, spec in specs.items()}
+    with _step("check the source texts", out_root):
+        _check_sources(frames.get("documents"), sources)
+    try:
+        with release_lock(out_root, lock_timeout):
+            return _publish_locked(frames, specs, sources=sources, inputs=inputs, out_root=out_root, as_of=as_of,
+                                   views=views, macros=macros, code_version=code_version)
+    except ReleaseLockBusy as err:
+        raise PublishError(str(err)) from None
+
+
+def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], *, sources: dict[str, str],
+                    inputs: list[InputFile], out_root: Path, as_of: dt.date, views: dict[str, str],
+                    macros: dict[str, str], code_version: str) -> PublishResult:
+    with _step("create the staging folder", out_root):
+        remove_stale_staging(out_root)
+        previous = latest_release_dir(out_root)
+        staging = new_staging_dir(out_root)
+    moved_to: Path | None = None
+    try:
+        rows = _write_data_files(frames, specs, staging, out_root)
+        with _step("write sources/", out_root):
+            write_source_texts(sources, staging / "sources")
+        with _step("hash the data files", out_root):
+            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging)})
+            previous_manifest = read_manifest(previous) if previous else None
+        row_counts = {name: len(df) for name, df in frames.items()}
+        if previous_manifest and previous_manifest.get("content_hash") == digest:
+            shutil.rmtree(staging)
+            return PublishResult(None, False, None, digest, row_counts,
+                                 f"nothing new: outputs equal release {previous_manifest.get('release_id')}")
+        info = ReleaseInfo(make_release_id(as_of, digest), as_of, dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+                           digest)
+        final = out_root / RELEASES / info.release_id
+        if final.exists():
+            return _reuse_release(final, info, staging, out_root, row_counts)
+
+        with _step(f"write {XLSX_FILE}", out_root):
+            write_xlsx(frames, specs, staging / XLSX_FILE)
+        parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
+        with _step(f"write {DUCKDB_FILE}", out_root):
+            write_duckdb(staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
+        with _step(f"write {DATAPACKAGE_FILE}", out_root):
+            version = _write_datapackage(staging, specs, frames, info, inputs, previous)
+        with _step(f"write {README_FILE}", out_root):
+            readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
+                                   macros=list(macros), metadata=load_release_metadata())
+            (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
+        with _step(f"write {MANIFEST}", out_root):
+            manifest = build_manifest(info, [_input_entry(i) for i in inputs], describe_files(staging, rows),
+                                      code_version)
+            write_json(staging / MANIFEST, manifest)
+        with _step("re-read and validate the staged Parquet files", out_root):
+            check_staged_parquet(frames, parquet_files)
+        with _step(f"re-hash every file against {MANIFEST}", out_root):
+            check_files(staging, manifest)
+        with _step(f"move the staged release to {RELEASES}/{info.release_id}", out_root):
+            os.rename(staging, final)
+            moved_to = final
+        with _step("switch latest", out_root):
+            switch_latest(out_root, info.release_id)
+    except BaseException:
+        shutil.rmtree(moved_to or staging, ignore_errors=True)
+        raise
+    return PublishResult(info.release_id, True, final, digest, row_counts,
+                         f"published release {info.release_id}: {len(frames)} tables, "
+                         f"{sum(row_counts.values())} rows; latest points at it")
+
+
+def _write_data_files(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], staging: Path,
+                      out_root: Path) -> dict[str, int]:
+    """Write data/<table>.parquet and data/<table>.csv; return rows per relative path."""
+    (staging / "data").mkdir()
+    rows = {}
+    for name, df in frames.items():
+        for suffix, writer in (("parquet", write_parquet), ("csv", write_csv)):
+            rel = f"data/{name}.{suffix}"
+            with _step(f"write {rel}", out_root):
+                rows[rel] = writer(df, specs[name], staging / rel)
+    return rows
+
+
+def check_staged_parquet(frames: dict[str, pd.DataFrame], parquet_files: dict[str, Path]) -> None:
+    """Read every staged Parquet file back, validate them together, and compare them with the rows written."""
+    reread = {name: read_parquet(path) for name, path in parquet_files.items()}
+    validate_tables(reread, context="staged Parquet files read back")
+    for name, df in reread.items():
+        if not df.equals(frames[name]):
+            raise ValueError(f"data/{name}.parquet does not read back as the {len(frames[name])} rows written")
+
+
+def _write_datapackage(staging: Path, specs: dict[str, TableSpec], frames: dict[str, pd.DataFrame],
+                       info: ReleaseInfo, inputs: list[InputFile], previous: Path | None) -> str:
+    csv_files = {}
+    for name in specs:
+        path = staging / "data" / f"{name}.csv"
+        csv_files[name] = {"path": f"data/{name}.csv", "bytes": path.stat().st_size, "sha256": file_sha256(path)}
+    titles = {}
+    if "documents" in frames:
+        titles = dict(zip(frames["documents"]["source_file"], frames["documents"]["title_zh"]))
+    sources = [{"title": titles.get(i.path, Path(i.path).name), "path": i.path, "sha256": i.sha256}
+               for i in inputs if i.kind in ("whitepaper", "update")]
+    package = build_datapackage(specs, csv_files, info, version="0.0.0", sources=sources,
+                                metadata=load_release_metadata())
+    previous_package = read_json(previous / DATAPACKAGE_FILE) if previous else None
+    package["version"] = next_version(previous_package, package)
+    write_json(staging / DATAPACKAGE_FILE, package)
+    return package["version"]
+
+
+def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path,
+                   row_counts: dict[str, int]) -> PublishResult:
+    """The same data was published earlier on the same as-of date, but latest moved on: point latest back at it."""
+    shutil.rmtree(staging)
+    existing = read_manifest(final) or {}
+    if existing.get("content_hash") != info.content_hash:
+        raise PublishError(f"publishing into {out_root} failed at step 'choose the release folder': "
+                           f"{RELEASES}/{info.release_id} exists with content hash {existing.get('content_hash')}, "
+                           f"not {info.content_hash}; move it aside and publish again.")
+    with _step("switch latest", out_root):
+        switch_latest(out_root, info.release_id)
+    return PublishResult(info.release_id, True, final, info.content_hash, row_counts,
+                         f"latest points again at release {info.release_id}, whose outputs equal these")
+
+
+def _check_names(tables: dict[str, pd.DataFrame], views: dict[str, str], macros: dict[str, str]) -> None:
+    if not tables:
+        raise ValueError("no tables were given")
+    reserved = [n for n in (*tables, *views, *macros) if n == RELEASE_INFO]
+    if reserved:
+        raise ValueError(f"{RELEASE_INFO} is written by the publisher itself; it cannot be a table, view or macro")
+    clash = sorted(set(macros) & (set(tables) | set(views)))
+    if clash:
+        raise ValueError(f"{', '.join(clash)}: a macro cannot share its name with a table or view")
+
+
+def _check_sources(documents: pd.DataFrame | None, sources: dict[str, str]) -> None:
+    """Each document has its canonical text, and the text is the one its text_sha256 and text_chars describe."""
+    if documents is None:
+        return
+    problems = []
+    for row in documents.itertuples(index=False):
+        text = sources.get(row.document_id)
+        if text is None:
+            problems.append(f"documents: {row.document_id} has no canonical text in sources")
+            continue
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest != row.text_sha256 or len(text) != row.text_chars:
+            problems.append(f"sources/{row.document_id}.txt: {len(text)} characters with SHA-256 {digest}, but "
+                            f"documents says {row.text_chars} characters with SHA-256 {row.text_sha256}")
+    extra = sorted(set(sources) - set(documents["document_id"]))
+    problems += [f"sources/{d}.txt: {d} is not a document_id in documents" for d in extra]
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+def _registry_order(name: str) -> tuple[int, str]:
+    order = list(TABLES)
+    return (order.index(name) if name in order else len(order), name)
+
+
+def _input_entry(item: InputFile) -> dict:
+    return {k: v for k, v in asdict(item).items() if v is not None}
+
+
+@contextmanager
+def _step(step: str, out_root: Path) -> Iterator[None]:
+    """Turn any failure inside a step into one PublishError paragraph naming the step."""
+    try:
+        yield
+    except PublishError:
+        raise
+    except Exception as err:
+        raise PublishError(f"publishing into {out_root} failed at step '{step}': {_one_paragraph(err)} "
+                           "Nothing was published: latest, LATEST and earlier releases are unchanged.") from err
+
+
+def _one_paragraph(err: Exception) -> str:
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    text = "; ".join(lines).replace(":; ", ": ") or repr(err)
+    if not isinstance(err, (TableValidationError, ValueError)):
+        text = f"{type(err).__name__}: {text}"
+    return text if re.search(r"[.!?]$", text) else text + "."

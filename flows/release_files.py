@@ -1,0 +1,199 @@
+"""Write one table as Parquet and CSV, all tables as one spreadsheet, and the canonical source texts.
+
+Pure file writers: the same frame always gives the same Parquet and CSV bytes, so releases can be compared
+by checksum. Only the CSV neutralises formula-like text; Parquet, DuckDB and the spreadsheet keep it as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pyarrow
+import pyarrow.parquet as pq
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from flows.codebook import ColumnSpec, TableSpec
+from schemas._fields import ID_SLUG
+
+ARROW_TYPES = {"string": pyarrow.string(), "integer": pyarrow.int64(), "number": pyarrow.float64(),
+               "boolean": pyarrow.bool_(), "date": pyarrow.date32()}
+FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
+"""Text a spreadsheet may run as a formula (CSV injection): it starts with = + - @ tab or CR, after any apostrophes."""
+NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+CSV_LINE_END = "\r\n"
+XLSX_MAX_CELL_CHARS = 32767
+CODEBOOK_SHEET = "_codebook"
+
+
+def canonical_frame(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """Columns in the model's order, one dtype per type, rows sorted by the primary key, a plain 0..n index."""
+    out = pd.DataFrame({c.name: _canonical_column(df[c.name], c) for c in spec.columns}, index=range(len(df)))
+    keys = list(spec.primary_key) or spec.column_names
+    return out.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _canonical_column(series: pd.Series, col: ColumnSpec) -> pd.Series:
+    values = series.reset_index(drop=True)
+    if col.type == "string":
+        return values.astype("str")
+    if col.type == "integer":
+        return values.astype("Int64" if col.extension_integer else "int64")
+    if col.type == "number":
+        return values.astype("float64")
+    if col.type == "boolean":
+        return values.astype("bool")
+    return pd.Series([None if pd.isna(v) else v.date() if isinstance(v, dt.datetime) else v for v in values],
+                     dtype=object)
+
+
+def arrow_schema(spec: TableSpec) -> pyarrow.Schema:
+    """Arrow types from the codebook, each field carrying its bilingual description."""
+    return pyarrow.schema([
+        pyarrow.field(c.name, ARROW_TYPES[c.type], nullable=c.nullable, metadata={"description": c.description})
+        for c in spec.columns
+    ])
+
+
+def write_parquet(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
+    """Write a canonical frame as zstd Parquet without its index; return the number of rows."""
+    table = pyarrow.Table.from_pandas(df, schema=arrow_schema(spec), preserve_index=False)
+    table = table.replace_schema_metadata({**table.schema.metadata, b"description": spec.description.encode()})
+    pq.write_table(table, path, compression="zstd")
+    return table.num_rows
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    """Read a Parquet file back with the pandas dtypes it was written from."""
+    return pq.read_table(path).to_pandas()
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula: "=1+1" -> "'=1+1".
+
+    Text already starting with apostrophes before such a character gets one more, so the change can be undone.
+    """
+    return "'" + text if FORMULA_LIKE.match(text) else text
+
+
+def restore_formula(cell: str) -> str:
+    """Undo neutralise_formula on a CSV text cell: "'=1+1" -> "=1+1"."""
+    return cell[1:] if NEUTRALISED.match(cell) else cell
+
+
+def csv_cell(value, kind: str) -> str:
+    """One CSV cell: empty for null, ISO dates, true/false, integral floats without ".0", text made formula-safe."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if kind == "string":
+        return neutralise_formula(str(value))
+    if kind == "integer":
+        return str(int(value))
+    if kind == "number":
+        number = float(value)
+        return str(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
+    if kind == "boolean":
+        return "true" if value else "false"
+    return value.isoformat()
+
+
+def write_csv(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
+    """Write RFC 4180 CSV (UTF-8 without BOM, CRLF, header row); return the number of rows."""
+    columns = [[csv_cell(v, c.type) for v in df[c.name].tolist()] for c in spec.columns]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(spec.column_names)
+        writer.writerows(zip(*columns))
+    return len(df)
+
+
+def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], path: Path) -> None:
+    """One sheet per table after a codebook sheet; every text cell is stored as text, never as a formula."""
+    check_xlsx_cells(frames, specs)
+    wb = openpyxl.Workbook(write_only=True)
+    codebook = wb.create_sheet(CODEBOOK_SHEET)
+    codebook.append([_text(codebook, v) for v in ("table", "column", "type", "name_zh", "description_en", "rules")])
+    for name, spec in specs.items():
+        codebook.append([_text(codebook, v) for v in (name, "", "", spec.zh, spec.en,
+                                                      "primary key " + ", ".join(spec.primary_key))])
+        for c in spec.columns:
+            codebook.append([_text(codebook, v) for v in (name, c.name, c.type, c.zh, c.en, "; ".join(c.rules()))])
+    for name, df in frames.items():
+        ws = wb.create_sheet(name)
+        ws.freeze_panes = "A2"
+        spec = specs[name]
+        ws.append([_text(ws, c) for c in spec.column_names])
+        for row in zip(*(df[c].tolist() for c in spec.column_names)):
+            ws.append([_xlsx_cell(ws, v, col) for v, col in zip(row, spec.columns)])
+    wb.save(path)
+
+
+def check_xlsx_cells(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]) -> None:
+    """Fail before writing on what a spreadsheet cannot hold: long sheet names, over-long text, control characters."""
+    for name, df in frames.items():
+        if len(name) > 31:
+            raise ValueError(f"{name}: a spreadsheet sheet name has at most 31 characters")
+        for col in specs[name].columns:
+            if col.type != "string":
+                continue
+            for i, value in enumerate(df[col.name].tolist()):
+                if not isinstance(value, str):
+                    continue
+                where = f"{name}: row {i + 1}, column {col.name}"
+                if len(value) > XLSX_MAX_CELL_CHARS:
+                    raise ValueError(f"{where}: {len(value)} characters do not fit a spreadsheet cell "
+                                     f"(at most {XLSX_MAX_CELL_CHARS})")
+                bad = ILLEGAL_CHARACTERS_RE.search(value)
+                if bad:
+                    raise ValueError(f"{where}: control character {bad.group()!r} cannot be stored in a spreadsheet")
+
+
+def _text(ws, value: str) -> WriteOnlyCell:
+    # openpyxl turns any str starting with "=" into a formula; data_type "s" writes it as an inline string.
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _xlsx_cell(ws, value, col: ColumnSpec):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if col.type == "string":
+        return _text(ws, value)
+    if col.type == "date":
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return {"integer": int, "number": float, "boolean": bool}[col.type](value)
+
+
+def write_source_texts(sources: dict[str, str], folder: Path) -> list[Path]:
+    """Write each canonical text as <document_id>.txt, UTF-8 with \\n line ends, exactly as the offsets index it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for document_id, text in sorted(sources.items()):
+        if not re.match(ID_SLUG, document_id):
+            raise ValueError(f"sources: document id {document_id!r} is not a lowercase slug like szsti-2014")
+        if "\r" in text:
+            raise ValueError(f"sources/{document_id}.txt: the canonical text contains \\r; "
+                             "it must use \\n line ends, as its offsets index it")
+        path = folder / f"{document_id}.txt"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        written.append(path)
+    return written
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,33 @@
+"""The release's README.md, rendered from templates/release_README.md.j2 and the codebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from flows.codebook import TableSpec
+from flows.manifest import ReleaseInfo
+
+TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "release_README.md.j2"
+EXAMPLE_TABLES = {"tasks", "milestones", "departments", "task_departments"}
+"""The worked examples query these; a release without them gets a generic example instead."""
+
+
+def render_readme(info: ReleaseInfo, specs: dict[str, TableSpec], *, version: str, row_counts: dict[str, int],
+                  views: list[str], macros: list[str], metadata: dict) -> str:
+    """Markdown for the release: identity, files, codebook of every table and column, examples, how to cite."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters["cell"] = _table_cell
+    env.filters["code"] = lambda text: f"`{text}`"
+    return env.get_template(TEMPLATE).render(
+        info=info, version=version, meta=metadata, tables=list(specs.values()), row_counts=row_counts,
+        views=sorted(views), macros=sorted(macros), example_tables=EXAMPLE_TABLES <= set(specs),
+    )
+
+
+def _table_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, line breaks as spaces."""
+    return " ".join(str(text).split()).replace("|", "\\|")
