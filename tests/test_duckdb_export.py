@@ -77,6 +77,11 @@ def test_primary_unique_and_foreign_keys_are_declared(tiny_duckdb):
         tiny_duckdb.execute("INSERT INTO tasks SELECT * FROM tasks")
 
 
+def test_the_file_is_readable_by_duckdb_1_2_and_later(tiny_duckdb):
+    assert tiny_duckdb.execute("SELECT tags['storage_version'] FROM duckdb_databases() WHERE NOT internal "
+                               "AND database_name = 'w'").fetchone() == ("v1.2.0+",)
+
+
 def test_types_rows_and_release_info(tiny_duckdb):
     types = dict(tiny_duckdb.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'documents'"
                                      ).fetchall())
