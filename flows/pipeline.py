@@ -42,6 +42,13 @@ class Bundle:
     inputs: list[InputFile] = field(default_factory=list)
 
 
+def today_in_shanghai() -> dt.date:
+    """The default as-of date: the pipeline's users live in Shenzhen."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

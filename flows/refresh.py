@@ -10,9 +10,12 @@ import datetime as dt
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 
 from flows import pipeline
 from flows.publish import PublishResult
+from flows.run_report import artifact_markdown
+from flows.status import write_status
 
 
 def _say(line: str) -> None:
@@ -55,9 +58,24 @@ def publish(bundle: pipeline.Bundle, out_dir: Path, as_of: dt.date, lock_timeout
     return pipeline.publish(bundle, out_dir, as_of, lock_timeout)
 
 
-@flow(name="refresh", log_prints=False)
-def refresh(raw_dir: Path, out_dir: Path, as_of: dt.date, lock_timeout: float = 0) -> PublishResult:
-    """Ingest → parse → updates → summaries → validate → publish."""
+def _record_failure(flow, flow_run, state) -> None:
+    """on_failure/on_crashed hook: a failed or timed-out run still tells monitors why, in status.json."""
+    params = flow_run.parameters
+    write_status(params.get("out_dir") or pipeline.paths.CURATED, "failed", reason=state.message,
+                 as_of=_as_date(params.get("as_of")), flow_run_id=str(flow_run.id))
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@flow(name="refresh", log_prints=False, on_failure=[_record_failure], on_crashed=[_record_failure])
+def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.CURATED, as_of: dt.date | None = None,
+            lock_timeout: float = 0) -> PublishResult:
+    """Ingest → parse → updates → summaries → validate → publish. as_of defaults to today in Asia/Shanghai."""
+    as_of = as_of or pipeline.today_in_shanghai()
     inputs = ingest(raw_dir)
     _say(f"ingest: {len(inputs.whitepapers)} white paper(s), {len(inputs.updates)} update file(s)")
     parsed = parse(inputs)
@@ -71,4 +89,7 @@ def refresh(raw_dir: Path, out_dir: Path, as_of: dt.date, lock_timeout: float = 
                              pipeline.input_files(inputs) + update_files)
     result = publish(bundle, out_dir, as_of, lock_timeout)
     _say(f"publish: {result.message}")
+    write_status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of)
+    create_markdown_artifact(key="release-summary", markdown=artifact_markdown(result, tables, as_of),
+                             description="Release id, row counts and rejections of this refresh")
     return result

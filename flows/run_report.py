@@ -8,7 +8,7 @@ from flows.publish import PublishResult
 
 
 def summary_lines(result: PublishResult, out_dir: Path) -> list[str]:
-    lines = [result.message]
+    lines = []
     if result.published:
         lines.append(f"release {result.release_id} → {result.release_dir}")
     lines.append("tables: " + ", ".join(f"{name} {rows}" for name, rows in sorted(result.row_counts.items())))
@@ -16,8 +16,20 @@ def summary_lines(result: PublishResult, out_dir: Path) -> list[str]:
     return lines
 
 
+def artifact_markdown(result: PublishResult, tables: dict, as_of) -> str:
+    """The Prefect artifact of a run: what was published, how many rows, what was refused."""
+    head = f"**{result.message}** (as of {as_of})"
+    rows = "\n".join(f"| {name} | {len(df)} |" for name, df in sorted(tables.items()))
+    rejected = tables.get("update_rejections")
+    reasons = ""
+    if rejected is not None and len(rejected):
+        counts = rejected["reason_codes"].str.split(";").explode().value_counts()
+        reasons = "\n\nRejected update rows by reason:\n\n" + "\n".join(f"- {code}: {n}" for code, n in counts.items())
+    return f"{head}\n\n| table | rows |\n|---|---:|\n{rows}{reasons}\n"
+
+
 def explain_failure(err: BaseException) -> str:
     """The failure in one paragraph: what stopped the run, where, and that nothing was published."""
     kind = type(err).__name__
     text = " ".join(str(err).split()) if not hasattr(err, "problems") else str(err)
-    return f"refresh failed ({kind}): {text}\nNothing was published; curated/latest still points at the previous release."
+    return f"refresh failed ({kind}): {text}\nNothing was published; the latest release is unchanged."
