@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}
 # Longer units first so 人次 wins over 人.
-UNITS = ["%", "万元", "亿元", "元", "人次", "人", "家", "个", "项", "名", "件", "篇", "所", "套", "台", "座", "批", "款", "种", "倍", "平方米", "亩", "公里"]
+UNITS = ["%", "万元", "亿元", "元", "人次", "户次", "家次", "人", "户", "家", "个", "项", "名", "件", "篇", "所", "套", "台", "辆", "条",
+         "座", "批", "款", "种", "场", "份", "宗", "倍", "平方米", "公顷", "亩", "公里", "千米", "吨"]
 BEFORE = {  # words before a number and what they make of it: (qualifier, comparator)
     "大约": ("approx", "="), "约": ("approx", "="), "将近": ("nearly", "<"), "接近": ("nearly", "<"),
     "超过": ("over", ">"), "多于": ("over", ">"), "逾": ("over", ">"),
@@ -20,7 +21,7 @@ BEFORE = {  # words before a number and what they make of it: (qualifier, compar
 }
 AFTER = {"以上": ("at_least", ">="), "以下": ("exact", "<="), "以内": ("exact", "<="), "左右": ("approx", "=")}
 
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 3,000 is three thousand
 _PATTERN = re.compile(
     r"(?P<before>" + "|".join(sorted(BEFORE, key=len, reverse=True)) + r")?"
     r"(?<![\dA-Za-z.])(?P<num>" + _NUM + r")"
@@ -52,7 +53,7 @@ class Quantity:
 
 
 def _base_value(number: str, mult: str | None) -> float:
-    value = float(number) * MULTIPLIERS.get(mult or "", 1.0)
+    value = float(number.replace(",", "")) * MULTIPLIERS.get(mult or "", 1.0)
     return float(round(value, 6))
 
 

@@ -4,7 +4,6 @@ Each task is a thin wrapper over a stage in flows/pipeline.py; a task per stage,
 row, so the number of task runs stays the same however many inputs there are.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
@@ -52,10 +51,17 @@ def validate(tables: dict) -> dict:
     return pipeline.validate_tables(tables)
 
 
+@task(name="changes")
+def changes(tables: dict, out_dir: Path) -> dict:
+    """Compare the tables with the release latest points at: the changes table."""
+    return pipeline.add_changes(tables, out_dir)
+
+
 @task(name="publish")
-def publish(bundle: pipeline.Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float) -> PublishResult:
+def publish(bundle: pipeline.Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float,
+            allow_breaking: bool = False) -> PublishResult:
     """Write the release into a staging folder and switch curated/latest to it."""
-    return pipeline.publish(bundle, out_dir, as_of, lock_timeout)
+    return pipeline.publish(bundle, out_dir, as_of, lock_timeout, allow_breaking)
 
 
 def _record_failure(flow, flow_run, state) -> None:
@@ -73,8 +79,11 @@ def _as_date(value) -> dt.date | None:
 
 @flow(name="refresh", log_prints=False, on_failure=[_record_failure], on_crashed=[_record_failure])
 def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.CURATED, as_of: dt.date | None = None,
-            lock_timeout: float = 0) -> PublishResult:
-    """Ingest → parse → updates → summaries → validate → publish. as_of defaults to today in Asia/Shanghai."""
+            lock_timeout: float = 0, allow_breaking: bool = False) -> PublishResult:
+    """Ingest → parse → updates → summaries → validate → changes → publish. as_of defaults to today in Asia/Shanghai.
+
+    allow_breaking publishes a release that removes or retypes a column of the previous one (a new major version).
+    """
     as_of = as_of or pipeline.today_in_shanghai()
     inputs = ingest(raw_dir)
     _say(f"ingest: {len(inputs.whitepapers)} white paper(s), {len(inputs.updates)} update file(s)")
@@ -85,9 +94,11 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     tables = summaries(tables, as_of)
     tables = validate(tables)
     _say(f"validate: {len(tables)} tables, {sum(len(t) for t in tables.values())} rows")
+    tables = changes(tables, out_dir)
+    _say(f"changes: {len(tables['changes'])} against the latest release")
     bundle = pipeline.Bundle(tables, {p.document_id: p.text for p in parsed},
                              pipeline.input_files(inputs) + update_files)
-    result = publish(bundle, out_dir, as_of, lock_timeout)
+    result = publish(bundle, out_dir, as_of, lock_timeout, allow_breaking)
     _say(f"publish: {result.message}")
     write_status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of)
     create_markdown_artifact(key="release-summary", markdown=artifact_markdown(result, tables, as_of),

@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flows.text import fold, line_spans, strip_span
+from flows.text import SourceError, fold, line_spans, strip_span
+
+
+class WhitepaperError(SourceError):
+    """A white paper that does not follow the template; the message names the file, line and what was expected."""
 
 
 @dataclass(frozen=True)

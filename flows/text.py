@@ -32,9 +32,9 @@ def decode(raw: bytes, source_file: str) -> tuple[str, str]:
                               "is not valid UTF-8") from None
         try:
             encoding, text = "gb18030", body.decode("gb18030")
-        except UnicodeDecodeError:
-            raise SourceError(f"{source_file}: byte {utf8_err.start} is neither UTF-8 nor GB18030/GBK; "
-                              "expected text in one of those encodings") from None
+        except UnicodeDecodeError as gb_err:
+            raise SourceError(f"{source_file}: not UTF-8 (invalid at byte {utf8_err.start}) and not GB18030/GBK "
+                              f"(invalid at byte {gb_err.start}); expected text in one of those encodings") from None
     bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]", text)
     if bad:
         raise SourceError(f"{source_file}: character {bad.start()} is the control character {bad.group()!r}; "

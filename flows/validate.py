@@ -28,6 +28,10 @@ def _describe_failures(table: str, err: pa.errors.SchemaErrors) -> list[str]:
     lines = []
     for case in err.failure_cases.itertuples(index=False):
         row = "" if pd.isna(case.index) else f"row {int(case.index) + 1}, "
+        if case.check in ("column_in_schema", "column_in_dataframe"):
+            problem = "is not in the model" if case.check == "column_in_schema" else "is missing"
+            lines.append(f"{table}: column {case.failure_case!r} {problem} (rule {case.check})")
+            continue
         column = case.column if isinstance(case.column, str) else "(table)"
         lines.append(f"{table}: {row}column {column}: rule {case.check} failed (found {case.failure_case!r})")
     return lines

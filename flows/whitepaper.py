@@ -21,14 +21,13 @@ from flows import paths
 from flows.frames import to_frame
 from flows.lookups import Lookups, load_lookups
 from flows.quantities import find_quantities
-from flows.source_doc import NUMBERED, SECTION, Line, SourceDoc, paragraphs_span
+from flows.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, paragraphs_span
 from flows.text import SourceError, cn_number, decode
 from flows.validate import validate_tables
 from flows.whitepaper_tasks import parse_tasks
 
 
-class WhitepaperError(SourceError):
-    """A white paper that does not follow the template; the message names the file, line and what was expected."""
+__all__ = ["ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_whitepaper", "write_tables_csv"]
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,11 @@ def _find_sections(doc: SourceDoc) -> dict[str, tuple[Line, list[Line]]]:
     for k, (i, ln) in enumerate(headings):
         title = SECTION.match(ln.folded).group(2)
         end = headings[k + 1][0] if k + 1 < len(headings) else len(doc.lines)
-        for key, (pattern, _) in SECTIONS.items():
-            if key not in found and pattern.search(title) and not (key == "tasks" and "完成情况" in title):
+        for key, (pattern, template) in SECTIONS.items():
+            if pattern.search(title) and not (key == "tasks" and "完成情况" in title):
+                if key in found:
+                    raise WhitepaperError(f"{doc.where(ln)}: a second heading for section {template!r} "
+                                          f"(the first is on line {found[key][0].number}); expected each section once")
                 found[key] = (ln, doc.lines[i + 1:end])
                 break
     missing = [template for key, (_, template) in SECTIONS.items() if key not in found]
@@ -92,8 +94,11 @@ def _header(doc: SourceDoc, first_section: Line, meta: dict) -> dict:
             "source_start": title.start, "source_end": title.end, **meta}
 
 
-def _numbered_items(doc: SourceDoc, lines: list[Line]) -> list[tuple[int, Line, list[Line]]]:
-    """(number as printed, first line, continuation lines) for each (一)-numbered item."""
+def _numbered_items(doc: SourceDoc, lines: list[Line], table: str | None = None) -> list[tuple[int, Line, list[Line]]]:
+    """(number as printed, first line, continuation lines) for each (一)-numbered item.
+
+    Lines before the first item are an introduction; with `table` given each one becomes a note.
+    """
     items: list[tuple[int, Line, list[Line]]] = []
     for ln in lines:
         m = NUMBERED.match(ln.folded)
@@ -101,6 +106,9 @@ def _numbered_items(doc: SourceDoc, lines: list[Line]) -> list[tuple[int, Line, 
             items.append((cn_number(m.group(1)), ln, []))
         elif ln.folded and items:
             items[-1][2].append(ln)
+        elif ln.folded and table:
+            doc.note(table, None, "unparsed_line", f"line {ln.number} comes before the first numbered item and is not "
+                     f"tabulated: {doc.span(ln.start, ln.end)[:60]!r}", ln.start, ln.end)
     return items
 
 
@@ -112,7 +120,7 @@ def _check_numbering(doc: SourceDoc, table: str, items, id_of) -> None:
 
 
 def _responsibilities(doc: SourceDoc, lines: list[Line]) -> list[dict]:
-    items = _numbered_items(doc, lines)
+    items = _numbered_items(doc, lines, "responsibilities")
     rid = lambda seq: f"{doc.document_id}-r{seq:02d}"  # noqa: E731
     _check_numbering(doc, "responsibilities", items, rid)
     rows = []
@@ -160,8 +168,10 @@ def _review(doc: SourceDoc, lines: list[Line]) -> tuple[list[dict], list[dict]]:
 
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-URL = re.compile(r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[\x21-\x7e]*)?")
-PHONE = re.compile(r"(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?)?\d{7,8}|\b\d{5}\b|1\d{10}")
+# Brackets are left out of a URL: the folded text turns （http://…） into (http://…).
+URL = re.compile(r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[A-Za-z0-9\-._~/?#@!$&*+=%:;,]*)?")
+# Digits next to Chinese text have no \b (a CJK character is a word character), hence the lookarounds: 拨打12345热线.
+PHONE = re.compile(r"(?<!\d)(?:(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?)?\d{7,8}|1\d{10}|\d{5})(?!\d)")
 
 
 def _contact_channel(folded: str) -> tuple[str, re.Match | None]:
@@ -191,20 +201,13 @@ def _contacts(doc: SourceDoc, lines: list[Line]) -> list[dict]:
         start = first.start + NUMBERED.match(first.folded).end()
         end = (kept[-1] if kept else first).end
         channel, m = _contact_channel(doc.folded[start:end])
-        value = doc.span(start + m.start(), start + m.end()) if m else doc.span(start, end)
+        value = doc.span(start + m.start(), start + m.end()).rstrip(".,;:") if m else doc.span(start, end)
         rows.append({"contact_id": f"{doc.document_id}-c{seq}", "document_id": doc.document_id, "contact_seq": seq,
                      "channel": channel, "value": value, "text_zh": doc.span(start, end),
                      "source_start": start, "source_end": end})
     if not rows:
         raise WhitepaperError(f"{doc.source_file}: section 四 lists no numbered channel; expected lines like '(一) 登录…网站(www…)'")
     return rows
-
-
-def _unparsed_lines(doc: SourceDoc, section: str, lines: list[Line], used: set[int]) -> None:
-    for ln in lines:
-        if ln.folded and ln.number not in used:
-            doc.note(section, None, "unparsed_line", f"line {ln.number} was not recognised: {doc.span(ln.start, ln.end)[:60]!r}",
-                     ln.start, ln.end)
 
 
 def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>", meta: dict | None = None,

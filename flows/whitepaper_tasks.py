@@ -13,8 +13,8 @@ import re
 
 from flows.lookups import Lookups, pinyin_slug
 from flows.quantities import find_quantities
-from flows.source_doc import NUMBERED, Line, SourceDoc
-from flows.text import SourceError, cn_number
+from flows.source_doc import NUMBERED, Line, SourceDoc, WhitepaperError
+from flows.text import cn_number
 
 QUARTER = re.compile(r"^(?:第\s*([一二三四1-4])\s*季度|([一二三四1-4])\s*季度|[Qq]([1-4]))\s*[:]?\s*")
 TARGET = re.compile(r"目标\s*[:]\s*")
@@ -40,7 +40,7 @@ def _blocks(doc: SourceDoc, lines: list[Line]) -> list[tuple[Line, list[Line]]]:
             doc.note("tasks", None, "unparsed_line", f"line {ln.number} comes before the first task: {doc.span(ln.start, ln.end)[:60]!r}",
                      ln.start, ln.end)
     if not blocks:
-        raise SourceError(f"{doc.source_file}: section 三 has no numbered task; expected lines like '(一)<task>。(市政府重点工作) 目标:<target>'")
+        raise WhitepaperError(f"{doc.source_file}: section 三 has no numbered task; expected lines like '(一)<task>。(市政府重点工作) 目标:<target>'")
     return blocks
 
 
@@ -50,13 +50,13 @@ def _header(doc: SourceDoc, task_id: str, ln: Line, rest: list[Line], lookups: L
     m = TARGET.search(doc.folded, body_start, ln.end)
     if m:
         head_end, target = m.start(), (m.end(), ln.end)
-    else:
-        for extra in rest:
-            if QUARTER.match(extra.folded):
-                break
-            if t := TARGET.match(extra.folded):
-                target = (extra.start + t.end(), extra.end)
-                break
+    for extra in rest:
+        if QUARTER.match(extra.folded):
+            break
+        if target is None and (t := TARGET.match(extra.folded)):
+            target = (extra.start + t.end(), extra.end)
+        elif target is not None:
+            target = (target[0], extra.end)  # 目标:完成甲, ⏎ 并完成乙。 — a target wrapped onto the next line
     title_end = head_end
     while title_end > body_start and doc.text[title_end - 1].isspace():
         title_end -= 1
@@ -96,7 +96,7 @@ def _milestones(doc: SourceDoc, task_id: str, label: str, ln: Line, body: list[L
         if m:
             quarter = cn_number(next(g for g in m.groups() if g))
             if quarter in by_quarter:
-                raise SourceError(f"{doc.where(line)}: task {label} has a second {QUARTER_ZH[quarter]} line; expected each quarter once")
+                raise WhitepaperError(f"{doc.where(line)}: task {label} has a second {QUARTER_ZH[quarter]} line; expected each quarter once")
             current = by_quarter[quarter] = [line, line.start + m.end(), line.end]
         elif current is not None:
             current[2] = line.end
@@ -158,7 +158,7 @@ def _divisions(doc: SourceDoc, task_id: str, label: str, line: Line, agency_id: 
                departments: dict[str, dict]) -> list[dict]:
     named = _split_divisions(line.folded)
     if not named:
-        raise SourceError(f"{doc.where(line)}: task {label} names no responsible division; expected e.g. 'X处牵头,Y处配合' or 'X处'")
+        raise WhitepaperError(f"{doc.where(line)}: task {label} names no responsible division; expected e.g. 'X处牵头,Y处配合' or 'X处'")
     leads = [name for name, role in named if role == "lead"]
     if len(leads) > 1:
         doc.note("task_departments", task_id, "multiple_leads", f"task {label} names {len(leads)} lead divisions ({'、'.join(leads)}); "
@@ -169,13 +169,19 @@ def _divisions(doc: SourceDoc, task_id: str, label: str, line: Line, agency_id: 
         if role == "lead" and name != leads[0]:
             role = "support"
         slug, name_en = lookups.departments.get((agency_id, name), (None, None))
-        if slug is None:
-            slug = pinyin_slug(name)
-            if name not in {d["name_zh"] for d in departments.values()}:
-                doc.note("departments", f"{agency_id}-{slug}", "unknown_department",
-                         f"division {name!r} is not in raw/lookups/departments.csv for {agency_id}; English name left empty",
-                         line.start, line.end)
-        department_id = f"{agency_id}-{slug}"
+        known = slug is not None
+        department_id = f"{agency_id}-{slug or pinyin_slug(name)}"
+        taken_by = departments.get(department_id, {}).get("name_zh")
+        n = 1
+        while taken_by is not None and taken_by != name:
+            # 法制处 and 法治处 share the toneless pinyin fa-zhi-chu: different divisions, different ids.
+            n += 1
+            department_id = f"{agency_id}-{slug}-{n}"
+            taken_by = departments.get(department_id, {}).get("name_zh")
+        if not known and department_id not in departments:
+            doc.note("departments", department_id, "unknown_department",
+                     f"division {name!r} is not in raw/lookups/departments.csv for {agency_id}; English name left empty",
+                     line.start, line.end)
         departments.setdefault(department_id, {"department_id": department_id, "agency_id": agency_id, "name_zh": name, "name_en": name_en})
         if department_id in seen:
             doc.note("task_departments", task_id, "repeated_division", f"task {label} names {name} twice; kept once", line.start, line.end)
@@ -201,14 +207,15 @@ def parse_tasks(doc: SourceDoc, lines: list[Line], plan_year: int, agency_id: st
             doc.note("tasks", task_id, "numbering_out_of_order", f"task {seq} of section 三 is numbered {label}", ln.start, ln.end)
         if not body or QUARTER.match(body[-1].folded):
             where = doc.where(body[-1] if body else ln)
-            raise SourceError(f"{where}: task {label} ends without its responsible divisions; "
+            raise WhitepaperError(f"{where}: task {label} ends without its responsible divisions; "
                               "expected a last line such as 'X处牵头,Y处、Z处配合' or a single division name")
         division_line, body = body[-1], body[:-1]
         head = _header(doc, task_id, ln, body, lookups)
         target_span = head.pop("target_span")
         tasks.append({"task_id": task_id, "document_id": doc.document_id, "task_seq": seq, **head,
                       "source_start": ln.start, "source_end": ln.end})
-        rows = _milestones(doc, task_id, label, ln, [b for b in body if not TARGET.match(b.folded)], plan_year)
+        first_quarter = next((i for i, b in enumerate(body) if QUARTER.match(b.folded)), len(body))
+        rows = _milestones(doc, task_id, label, ln, body[first_quarter:], plan_year)
         _milestone_notes(doc, label, rows)
         milestones += rows
         spans = ([(None, *target_span)] if target_span else []) + [(r["milestone_id"], r["source_start"], r["source_end"])

@@ -94,16 +94,12 @@ def test_cumulative_only_when_the_clause_says_so():
     assert [q.is_cumulative for q in quantities] == [False, True]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a thousands separator splits the number: '累计超过3,000家' gives "
-                                       "value 0.0 with value_text '000家' instead of 3000 (or no row at all)")
 def test_thousands_separator_is_not_misread():
     rows = found("累计超过3,000家")
     assert all(value != 0.0 for _, value, *_ in rows)
     assert rows == [("超过3,000家", 3000.0, None, "家", "over", ">")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: UNITS lacks 条 and 辆, the measure words of a transport agency's "
-                                       "figures (公交线路85条, 新能源公交车1000辆): the figures are silently dropped")
 def test_measure_words_of_other_agencies():
     assert found("新开通公交线路85条,推广新能源公交车1000辆") == [
         ("85条", 85.0, None, "条", "exact", "="), ("1000辆", 1000.0, None, "辆", "exact", "=")]

@@ -337,7 +337,7 @@ def test_mini_paper_parses():
     (MINI.encode("utf-16"), r"^raw/whitepapers/x-2016\.txt: .*UTF-8.*GB18030.*; expected"),
     (MINI.encode("utf-16-le"), r"^raw/whitepapers/x-2016\.txt: .*UTF-8.*GB18030.*; expected"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"^raw/whitepapers/x-2016\.txt: .*expected"),
-    ("Rapport annuel: société, été, café.\n".encode("latin-1") * 3, r"^raw/whitepapers/x-2016\.txt: byte \d+ is neither UTF-8 nor GB18030"),
+    ("Rapport annuel: société, été, café.\n".encode("latin-1") * 3, r"^raw/whitepapers/x-2016\.txt: not UTF-8 \(invalid at byte \d+\) and not GB18030"),
     # Latin-1 that happens to decode as GB18030 still fails: it is not the template.
     (b"Cafe\xe9s du monde\n" * 3, r"^raw/whitepapers/x-2016\.txt.*expected"),
     (MINI.replace("四、公众参与、监督渠道", "公众参与、监督渠道").encode(),
@@ -375,9 +375,6 @@ def test_section_three_errors_name_the_file_line_and_what_was_expected(case):
         parse_whitepaper(text.encode(), "x-2016", "raw/whitepapers/x-2016.txt", lookups=Lookups())
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: errors raised in flows/whitepaper_tasks.py (duplicated quarter, task without "
-                                       "divisions, no numbered task) are plain SourceError, not WhitepaperError, so "
-                                       "`except WhitepaperError` (and the CLI) does not catch them")
 @pytest.mark.parametrize("case", list(SECTION_THREE_ERRORS))
 def test_section_three_errors_are_whitepaper_errors(case):
     text, _ = SECTION_THREE_ERRORS[case]
@@ -385,8 +382,6 @@ def test_section_three_errors_are_whitepaper_errors(case):
         parse_whitepaper(text.encode(), "x-2016", "raw/whitepapers/x-2016.txt", lookups=Lookups())
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a section heading that appears twice is not an error: the items under the "
-                                       "second copy are silently dropped (here the duty 另一职责), half a document")
 def test_duplicated_section_heading_is_an_error():
     text = MINI.replace("二、2015", "一、工作职责\n\n  （一）另一职责。\n\n二、2015")
     with pytest.raises(WhitepaperError, match=r"x-2016\.txt, line 10"):
@@ -408,17 +403,12 @@ def test_contact_channels(line, channel, value):
     assert rows(parsed.tables["contacts"], "channel", "value") == [(channel, value)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: PHONE's \\b\\d{5}\\b needs a word boundary, and a CJK character is a word "
-                                       "character, so '拨打12345政务服务热线' (Shenzhen's hotline written inline) becomes "
-                                       "channel 'other' with the whole sentence as its value")
 def test_hotline_written_inline_is_a_phone():
     text = MINI.replace("（一）拨打电话：88000000。", "（一）拨打12345政务服务热线。")
     parsed = parse_whitepaper(text.encode(), "x-2016", "x.txt", lookups=Lookups())
     assert rows(parsed.tables["contacts"], "channel", "value") == [("phone", "12345")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: URL's path part [\\x21-\\x7e]* runs on the folded text, where the closing "
-                                       "（） of '（http://www.sz.gov.cn/kjj/）' is ')', so the website value ends in '）'")
 @pytest.mark.parametrize("line", ["（一）登录网站（http://www.sz.gov.cn/kjj/）。", "(一)登录网站(http://www.sz.gov.cn/kjj/)。"])
 def test_website_with_a_path_in_brackets(line):
     text = MINI.replace("（一）拨打电话：88000000。", line)
