@@ -1,0 +1,103 @@
+-- department_scorecard_at(as_of): per division and role, the milestones of its tasks that are due
+-- (with text, due on or before as_of, not cancelled): completed, completed on time, overdue, not reported.
+-- A milestone's status is the task's, whoever reported it; last_reported_on is this division's own.
+with
+
+params as (
+    select cast(as_of as date) as as_of_date
+),
+
+src_tasks as (
+    select * from tasks
+),
+
+src_task_departments as (
+    select * from task_departments
+),
+
+src_departments as (
+    select * from departments
+),
+
+src_updates as (
+    select * from updates
+),
+
+milestone_states as (
+    select * from milestone_status_at(as_of)
+),
+
+due_milestones as (
+    select milestone_states.*
+    from milestone_states
+    cross join params
+    where milestone_states.has_text
+        and milestone_states.due_date <= params.as_of_date
+        and milestone_states.status <> 'cancelled'
+),
+
+roles as (
+    select
+        src_tasks.document_id,
+        src_task_departments.task_id,
+        src_task_departments.department_id,
+        src_task_departments.role
+    from src_task_departments
+    inner join src_tasks on src_tasks.task_id = src_task_departments.task_id
+),
+
+role_counts as (
+    select
+        roles.document_id,
+        roles.department_id,
+        roles.role,
+        count(distinct roles.task_id) as tasks,
+        count(due_milestones.milestone_id) as milestones_due,
+        count(due_milestones.milestone_id) filter (where due_milestones.is_completed) as milestones_completed,
+        count(due_milestones.milestone_id) filter (where due_milestones.is_on_time) as milestones_completed_on_time,
+        count(due_milestones.milestone_id) filter (where due_milestones.is_overdue) as milestones_overdue,
+        count(due_milestones.milestone_id) filter (where due_milestones.status = 'not_reported') as milestones_not_reported
+    from roles
+    left join due_milestones on due_milestones.task_id = roles.task_id
+    group by roles.document_id, roles.department_id, roles.role
+),
+
+own_reports as (
+    select
+        src_updates.document_id,
+        src_updates.department_id,
+        src_updates.role,
+        max(src_updates.reported_on) as last_reported_on
+    from src_updates
+    cross join params
+    where src_updates.reported_on <= params.as_of_date
+    group by src_updates.document_id, src_updates.department_id, src_updates.role
+),
+
+final as (
+    select
+        role_counts.document_id,
+        role_counts.department_id,
+        src_departments.name_zh,
+        src_departments.name_en,
+        role_counts.role,
+        params.as_of_date,
+        role_counts.tasks,
+        role_counts.milestones_due,
+        role_counts.milestones_completed,
+        role_counts.milestones_completed_on_time,
+        role_counts.milestones_overdue,
+        role_counts.milestones_not_reported,
+        100.0 * role_counts.milestones_completed_on_time / nullif(role_counts.milestones_due, 0) as on_time_pct,
+        own_reports.last_reported_on
+    from role_counts
+    cross join params
+    inner join src_departments on src_departments.department_id = role_counts.department_id
+    left join own_reports
+        on own_reports.document_id = role_counts.document_id
+        and own_reports.department_id = role_counts.department_id
+        and own_reports.role = role_counts.role
+)
+
+select * from final
+order by document_id, department_id, role

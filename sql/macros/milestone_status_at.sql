@@ -1,0 +1,143 @@
+-- milestone_status_at(as_of): every milestone's reported status as of a date.
+-- Its status is that of the latest accepted report on or before as_of; on the same date the lead
+-- division's report wins (then the division named first). No report is not_reported, never delayed.
+-- A quarter the paper leaves empty has nothing due: it is shown but never overdue.
+with
+
+params as (
+    select cast(as_of as date) as as_of_date
+),
+
+src_milestones as (
+    select * from milestones
+),
+
+src_tasks as (
+    select * from tasks
+),
+
+src_updates as (
+    select * from updates
+),
+
+src_task_departments as (
+    select * from task_departments
+),
+
+src_departments as (
+    select * from departments
+),
+
+statuses as (
+    select code, label_zh, label_en, is_completed, is_closed
+    from status_rules
+    where kind = 'status'
+),
+
+reports_so_far as (
+    select
+        src_updates.*,
+        src_task_departments.department_seq
+    from src_updates
+    inner join src_task_departments
+        on src_task_departments.task_id = src_updates.task_id
+        and src_task_departments.department_id = src_updates.department_id
+    cross join params
+    where src_updates.reported_on <= params.as_of_date
+),
+
+latest_report as (
+    select *
+    from reports_so_far
+    qualify row_number() over (
+        partition by milestone_id
+        order by reported_on desc, (role = 'lead') desc, department_seq, department_id
+    ) = 1
+),
+
+first_completion as (
+    select
+        reports_so_far.milestone_id,
+        min(reports_so_far.reported_on) as first_completed_on
+    from reports_so_far
+    inner join statuses on statuses.code = reports_so_far.status
+    where statuses.is_completed
+    group by reports_so_far.milestone_id
+),
+
+milestone_reports as (
+    select
+        src_milestones.document_id,
+        src_milestones.task_id,
+        src_tasks.task_seq,
+        src_milestones.milestone_id,
+        src_milestones.quarter,
+        src_milestones.due_date,
+        src_milestones.text_zh,
+        coalesce(trim(src_milestones.text_zh), '') <> '' as has_text,
+        params.as_of_date,
+        coalesce(latest_report.status, 'not_reported') as status,
+        latest_report.reported_on,
+        latest_report.department_id as reported_by_department_id,
+        src_departments.name_zh as reported_by_zh,
+        latest_report.role as reported_by_role,
+        latest_report.update_id,
+        latest_report.percent_complete,
+        first_completion.first_completed_on
+    from src_milestones
+    inner join src_tasks on src_tasks.task_id = src_milestones.task_id
+    cross join params
+    left join latest_report on latest_report.milestone_id = src_milestones.milestone_id
+    left join src_departments on src_departments.department_id = latest_report.department_id
+    left join first_completion on first_completion.milestone_id = src_milestones.milestone_id
+),
+
+judged as (
+    select
+        milestone_reports.*,
+        statuses.label_zh as status_zh,
+        statuses.label_en as status_en,
+        statuses.is_completed,
+        milestone_reports.has_text
+            and milestone_reports.as_of_date > milestone_reports.due_date
+            and not statuses.is_closed as is_overdue,
+        statuses.is_completed
+            and milestone_reports.first_completed_on <= milestone_reports.due_date as is_on_time
+    from milestone_reports
+    -- a left join: a status missing from status_rules leaves nulls that fail validation, never drops a milestone
+    left join statuses on statuses.code = milestone_reports.status
+),
+
+final as (
+    select
+        document_id,
+        task_id,
+        task_seq,
+        milestone_id,
+        quarter,
+        due_date,
+        text_zh,
+        has_text,
+        as_of_date,
+        status,
+        status_zh,
+        status_en,
+        reported_on,
+        reported_by_department_id,
+        reported_by_zh,
+        reported_by_role,
+        update_id,
+        percent_complete,
+        first_completed_on,
+        is_completed,
+        is_overdue,
+        is_on_time,
+        case
+            when is_completed then greatest(first_completed_on - due_date, 0)
+            when is_overdue then as_of_date - due_date
+        end as days_late
+    from judged
+)
+
+select * from final
+order by milestone_id

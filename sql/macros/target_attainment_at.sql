@@ -1,0 +1,140 @@
+-- target_attainment_at(as_of): per quantified target, the latest actual value reported on or before
+-- as_of, its ratio to the target, whether it is met, and the previous year's figure it continues.
+-- Targets of one task with the same unit, comparator and value(s) state the same quantity (the task's
+-- "more than 1000 carriers" and its fourth quarter's), so a value reported against one counts for all.
+-- A bare number (=) or a range (between) is met once the number or the range's lower bound is reached.
+with
+
+params as (
+    select cast(as_of as date) as as_of_date
+),
+
+src_targets as (
+    select * from targets
+),
+
+src_milestones as (
+    select * from milestones
+),
+
+src_tasks as (
+    select * from tasks
+),
+
+src_documents as (
+    select * from documents
+),
+
+src_indicators as (
+    select * from indicators
+),
+
+src_updates as (
+    select * from updates
+),
+
+src_task_departments as (
+    select * from task_departments
+),
+
+src_baselines as (
+    select * from target_baselines
+),
+
+actual_reports as (
+    select
+        src_targets.target_id,
+        src_updates.update_id,
+        src_updates.actual_value,
+        src_updates.reported_on,
+        src_updates.role,
+        src_task_departments.department_seq,
+        src_updates.department_id
+    from src_targets
+    inner join src_targets as reported_target
+        on reported_target.task_id = src_targets.task_id
+        and reported_target.unit_zh = src_targets.unit_zh
+        and reported_target.comparator = src_targets.comparator
+        and reported_target.target_value = src_targets.target_value
+        and reported_target.target_value_max is not distinct from src_targets.target_value_max
+    inner join src_updates on src_updates.target_id = reported_target.target_id
+    inner join src_task_departments
+        on src_task_departments.task_id = src_updates.task_id
+        and src_task_departments.department_id = src_updates.department_id
+    cross join params
+    where src_updates.actual_value is not null
+        and src_updates.reported_on <= params.as_of_date
+),
+
+latest_actual as (
+    select *
+    from actual_reports
+    qualify row_number() over (
+        partition by target_id
+        order by reported_on desc, (role = 'lead') desc, department_seq, department_id
+    ) = 1
+),
+
+baselines as (
+    select
+        src_baselines.target_id,
+        src_baselines.baseline_kind,
+        src_indicators.indicator_id,
+        src_indicators.value,
+        src_documents.review_year
+    from src_baselines
+    inner join src_indicators on src_indicators.indicator_id = src_baselines.indicator_id
+    inner join src_documents on src_documents.document_id = src_indicators.document_id
+),
+
+same_measure as (
+    select * from baselines where baseline_kind = 'same_measure'
+),
+
+running_total as (
+    select * from baselines where baseline_kind = 'running_total'
+),
+
+final as (
+    select
+        src_tasks.document_id,
+        src_targets.target_id,
+        src_targets.task_id,
+        src_targets.milestone_id,
+        src_targets.metric_zh,
+        src_targets.comparator,
+        src_targets.target_value,
+        src_targets.target_value_max,
+        src_targets.unit_zh,
+        src_targets.value_text_zh,
+        coalesce(src_milestones.due_date, make_date(src_documents.plan_year, 12, 31)) as due_date,
+        params.as_of_date,
+        latest_actual.actual_value,
+        latest_actual.reported_on as actual_reported_on,
+        latest_actual.update_id as actual_update_id,
+        latest_actual.actual_value / nullif(src_targets.target_value, 0) as ratio_to_target,
+        coalesce(case src_targets.comparator
+            when '>' then latest_actual.actual_value > src_targets.target_value
+            when '>=' then latest_actual.actual_value >= src_targets.target_value
+            when '=' then latest_actual.actual_value >= src_targets.target_value
+            when 'between' then latest_actual.actual_value >= src_targets.target_value
+            when '<' then latest_actual.actual_value < src_targets.target_value
+            when '<=' then latest_actual.actual_value <= src_targets.target_value
+        end, false) as is_met,
+        same_measure.value as baseline_value,
+        same_measure.review_year as baseline_year,
+        same_measure.indicator_id as baseline_indicator_id,
+        running_total.value as running_total_value,
+        running_total.indicator_id as running_total_indicator_id
+    from src_targets
+    cross join params
+    inner join src_tasks on src_tasks.task_id = src_targets.task_id
+    inner join src_documents on src_documents.document_id = src_tasks.document_id
+    left join src_milestones on src_milestones.milestone_id = src_targets.milestone_id
+    left join latest_actual on latest_actual.target_id = src_targets.target_id
+    left join same_measure on same_measure.target_id = src_targets.target_id
+    left join running_total on running_total.target_id = src_targets.target_id
+)
+
+select * from final
+order by target_id

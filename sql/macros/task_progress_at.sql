@@ -1,0 +1,128 @@
+-- task_progress_at(as_of): per task, its milestones completed and overdue and a rating, as of a date.
+-- Rating (rules in status_rules): not_reported when no milestone of the task has an accepted report;
+-- otherwise the most severe overdue_rating of its overdue milestones (amber for in_progress; red for
+-- delayed, not_started or not reported), green when none is overdue. Cancelled milestones are never
+-- overdue: shown in the counts, not rated.
+with
+
+params as (
+    select cast(as_of as date) as as_of_date
+),
+
+src_tasks as (
+    select * from tasks
+),
+
+src_task_departments as (
+    select * from task_departments
+),
+
+src_departments as (
+    select * from departments
+),
+
+src_updates as (
+    select * from updates
+),
+
+milestone_states as (
+    select * from milestone_status_at(as_of)
+),
+
+status_effects as (
+    select code, overdue_rating
+    from status_rules
+    where kind = 'status'
+),
+
+ratings as (
+    select code, label_zh, label_en, severity
+    from status_rules
+    where kind = 'rating'
+),
+
+leads as (
+    select
+        src_task_departments.task_id,
+        src_task_departments.department_id as lead_department_id,
+        src_departments.name_zh as lead_name_zh
+    from src_task_departments
+    inner join src_departments on src_departments.department_id = src_task_departments.department_id
+    where src_task_departments.role = 'lead'
+),
+
+last_reports as (
+    select
+        src_updates.task_id,
+        max(src_updates.reported_on) as last_reported_on
+    from src_updates
+    cross join params
+    where src_updates.reported_on <= params.as_of_date
+    group by src_updates.task_id
+),
+
+milestone_counts as (
+    select
+        task_id,
+        count(*) filter (where has_text) as milestones_planned,
+        count(*) filter (where has_text and is_completed) as milestones_completed,
+        count(*) filter (where is_overdue) as milestones_overdue,
+        count(*) filter (where has_text and status = 'cancelled') as milestones_cancelled,
+        count(*) filter (where has_text and status = 'not_reported') as milestones_not_reported,
+        count(*) filter (where status <> 'not_reported') as milestones_reported
+    from milestone_states
+    group by task_id
+),
+
+worst_overdue as (
+    select
+        milestone_states.task_id,
+        arg_max(ratings.code, ratings.severity) as rating
+    from milestone_states
+    inner join status_effects on status_effects.code = milestone_states.status
+    inner join ratings on ratings.code = status_effects.overdue_rating
+    where milestone_states.is_overdue
+    group by milestone_states.task_id
+),
+
+rated as (
+    select
+        milestone_counts.*,
+        case
+            when milestone_counts.milestones_reported = 0 then 'not_reported'
+            else coalesce(worst_overdue.rating, 'green')
+        end as rating
+    from milestone_counts
+    left join worst_overdue on worst_overdue.task_id = milestone_counts.task_id
+),
+
+final as (
+    select
+        src_tasks.document_id,
+        src_tasks.task_id,
+        src_tasks.task_seq,
+        src_tasks.title_zh,
+        params.as_of_date,
+        leads.lead_department_id,
+        leads.lead_name_zh,
+        rated.milestones_planned,
+        rated.milestones_completed,
+        rated.milestones_overdue,
+        rated.milestones_cancelled,
+        rated.milestones_not_reported,
+        100.0 * rated.milestones_completed
+            / nullif(rated.milestones_planned - rated.milestones_cancelled, 0) as completion_pct,
+        last_reports.last_reported_on,
+        rated.rating,
+        ratings.label_zh as rating_zh,
+        ratings.label_en as rating_en
+    from src_tasks
+    cross join params
+    inner join rated on rated.task_id = src_tasks.task_id
+    left join ratings on ratings.code = rated.rating
+    left join leads on leads.task_id = src_tasks.task_id
+    left join last_reports on last_reports.task_id = src_tasks.task_id
+)
+
+select * from final
+order by task_id

@@ -1,0 +1,86 @@
+"""The illustrative update set: marked as made up, and the demo release answers what the README says it does."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from flows import paths
+from flows.summaries import compute_summaries, summary_connection
+from flows.updates import find_update_files, ingest_updates
+
+EXAMPLES = paths.EXAMPLES / "updates"
+README = (paths.EXAMPLES / "README.md").read_text(encoding="utf-8")
+AS_OF = dt.date(2015, 1, 31)
+
+
+@pytest.fixture(scope="module")
+def demo(seed):
+    ingest = ingest_updates(find_update_files(EXAMPLES), seed.tables, AS_OF, root=paths.REPO)
+    tables = {**seed.tables, "updates": ingest.updates}
+    return ingest, {**tables, **compute_summaries(tables, AS_OF)}
+
+
+def test_every_example_file_is_marked_illustrative():
+    files = find_update_files(EXAMPLES)
+    assert {p.suffix for p in files} == {".csv", ".xlsx", ".json"}
+    assert all(p.name.startswith("ILLUSTRATIVE-") for p in files)
+    assert "made up" in README and "Never copy them into `raw/updates/`" in README
+
+
+def test_the_counts_the_readme_gives(demo):
+    ingest, _ = demo
+    read = sum(c["rows_read"] for c in ingest.file_counts.values())
+    assert (read, len(ingest.updates), len(ingest.rejections)) == (55, 40, 15)
+    assert "55 rows read, 40 accepted, 15 rejected" in README
+
+
+def test_the_set_covers_every_status_division_and_kind_of_problem(demo):
+    ingest, tables = demo
+    assert set(ingest.updates["status"]) == {"not_started", "in_progress", "completed", "delayed", "cancelled"}
+    assert ingest.updates["department_id"].nunique() >= 6 and ingest.updates["actual_value"].notna().sum() >= 6
+    codes = set(";".join(ingest.rejections["reason_codes"]).split(";"))
+    assert {"duplicate", "conflict", "unknown_task", "department_not_responsible", "date_in_future", "bad_url"} <= codes
+    assert ingest.quality_notes["flag"].tolist() == ["update_conflict"]
+    assert set(tables["task_progress"]["rating"]) == {"green", "amber", "red"}
+
+
+def test_late_completions_are_the_ones_the_readme_lists(demo):
+    _, tables = demo
+    ms = tables["milestone_status"]
+    late = ms[ms["is_completed"] & (ms["days_late"] > 0)].sort_values("days_late", ascending=False)
+    listed = re.search(r"-- (szsti-2014-\d\d-q\d \d+(?:, szsti-2014-\d\d-q\d \d+)*)", README).group(1)
+    assert [f"{m} {d}" for m, d in zip(late["milestone_id"], late["days_late"])] == listed.split(", ")
+
+
+def test_the_1000_carrier_target_was_met_against_a_baseline_of_955(demo):
+    _, tables = demo
+    row = tables["target_attainment"].set_index("target_id").loc["szsti-2014-02-t1"]
+    assert (row["baseline_value"], row["baseline_year"], row["actual_value"], row["actual_reported_on"], row["is_met"]) == (
+        955.0, 2013, 1012.0, dt.date(2014, 12, 31), True)
+
+
+def test_every_query_in_the_readme_runs_in_duckdb(demo):
+    ingest, tables = demo
+    con = summary_connection(tables, AS_OF)
+    con.register("update_rejections", ingest.rejections)
+    queries = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
+    assert len(queries) == 5
+    for block in queries:
+        for statement in filter(str.strip, re.sub(r"--[^\n]*", "", block).split(";")):
+            assert con.execute(statement).fetchall(), statement
+    on_time = con.execute("select count(*) from department_scorecard where on_time_pct is not null").fetchall()
+    assert on_time == [(12,)]
+
+
+def test_reason_codes_in_the_updates_readme_are_the_ones_the_code_gives():
+    readme = (paths.UPDATES / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)`", readme, flags=re.M))
+    documented |= set(re.findall(r"`(missing_[a-z_]+)`", readme))
+    documented -= {"task", "quarter", "department", "reported_on", "status", "percent_complete", "actual_value",
+                   "evidence_url", "note"}
+    source = "".join((paths.REPO / "flows" / f).read_text(encoding="utf-8")
+                     for f in ("update_files.py", "update_format.py", "update_rules.py", "updates.py"))
+    produced = set(re.findall(r'Problem\("([a-z_]+)"', source))
+    produced |= {f"missing_{c}" for c in ("task", "quarter", "department", "reported_on", "status")}
+    assert documented == produced
