@@ -73,6 +73,14 @@ def _parse_date(value: str, option: str):
         _fail(f"{option} {value!r} is not a date; expected YYYY-MM-DD, e.g. 2014-12-31", code=2)
 
 
+def _silence_run_logs() -> None:
+    """Prefect logs a failed task with its traceback; the command reports the failure itself, in one paragraph."""
+    import logging
+
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 @app.command()
 def refresh(
     raw: Path = typer.Option(paths.RAW, "--raw", help="Folder with whitepapers/ and updates/."),
@@ -80,6 +88,7 @@ def refresh(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date the summaries are computed for (YYYY-MM-DD); default today in Asia/Shanghai."),
     wait: float = typer.Option(0, "--wait", help="Seconds to wait for another refresh that is publishing; 0 exits at once."),
     allow_breaking: bool = typer.Option(False, "--allow-breaking", help="Publish even if a table or column of the latest release is removed, renamed or retyped (a new major version)."),
+    verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own logs, tracebacks included."),
 ) -> None:
     """Run the Prefect flow `refresh`: parse, validate and publish a release into curated/.
 
@@ -92,6 +101,9 @@ def refresh(
     typer.echo(f"refresh {raw} → {out} (as of {as_of_date})")
     from flows.refresh import refresh as refresh_flow
     from flows.run_report import explain_failure, summary_lines
+
+    if not verbose:
+        _silence_run_logs()
 
     try:
         result = refresh_flow(raw_dir=raw, out_dir=out, as_of=as_of_date, lock_timeout=wait, allow_breaking=allow_breaking)

@@ -1,6 +1,17 @@
-"""Fixtures shared by the test modules: the seed white paper, read once per session."""
+"""Fixtures shared by the test modules: the seed white paper, read once per session; Prefect's test harness."""
 
-import pytest
+import os
+import tempfile
+
+# Before anything imports prefect: no telemetry, quiet logs, a throwaway Prefect home, and no accidental
+# temporary server — a test that needs Prefect asks for the harness below (or a real server) explicitly.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="whitepaper-tests-prefect-"))
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_ENABLED", "false")
+
+import pytest  # noqa: E402
 
 from flows import paths
 
@@ -19,3 +30,12 @@ def seed():
     from flows.whitepaper import read_whitepaper
 
     return read_whitepaper(SEED_PATH)
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One Prefect test server for the whole session (starting one takes 10-15 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield
