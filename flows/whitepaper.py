@@ -270,10 +270,12 @@ def relative_to_repo(path: Path) -> str:
         return path.as_posix()
 
 
-def read_whitepaper(path: Path, document_id: str | None = None, lookups: Lookups | None = None) -> ParsedWhitepaper:
-    """Read and parse a white paper file; the document id defaults to the file stem."""
+def read_whitepaper(path: Path, document_id: str | None = None, lookups: Lookups | None = None,
+                    source_file: str | None = None) -> ParsedWhitepaper:
+    """Read and parse a white paper file; the document id defaults to the file stem, source_file to its repo path."""
     path = Path(path)
-    return parse_whitepaper(path.read_bytes(), document_id or path.stem, relative_to_repo(path), read_meta(path), lookups)
+    return parse_whitepaper(path.read_bytes(), document_id or path.stem, source_file or relative_to_repo(path),
+                            read_meta(path), lookups)
 
 
 def write_tables_csv(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, int]:
