@@ -7,6 +7,7 @@ value that a spreadsheet could run as a formula appears with the same leading ap
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,7 @@ from flows.codebook import ColumnSpec, TableSpec
 from flows.manifest import ReleaseInfo
 from flows.release_files import neutralise_formula
 
+DATAPACKAGE_FILE = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 METADATA_FILE = Path(__file__).parent / "templates" / "release_metadata.yaml"
 FIRST_VERSION = "1.0.0"
@@ -117,20 +119,66 @@ def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], i
 def next_version(previous: dict | None, package: dict) -> str:
     """Semantic version after the previous release's package.
 
-    Major when a table or column is removed or changes type, minor when one is added or any other rule or
-    key changes, patch when only the data changed; 1.0.0 for the first release.
+    Major when a table or column is removed or changes type (see schema_changes), minor when one is added or any
+    other rule or key changes, patch when only the data changed; 1.0.0 for the first release.
     """
     match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", str((previous or {}).get("version", "")))
     if not match:
         return FIRST_VERSION
     major, minor, patch = map(int, match.groups())
-    old, new = _column_types(previous), _column_types(package)
-    if any(table not in new or any(new[table].get(col) != kind for col, kind in cols.items())
-           for table, cols in old.items()):
+    changes = schema_changes(previous, package)
+    if any(c.is_breaking for c in changes):
         return f"{major + 1}.0.0"
-    if old != new or _schemas(previous) != _schemas(package):
+    if changes or _schemas(previous) != _schemas(package):
         return f"{major}.{minor + 1}.0"
     return f"{major}.{minor}.{patch + 1}"
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """A table or column added, removed or retyped between two packages; column is None for a whole table."""
+
+    table: str
+    column: str | None
+    change: str
+    old_type: str | None = None
+    new_type: str | None = None
+
+    @property
+    def is_breaking(self) -> bool:
+        """Readers of the previous release lose something: a table or column is gone or holds another type."""
+        return self.change in ("removed", "retyped")
+
+    def __str__(self) -> str:
+        where = self.table if self.column is None else f"{self.table}.{self.column}"
+        what = "table" if self.column is None else "column"
+        if self.change == "retyped":
+            return f"{where} retyped from {self.old_type} to {self.new_type}"
+        return f"{what} {where} {self.change}"
+
+
+def schema_changes(previous: dict | None, package: dict) -> list[SchemaChange]:
+    """Every table and column added, removed or retyped from the previous package to this one (a rename is a
+    removal and an addition), in the order of the tables and columns."""
+    if previous is None:
+        return []
+    old, new = _column_types(previous), _column_types(package)
+    out = []
+    for table in [*old, *(t for t in new if t not in old)]:
+        if table not in new or table not in old:
+            out.append(SchemaChange(table, None, "removed" if table not in new else "added"))
+            continue
+        for col in [*old[table], *(c for c in new[table] if c not in old[table])]:
+            before, after = old[table].get(col), new[table].get(col)
+            if before != after:
+                change = "added" if before is None else "removed" if after is None else "retyped"
+                out.append(SchemaChange(table, col, change, before, after))
+    return out
+
+
+def schema_package(specs: dict[str, TableSpec]) -> dict:
+    """Just the resources' names and Table Schemas: enough to compare with a release's datapackage.json."""
+    return {"resources": [{"name": name, "schema": table_schema(spec, set(specs))} for name, spec in specs.items()]}
 
 
 def _column_types(package: dict) -> dict[str, dict[str, str]]:

@@ -1,7 +1,9 @@
 """What a release holds and where it came from: its identity, content hash and manifest.json.
 
 The content hash covers only the data files (Parquet and CSV) and the source texts, never dates, timestamps,
-the DuckDB file or the manifest, so publishing the same data twice gives the same hash.
+the DuckDB file or the manifest, so publishing the same data twice gives the same hash. data/changes.* is left
+out too: it describes the release against the one before it, so the same data published after another release
+would otherwise hash differently, and a rerun with nothing new would never find its outputs equal to latest.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from flows.release_files import file_sha256
 MANIFEST = "manifest.json"
 HASHED_FOLDERS = ("data/", "sources/")
 HASHED_SUFFIXES = (".parquet", ".csv", ".txt")
+UNHASHED_PREFIXES = ("data/changes.",)
 VERSIONED_PACKAGES = ("pandas", "pandera", "pyarrow", "duckdb", "openpyxl")
 
 
@@ -43,8 +46,9 @@ def content_hash(file_hashes: dict[str, str]) -> str:
 
 
 def is_hashed(relative_path: str) -> bool:
-    """Whether a release file counts towards the content hash (data files and source texts only)."""
-    return relative_path.startswith(HASHED_FOLDERS) and relative_path.endswith(HASHED_SUFFIXES)
+    """Whether a release file counts towards the content hash (data files but the changes table, and source texts)."""
+    return (relative_path.startswith(HASHED_FOLDERS) and relative_path.endswith(HASHED_SUFFIXES)
+            and not relative_path.startswith(UNHASHED_PREFIXES))
 
 
 def make_release_id(as_of: dt.date, digest: str) -> str:
@@ -66,12 +70,16 @@ def describe_files(release_dir: Path, rows: dict[str, int] | None = None) -> lis
     return out
 
 
-def build_manifest(info: ReleaseInfo, inputs: list[dict], outputs: list[dict], code_version: str) -> dict:
+def build_manifest(info: ReleaseInfo, inputs: list[dict], outputs: list[dict], code_version: str, *,
+                   previous_release: str | None = None, change_summary: str | None = None) -> dict:
+    """previous_release is the release latest pointed at when this one was written (its changes are against it)."""
     return {
         "release_id": info.release_id,
         "as_of": info.as_of.isoformat(),
         "created": info.created_text,
         "content_hash": info.content_hash,
+        "previous_release": previous_release,
+        "change_summary": change_summary,
         "code_version": code_version,
         "versions": {"python": platform.python_version(), **{name: metadata.version(name) for name in VERSIONED_PACKAGES}},
         "inputs": inputs,

@@ -1,4 +1,4 @@
-"""The refresh as plain functions, stage by stage: ingest → parse → updates → summaries → validate → publish.
+"""The refresh as plain functions, stage by stage: ingest → parse → updates → summaries → validate → changes → publish.
 
 flows/refresh.py wraps each stage in a Prefect task; everything here also runs without Prefect
 (tests, the benchmark, other callers).
@@ -16,8 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from flows import paths
+from flows.changes import CHANGES, compute_changes
 from flows.lookups import load_lookups
 from flows.publish import InputFile, PublishResult, publish_release
+from flows.release_dirs import latest_release_dir
 from flows.summaries import compute_summaries, status_rules_table, summary_sql
 from flows.updates import ingest_updates
 from flows.validate import validate_tables  # noqa: F401 - re-exported for the flow
@@ -116,21 +118,30 @@ def code_version() -> str:
         return version
 
 
-def build_bundle(raw_dir: Path, as_of: dt.date) -> Bundle:
-    """All stages but publishing, without Prefect."""
+def add_changes(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The changes table against the release latest points at in out_dir (empty before the first release)."""
+    return {**tables, CHANGES: compute_changes(latest_release_dir(Path(out_dir)), tables)}
+
+
+def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None) -> Bundle:
+    """All stages but publishing, without Prefect; the changes table only when out_dir is given."""
     inputs = discover_inputs(raw_dir)
     parsed = parse_whitepapers(inputs)
     tables, update_files = add_updates(combine(parsed), inputs, as_of)
     tables = validate_tables(add_summaries(tables, as_of))
+    if out_dir is not None:
+        tables = add_changes(tables, out_dir)
     return Bundle(tables, {p.document_id: p.text for p in parsed}, input_files(inputs) + update_files)
 
 
-def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float = 0) -> PublishResult:
+def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float = 0,
+            allow_breaking: bool = False) -> PublishResult:
     views, macros = summary_sql()
     return publish_release(bundle.tables, sources=bundle.sources, inputs=bundle.inputs, out_root=Path(out_dir),
-                           as_of=as_of, views=views, macros=macros, code_version=code_version(), lock_timeout=lock_timeout)
+                           as_of=as_of, views=views, macros=macros, code_version=code_version(), lock_timeout=lock_timeout,
+                           allow_breaking=allow_breaking)
 
 
-def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date) -> PublishResult:
+def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool = False) -> PublishResult:
     """The same pipeline as the `refresh` flow, called directly: used to measure what Prefect adds."""
-    return publish(build_bundle(raw_dir, as_of), out_dir, as_of)
+    return publish(build_bundle(raw_dir, as_of, out_dir), out_dir, as_of, allow_breaking=allow_breaking)

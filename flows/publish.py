@@ -21,9 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.change_summary import summarize_changes
+from flows.changes import CHANGES, compute_changes, refuse_breaking
 from flows.codebook import TableSpec, table_spec
-from flows.datapackage import build_datapackage, load_release_metadata, next_version
+from flows.datapackage import DATAPACKAGE_FILE, build_datapackage, load_release_metadata, next_version
 from flows.duckdb_export import RELEASE_INFO, write_duckdb
+from flows.history import HISTORY_FILE, write_history
 from flows.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
                             make_release_id, read_json, read_manifest, write_json)
 from flows.release_dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
@@ -36,7 +39,6 @@ from schemas import TABLES
 
 DUCKDB_FILE = "whitepaper.duckdb"
 XLSX_FILE = "whitepaper.xlsx"
-DATAPACKAGE_FILE = "datapackage.json"
 README_FILE = "README.md"
 
 
@@ -61,6 +63,7 @@ class PublishResult:
     content_hash: str
     row_counts: dict[str, int]
     message: str
+    change_summary: str | None = None
 
 
 class PublishError(RuntimeError):
@@ -70,11 +73,14 @@ class PublishError(RuntimeError):
 def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str], inputs: list[InputFile],
                     out_root: Path, as_of: dt.date, views: dict[str, str] | None = None,
                     macros: dict[str, str] | None = None, code_version: str = "",
-                    lock_timeout: float = 0) -> PublishResult:
+                    lock_timeout: float = 0, allow_breaking: bool = False) -> PublishResult:
     """Validate tables, write them as a release into out_root and point latest at it, unless nothing changed.
 
     The release is new only when its data files or source texts differ from the release latest points at:
     the as-of date alone never makes one. With lock_timeout=0 a second concurrent caller fails at once.
+    A table or column of the previous release removed or retyped is refused unless allow_breaking. A changes
+    table among the tables (flows/changes.py) must be the one against the release latest points at; it is
+    published with the others but left out of the content hash.
     """
     out_root, views, macros = Path(out_root), dict(views or {}), dict(macros or {})
     with _step("check the arguments", out_root):
@@ -89,20 +95,23 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
     try:
         with release_lock(out_root, lock_timeout):
             return _publish_locked(frames, specs, sources=sources, inputs=inputs, out_root=out_root, as_of=as_of,
-                                   views=views, macros=macros, code_version=code_version)
+                                   views=views, macros=macros, code_version=code_version, allow_breaking=allow_breaking)
     except ReleaseLockBusy as err:
         raise PublishError(str(err)) from None
 
 
 def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], *, sources: dict[str, str],
                     inputs: list[InputFile], out_root: Path, as_of: dt.date, views: dict[str, str],
-                    macros: dict[str, str], code_version: str) -> PublishResult:
+                    macros: dict[str, str], code_version: str, allow_breaking: bool) -> PublishResult:
     with _step("create the staging folder", out_root):
         remove_stale_staging(out_root)
         previous = latest_release_dir(out_root)
         staging = new_staging_dir(out_root)
     moved_to: Path | None = None
     try:
+        with _step("compare with the previous release", out_root):
+            refuse_breaking(previous, specs, allow_breaking)
+            summary = _check_changes(frames, previous)
         rows = _write_data_files(frames, specs, staging, out_root)
         with _step("write sources/", out_root):
             write_source_texts(sources, staging / "sources")
@@ -113,12 +122,12 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         if previous_manifest and previous_manifest.get("content_hash") == digest:
             shutil.rmtree(staging)
             return PublishResult(None, False, None, digest, row_counts,
-                                 f"nothing new: outputs equal release {previous_manifest.get('release_id')}")
+                                 f"nothing new: outputs equal release {previous_manifest.get('release_id')}", summary)
         info = ReleaseInfo(make_release_id(as_of, digest), as_of, dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
                            digest)
         final = out_root / RELEASES / info.release_id
         if final.exists():
-            return _reuse_release(final, info, staging, out_root, row_counts)
+            return _reuse_release(final, info, staging, out_root, row_counts, summary)
 
         with _step(f"write {XLSX_FILE}", out_root):
             write_xlsx(frames, specs, staging / XLSX_FILE)
@@ -129,11 +138,13 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
             version = _write_datapackage(staging, specs, frames, info, inputs, previous)
         with _step(f"write {README_FILE}", out_root):
             readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
-                                   macros=list(macros), metadata=load_release_metadata())
+                                   macros=list(macros), metadata=load_release_metadata(),
+                                   previous_release=previous.name if previous else None, change_summary=summary)
             (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
         with _step(f"write {MANIFEST}", out_root):
             manifest = build_manifest(info, [_input_entry(i) for i in inputs], describe_files(staging, rows),
-                                      code_version)
+                                      code_version, previous_release=previous.name if previous else None,
+                                      change_summary=summary)
             write_json(staging / MANIFEST, manifest)
         with _step("re-read and validate the staged Parquet files", out_root):
             check_staged_parquet(frames, parquet_files)
@@ -149,7 +160,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         raise
     return PublishResult(info.release_id, True, final, digest, row_counts,
                          f"published release {info.release_id}: {len(frames)} tables, "
-                         f"{sum(row_counts.values())} rows; latest points at it")
+                         f"{sum(row_counts.values())} rows; latest points at it{_history_note(out_root)}", summary)
 
 
 def _write_data_files(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], staging: Path,
@@ -194,7 +205,7 @@ def _write_datapackage(staging: Path, specs: dict[str, TableSpec], frames: dict[
 
 
 def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path,
-                   row_counts: dict[str, int]) -> PublishResult:
+                   row_counts: dict[str, int], summary: str | None) -> PublishResult:
     """The same data was published earlier on the same as-of date, but latest moved on: point latest back at it."""
     shutil.rmtree(staging)
     existing = read_manifest(final) or {}
@@ -205,7 +216,30 @@ def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path
     with _step("switch latest", out_root):
         switch_latest(out_root, info.release_id)
     return PublishResult(info.release_id, True, final, info.content_hash, row_counts,
-                         f"latest points again at release {info.release_id}, whose outputs equal these")
+                         f"latest points again at release {info.release_id}, whose outputs equal these"
+                         f"{_history_note(out_root)}", summary)
+
+
+def _check_changes(frames: dict[str, pd.DataFrame], previous: Path | None) -> str | None:
+    """The summary of the changes table given, once it is known to be the one against the release latest points at."""
+    if CHANGES not in frames:
+        return None
+    expected = canonical_frame(compute_changes(previous, frames), table_spec(CHANGES))
+    if not expected.equals(frames[CHANGES]):
+        against = f"release {previous.name}" if previous else "no release (this is the first)"
+        raise ValueError(f"the {CHANGES} table given is not the list of changes against {against}, which latest "
+                         "points at now; latest probably moved while this refresh ran, so run the refresh again")
+    return summarize_changes(frames[CHANGES], has_previous=previous is not None)
+
+
+def _history_note(out_root: Path) -> str:
+    """Rewrite releases.json; a failure is told, not raised: the release is already published and latest points at it."""
+    try:
+        write_history(out_root)
+    except OSError as err:
+        return (f"; but {HISTORY_FILE} could not be rewritten ({err}): `whitepaper history` reads the releases "
+                "themselves, and the next publish or prune writes it again")
+    return ""
 
 
 def _check_names(tables: dict[str, pd.DataFrame], views: dict[str, str], macros: dict[str, str]) -> None:

@@ -16,8 +16,12 @@ EXAMPLE_TABLES = {"tasks", "milestones", "departments", "task_departments"}
 
 
 def render_readme(info: ReleaseInfo, specs: dict[str, TableSpec], *, version: str, row_counts: dict[str, int],
-                  views: list[str], macros: list[str], metadata: dict) -> str:
-    """Markdown for the release: identity, files, codebook of every table and column, examples, how to cite."""
+                  views: list[str], macros: list[str], metadata: dict, previous_release: str | None = None,
+                  change_summary: str | None = None) -> str:
+    """Markdown for the release: identity, changes, files, codebook of every table and column, examples, how to cite.
+
+    change_summary (flows/change_summary.py) heads the README when the release has a changes table.
+    """
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["cell"] = _table_cell
@@ -25,6 +29,7 @@ def render_readme(info: ReleaseInfo, specs: dict[str, TableSpec], *, version: st
     return env.get_template(TEMPLATE).render(
         info=info, version=version, meta=metadata, tables=list(specs.values()), row_counts=row_counts,
         views=sorted(views), macros=sorted(macros), example_tables=EXAMPLE_TABLES <= set(specs),
+        previous_release=previous_release, change_summary=change_summary,
     )
 
 

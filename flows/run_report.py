@@ -11,14 +11,18 @@ def summary_lines(result: PublishResult, out_dir: Path) -> list[str]:
     lines = []
     if result.published:
         lines.append(f"release {result.release_id} → {result.release_dir}")
+    if result.change_summary:
+        lines.append(f"changes: {result.change_summary}")
     lines.append("tables: " + ", ".join(f"{name} {rows}" for name, rows in sorted(result.row_counts.items())))
     lines.append(f"latest: {Path(out_dir) / 'latest'}")
     return lines
 
 
 def artifact_markdown(result: PublishResult, tables: dict, as_of) -> str:
-    """The Prefect artifact of a run: what was published, how many rows, what was refused."""
+    """The Prefect artifact of a run: what was published, what changed, how many rows, what was refused."""
     head = f"**{result.message}** (as of {as_of})"
+    if result.change_summary:
+        head += f"\n\nChanges: {result.change_summary}."
     rows = "\n".join(f"| {name} | {len(df)} |" for name, df in sorted(tables.items()))
     rejected = tables.get("update_rejections")
     reasons = ""

@@ -1,0 +1,33 @@
+"""What a refresh tells a person (flows/run_report.py): the closing lines and the Prefect artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from flows.publish import PublishResult
+from flows.run_report import artifact_markdown, summary_lines
+
+SUMMARY = "2 milestones newly completed; 1 update rejected; no schema change"
+
+
+def result(published: bool, change_summary: str | None) -> PublishResult:
+    message = "published release 2014-12-31-0123abcd: 2 tables, 3 rows" if published else "nothing new: outputs equal release x"
+    return PublishResult("2014-12-31-0123abcd" if published else None, published,
+                         Path("/c/releases/2014-12-31-0123abcd") if published else None, "0" * 64,
+                         {"tasks": 2, "changes": 1}, message, change_summary)
+
+
+def test_the_artifact_states_the_change_summary_under_the_outcome():
+    tables = {"tasks": pd.DataFrame({"task_id": ["a", "b"]}), "changes": pd.DataFrame({"table_name": ["tasks"]})}
+    markdown = artifact_markdown(result(True, SUMMARY), tables, "2014-12-31")
+    assert markdown.startswith("**published release 2014-12-31-0123abcd: 2 tables, 3 rows** (as of 2014-12-31)\n\n"
+                               f"Changes: {SUMMARY}.\n\n| table | rows |")
+    assert "Changes:" not in artifact_markdown(result(True, None), tables, "2014-12-31")
+
+
+def test_the_closing_lines_name_the_release_and_its_changes():
+    assert summary_lines(result(True, SUMMARY), Path("/c"))[:2] == [
+        "release 2014-12-31-0123abcd → /c/releases/2014-12-31-0123abcd", f"changes: {SUMMARY}"]
+    assert summary_lines(result(False, "no change"), Path("/c"))[0] == "changes: no change"
