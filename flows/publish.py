@@ -32,8 +32,10 @@ from flows.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, 
 from flows.release_dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
 from flows.release_files import (canonical_frame, file_sha256, read_parquet, write_csv, write_parquet,
                                  write_source_texts, write_xlsx)
+from flows.release_index import refresh_release_index
 from flows.release_lock import ReleaseLockBusy, release_lock
 from flows.release_readme import render_readme
+from flows.report import REPORT_DIR, REPORT_FILE, build_report
 from flows.validate import TableValidationError, validate_tables
 from schemas import TABLES
 
@@ -141,6 +143,8 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
                                    macros=list(macros), metadata=load_release_metadata(),
                                    previous_release=previous.name if previous else None, change_summary=summary)
             (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
+        with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
+            build_report(staging)
         with _step(f"write {MANIFEST}", out_root):
             manifest = build_manifest(info, [_input_entry(i) for i in inputs], describe_files(staging, rows),
                                       code_version, previous_release=previous.name if previous else None,
@@ -160,7 +164,8 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         raise
     return PublishResult(info.release_id, True, final, digest, row_counts,
                          f"published release {info.release_id}: {len(frames)} tables, "
-                         f"{sum(row_counts.values())} rows; latest points at it{_history_note(out_root)}", summary)
+                         f"{sum(row_counts.values())} rows; latest points at it{_history_note(out_root)}"
+                         f"{refresh_release_index(out_root)}", summary)
 
 
 def _write_data_files(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], staging: Path,
@@ -217,7 +222,7 @@ def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path
         switch_latest(out_root, info.release_id)
     return PublishResult(info.release_id, True, final, info.content_hash, row_counts,
                          f"latest points again at release {info.release_id}, whose outputs equal these"
-                         f"{_history_note(out_root)}", summary)
+                         f"{_history_note(out_root)}{refresh_release_index(out_root)}", summary)
 
 
 def _check_changes(frames: dict[str, pd.DataFrame], previous: Path | None) -> str | None:

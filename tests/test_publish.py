@@ -54,7 +54,8 @@ def test_first_publish_writes_the_release_layout(release):
     names = {p.relative_to(rel).as_posix() for p in rel.rglob("*") if p.is_file()}
     tables = list(tiny_tables())
     assert names == {*(f"data/{t}.{ext}" for t in tables for ext in ("parquet", "csv")), f"sources/{DOC}.txt",
-                     "whitepaper.xlsx", "whitepaper.duckdb", "datapackage.json", "README.md", "manifest.json"}
+                     "whitepaper.xlsx", "whitepaper.duckdb", "datapackage.json", "README.md", "report/index.html",
+                     "manifest.json"}
     assert (out_root / "latest").readlink() == Path("releases") / result.release_id
     assert (out_root / "LATEST").read_text() == result.release_id + "\n"
     assert result.row_counts["milestones"] == 4 and result.row_counts["quality_notes"] == 2
