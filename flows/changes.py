@@ -72,7 +72,8 @@ def diff_tables(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], keys
     for table in [*new, *(t for t in old if t not in new)]:
         if table not in old or table not in new:
             added = table not in old
-            count = f"{len(new[table] if added else old[table])} rows"
+            n = len(new[table] if added else old[table])
+            count = f"{n} row{'' if n == 1 else 's'}"
             rows.append(_row(table, WHOLE, "added" if added else "removed", WHOLE,
                              None if added else count, count if added else None))
             continue
@@ -82,17 +83,12 @@ def diff_tables(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], keys
     return frame.sort_values(["table_name", "row_key", "column_name"], kind="stable").reset_index(drop=True)
 
 
-def breaking_changes(previous_package: dict | None, specs: dict) -> list[SchemaChange]:
-    """Tables and columns of the previous release these specs would remove or retype."""
-    return [c for c in schema_changes(previous_package, schema_package(specs)) if c.is_breaking]
-
-
 def refuse_breaking(previous_release_dir: Path | None, specs: dict, allow_breaking: bool) -> None:
     """Raise BreakingChangeError naming every column removed or retyped, unless allow_breaking."""
     if previous_release_dir is None or allow_breaking:
         return
     package = read_json(Path(previous_release_dir) / DATAPACKAGE_FILE)
-    breaking = breaking_changes(package, specs)
+    breaking = [c for c in schema_changes(package, schema_package(specs)) if c.is_breaking]
     if breaking:
         raise BreakingChangeError(
             f"{'; '.join(map(str, breaking))}: readers of release {Path(previous_release_dir).name} (version "

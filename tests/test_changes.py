@@ -93,7 +93,7 @@ def test_tables_and_columns_added_removed_or_retyped_are_listed_once_not_per_row
     changes = diff_tables(old, new, {"tasks": ["task_id"], "fresh": ["k"], "gone": ["k"]},
                           package(old, {"task_seq": "integer"}), package(new, {}))
     assert rows(changes) == [
-        ("fresh", "*", "added", "*", None, "1 rows"),
+        ("fresh", "*", "added", "*", None, "1 row"),
         ("gone", "*", "removed", "*", "3 rows", None),
         ("tasks", "*", "removed", "note", "string", None),
         ("tasks", "*", "changed", "task_seq", "integer", "string"),
@@ -164,6 +164,22 @@ def test_a_changes_table_against_a_release_that_is_no_longer_latest_is_refused(t
     assert snapshot(tmp_path) == before
 
 
+@pytest.fixture
+def use_model(monkeypatch):
+    """Register a model under its table name for one test; schemas cached by table name are dropped around it."""
+    from flows import frames
+
+    clear = getattr(getattr(frames, "table_schema", None), "cache_clear", lambda: None)
+
+    def use(model):
+        monkeypatch.setitem(schemas.TABLES, model.Config.name, model)
+        clear()
+
+    yield use
+    monkeypatch.undo()
+    clear()
+
+
 class TasksWithNote(Tasks):
     note_zh: Series[str] = field("备注", "A column a later release drops (test only).", nullable=True)
 
@@ -173,12 +189,12 @@ class TasksWithNote(Tasks):
         metadata = Tasks.Config.metadata
 
 
-def test_removing_a_published_column_is_refused_unless_allowed(tmp_path, monkeypatch):
-    monkeypatch.setitem(schemas.TABLES, "tasks", TasksWithNote)
+def test_removing_a_published_column_is_refused_unless_allowed(tmp_path, use_model):
+    use_model(TasksWithNote)
     tables = tiny_tables()
     tables["tasks"]["note_zh"] = ["旧列", None]
     first = publish_tiny(tmp_path, tables=with_changes(tmp_path, tables))
-    monkeypatch.setitem(schemas.TABLES, "tasks", Tasks)
+    use_model(Tasks)
     before = snapshot(tmp_path)
 
     with pytest.raises(PublishError) as err:
@@ -210,9 +226,9 @@ def test_refuse_breaking_names_every_removed_table_and_retyped_column(tmp_path):
     refuse_breaking(None, {"tasks": spec}, allow_breaking=False)
 
 
-def test_adding_a_column_is_not_breaking(tmp_path, monkeypatch):
+def test_adding_a_column_is_not_breaking(tmp_path, use_model):
     first = publish_tiny(tmp_path, tables=with_changes(tmp_path, tiny_tables()))
-    monkeypatch.setitem(schemas.TABLES, "tasks", TasksWithNote)
+    use_model(TasksWithNote)
     tables = tiny_tables()
     tables["tasks"]["note_zh"] = [None, "新列"]
     second = publish_tiny(tmp_path, tables=with_changes(tmp_path, tables))
@@ -220,3 +236,17 @@ def test_adding_a_column_is_not_breaking(tmp_path, monkeypatch):
     assert json.loads((second.release_dir / "datapackage.json").read_text())["version"] == "1.1.0"
     assert second.change_summary == "schema: column tasks.note_zh added"
 
+
+
+def test_frictionless_validates_a_release_with_changes(tmp_path):
+    from test_datapackage import frictionless_validate
+
+    publish_tiny(tmp_path, tables=with_changes(tmp_path, tiny_tables()))
+    tables = tiny_tables()
+    tables["contacts"] = pd.concat([tables["contacts"], tables["contacts"].assign(
+        contact_id=f"{DOC}-c2", contact_seq=2, text_zh='电话:"0755-88102000"', value="0755-88102000", channel="phone")])
+    tables["tasks"].loc[0, "title_zh"] = "=改过的标题"
+    second = publish_tiny(tmp_path, tables=with_changes(tmp_path, tables))
+    report = frictionless_validate(second.release_dir)
+    assert report["valid"], json.dumps(report, ensure_ascii=False)[:2000]
+    assert report["stats"]["tasks"] == 12

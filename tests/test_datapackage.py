@@ -109,3 +109,14 @@ def _package(version, **fields):
 ])
 def test_next_version(previous, current, expected):
     assert next_version(previous, current) == expected
+
+
+def test_schema_changes_name_each_table_and_column_and_whether_it_breaks():
+    from flows.datapackage import schema_changes
+
+    found = schema_changes(_package("1.0.0", t={"a": "string", "b": "date", "c": "integer"}, gone={"x": "string"}),
+                           _package("0.0.0", t={"a": "string", "c": "number", "d": "boolean"}, new={"y": "string"}))
+    assert [(str(c), c.is_breaking) for c in found] == [
+        ("column t.b removed", True), ("t.c retyped from integer to number", True), ("column t.d added", False),
+        ("table gone removed", True), ("table new added", False)]
+    assert schema_changes(None, _package("0.0.0", t={"a": "string"})) == []
