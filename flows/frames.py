@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from schemas import TABLES
@@ -16,12 +18,32 @@ def _pandas_dtype(dtype) -> str | None:
     return None  # dates stay python datetime.date objects (object dtype)
 
 
+@functools.cache
+def table_schema(table: str):
+    """The DataFrameSchema of a table's model, built once: pandera builds a new one on every to_schema() (~20 ms)."""
+    return TABLES[table].to_schema()
+
+
 def to_frame(rows: list[dict], table: str) -> pd.DataFrame:
     """Rows (dicts) → DataFrame with exactly the model's columns, in its order, even when there are no rows."""
-    columns = TABLES[table].to_schema().columns
+    columns = table_schema(table).columns
     data = {}
     for name, column in columns.items():
         values = [row.get(name) for row in rows]
         dtype = _pandas_dtype(column.dtype)
         data[name] = pd.Series(values, dtype=dtype if dtype else object)
     return pd.DataFrame(data, columns=list(columns))
+
+
+def frame_of(columns: dict, table: str, rows: int) -> pd.DataFrame:
+    """to_frame from columns instead of rows: a name missing from columns is all null, a scalar is repeated."""
+    data = {}
+    for name, column in table_schema(table).columns.items():
+        values = columns.get(name)
+        if values is None or isinstance(values, (str, int, float)):
+            values = [values] * rows
+        elif isinstance(values, pd.Series):
+            values = values.to_numpy(dtype=object)
+        dtype = _pandas_dtype(column.dtype)
+        data[name] = pd.Series(list(values), dtype=dtype if dtype else object)
+    return pd.DataFrame(data, columns=list(data))

@@ -13,14 +13,15 @@ import math
 import re
 from pathlib import Path
 
-import openpyxl
+import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from flows.codebook import ColumnSpec, TableSpec
+from flows.xlsx_writer import SHEET_MAX_ROWS, write_workbook
 from schemas._fields import ID_SLUG
 
 ARROW_TYPES = {"string": pyarrow.string(), "integer": pyarrow.int64(), "number": pyarrow.float64(),
@@ -104,9 +105,27 @@ def csv_cell(value, kind: str) -> str:
     return value.isoformat()
 
 
+def csv_column(series: pd.Series, kind: str) -> list[str]:
+    """csv_cell over a whole column, vectorised: the same text for every value."""
+    if kind == "string":
+        values = pyarrow.array(series.astype(object).where(series.notna(), None).tolist(), pyarrow.string())
+        risky = pc.fill_null(pc.match_substring_regex(values, "^" + FORMULA_LIKE.pattern), False)
+        return pc.fill_null(pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values), "").to_pylist()
+    if kind in ("integer", "number"):
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(numbers)
+        whole = ~missing & (np.abs(numbers) < 2**53) & (numbers == np.round(numbers))
+        if kind == "integer" and whole.sum() + missing.sum() == len(numbers):
+            ints = series.astype("Int64").astype(object).where(~missing, None)
+            return ["" if v is None else str(v) for v in ints.tolist()]
+        text = np.where(whole, np.where(whole, numbers, 0).astype("int64").astype(str), numbers.astype(str))
+        return np.where(missing, "", text).tolist()
+    return [csv_cell(v, kind) for v in series.tolist()]
+
+
 def write_csv(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
     """Write RFC 4180 CSV (UTF-8 without BOM, CRLF, header row); return the number of rows."""
-    columns = [[csv_cell(v, c.type) for v in df[c.name].tolist()] for c in spec.columns]
+    columns = [csv_column(df[c.name], c.type) for c in spec.columns]
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(spec.column_names)
@@ -114,25 +133,27 @@ def write_csv(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
     return len(df)
 
 
-def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], path: Path) -> None:
-    """One sheet per table after a codebook sheet; every text cell is stored as text, never as a formula."""
+def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], path: Path) -> list[str]:
+    """One sheet per table after a codebook sheet; every text cell is stored as text, never as a formula.
+
+    A table with more rows than a sheet holds is left out, never cut short: its codebook row says so and names
+    data/<table>.csv. Returns the tables left out.
+    """
     check_xlsx_cells(frames, specs)
-    wb = openpyxl.Workbook(write_only=True)
-    codebook = wb.create_sheet(CODEBOOK_SHEET)
-    codebook.append([_text(codebook, v) for v in ("table", "column", "type", "name_zh", "description_en", "rules")])
+    omitted = [name for name, df in frames.items() if len(df) > SHEET_MAX_ROWS - 1]
+    codebook = []
     for name, spec in specs.items():
-        codebook.append([_text(codebook, v) for v in (name, "", "", spec.zh, spec.en,
-                                                      "primary key " + ", ".join(spec.primary_key))])
-        for c in spec.columns:
-            codebook.append([_text(codebook, v) for v in (name, c.name, c.type, c.zh, c.en, "; ".join(c.rules()))])
-    for name, df in frames.items():
-        ws = wb.create_sheet(name)
-        ws.freeze_panes = "A2"
-        spec = specs[name]
-        ws.append([_text(ws, c) for c in spec.column_names])
-        for row in zip(*(df[c].tolist() for c in spec.column_names)):
-            ws.append([_xlsx_cell(ws, v, col) for v, col in zip(row, spec.columns)])
-    wb.save(path)
+        rules = "primary key " + ", ".join(spec.primary_key)
+        if name in omitted:
+            rules += (f"; not in this workbook: its {len(frames[name]):,} rows are more than a sheet holds "
+                      f"({SHEET_MAX_ROWS - 1:,} under the header); read data/{name}.csv or data/{name}.parquet")
+        codebook.append([name, "", "", spec.zh, spec.en, rules])
+        codebook += [[name, c.name, c.type, c.zh, c.en, "; ".join(c.rules())] for c in spec.columns]
+    sheets = [(CODEBOOK_SHEET, ["table", "column", "type", "name_zh", "description_en", "rules"], None, [], codebook)]
+    sheets += [(name, specs[name].column_names, df, [c.type for c in specs[name].columns], None)
+               for name, df in frames.items() if name not in omitted]
+    write_workbook(path, sheets)
+    return omitted
 
 
 def check_xlsx_cells(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]) -> None:
@@ -141,37 +162,21 @@ def check_xlsx_cells(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec
         if len(name) > 31:
             raise ValueError(f"{name}: a spreadsheet sheet name has at most 31 characters")
         for col in specs[name].columns:
-            if col.type != "string":
+            if col.type != "string" or not len(df):
                 continue
-            for i, value in enumerate(df[col.name].tolist()):
-                if not isinstance(value, str):
-                    continue
-                where = f"{name}: row {i + 1}, column {col.name}"
-                if len(value) > XLSX_MAX_CELL_CHARS:
-                    raise ValueError(f"{where}: {len(value)} characters do not fit a spreadsheet cell "
-                                     f"(at most {XLSX_MAX_CELL_CHARS})")
-                bad = ILLEGAL_CHARACTERS_RE.search(value)
-                if bad:
-                    raise ValueError(f"{where}: control character {bad.group()!r} cannot be stored in a spreadsheet")
-
-
-def _text(ws, value: str) -> WriteOnlyCell:
-    # openpyxl turns any str starting with "=" into a formula; data_type "s" writes it as an inline string.
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    return cell
-
-
-def _xlsx_cell(ws, value, col: ColumnSpec):
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if col.type == "string":
-        return _text(ws, value)
-    if col.type == "date":
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return {"integer": int, "number": float, "boolean": bool}[col.type](value)
+            values = pyarrow.array(df[col.name].astype(object).where(df[col.name].notna(), None).tolist(), pyarrow.string())
+            too_long = pc.greater(pc.utf8_length(values), XLSX_MAX_CELL_CHARS)
+            illegal = pc.match_substring_regex(values, ILLEGAL_CHARACTERS_RE.pattern)
+            bad = pc.fill_null(pc.or_(too_long, illegal), False)
+            if not pc.any(bad).as_py():
+                continue
+            i = pc.index(bad, True).as_py()
+            value, where = values[i].as_py(), f"{name}: row {i + 1}, column {col.name}"
+            if len(value) > XLSX_MAX_CELL_CHARS:
+                raise ValueError(f"{where}: {len(value)} characters do not fit a spreadsheet cell "
+                                 f"(at most {XLSX_MAX_CELL_CHARS})")
+            raise ValueError(f"{where}: control character {ILLEGAL_CHARACTERS_RE.search(value).group()!r} cannot be "
+                             "stored in a spreadsheet")
 
 
 def write_source_texts(sources: dict[str, str], folder: Path) -> list[Path]:

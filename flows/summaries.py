@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow
 
 from flows import paths
-from flows.frames import to_frame
+from flows.frames import table_schema, to_frame
 from schemas import TABLES
 from schemas.summaries import SUMMARY_TABLES
 
@@ -72,13 +72,13 @@ def target_baselines_table(tables: dict[str, pd.DataFrame], lookups: Path = path
     instead of silently losing a baseline.
     """
     documents = set(tables["documents"]["document_id"])
-    columns = list(TABLES["target_baselines"].to_schema().columns)
+    columns = list(table_schema("target_baselines").columns)
     rows = [{c: r[c] for c in columns} for r in _csv_rows(lookups / "target_baselines.csv") if r["document_id"] in documents]
     return to_frame(rows, "target_baselines")
 
 
 def _arrow_table(df: pd.DataFrame, name: str) -> pyarrow.Table:
-    columns = TABLES[name].to_schema().columns
+    columns = table_schema(name).columns
     arrays = []
     for column, spec in columns.items():
         kind = _ARROW["str" if str(spec.dtype).startswith("string") else str(spec.dtype)]
@@ -108,7 +108,7 @@ def query_frame(con: duckdb.DuckDBPyConnection, sql: str, table: str, params: li
     """Rows of a query as the DataFrame of a registered table, with that model's columns and dtypes."""
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
-    expected = list(TABLES[table].to_schema().columns)
+    expected = list(table_schema(table).columns)
     if sorted(names) != sorted(expected):
         raise ValueError(f"{table}: the SQL returns columns {names}, the Pandera model declares {expected}")
     return to_frame([dict(zip(names, row)) for row in cursor.fetchall()], table)

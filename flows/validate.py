@@ -9,7 +9,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
+from flows.frames import table_schema
 from schemas import TABLES
 
 
@@ -49,14 +52,26 @@ def _key_problems(name: str, df: pd.DataFrame, meta: dict, tables: Mapping[str, 
         if ref_table not in tables:
             continue
         cols, ref_cols = fk["fields"], fk["reference"]["fields"]
-        known = set(map(tuple, tables[ref_table][ref_cols].itertuples(index=False, name=None)))
-        for i, values in zip(df.index, df[cols].itertuples(index=False, name=None)):
-            if any(pd.isna(v) for v in values):
-                continue
-            if values not in known:
-                problems.append(f"{name}: row {i + 1}: {', '.join(cols)} {values if len(values) > 1 else values[0]!r} "
-                                f"is not in {ref_table}.{', '.join(ref_cols)}")
+        for i, values in _missing_references(df[cols], tables[ref_table][ref_cols]):
+            problems.append(f"{name}: row {i + 1}: {', '.join(cols)} {values if len(values) > 1 else values[0]!r} "
+                            f"is not in {ref_table}.{', '.join(ref_cols)}")
     return problems
+
+
+def _missing_references(values: pd.DataFrame, known: pd.DataFrame) -> list[tuple[int, tuple]]:
+    """(index, values) of the rows whose values, none of them null, are not a row of known; in row order."""
+    complete = values.notna().all(axis=1).to_numpy()
+    found = pc.is_in(_row_keys(values), value_set=_row_keys(known)).to_numpy(zero_copy_only=False)
+    missing = values[complete & ~found]
+    return list(zip(missing.index, missing.itertuples(index=False, name=None)))
+
+
+def _row_keys(frame: pd.DataFrame) -> pyarrow.Array:
+    """Each row as one text key (the values' text joined by a unit separator), for Arrow's set lookup."""
+    columns = [pyarrow.array(frame[c].astype(object).where(frame[c].notna(), None).tolist()).cast(pyarrow.string())
+               if not pd.api.types.is_string_dtype(frame[c]) else pyarrow.Array.from_pandas(frame[c]).cast(pyarrow.string())
+               for c in frame.columns]
+    return columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, "\x1f")
 
 
 def validate_tables(tables: Mapping[str, pd.DataFrame], context: str = "") -> dict[str, pd.DataFrame]:
@@ -69,7 +84,7 @@ def validate_tables(tables: Mapping[str, pd.DataFrame], context: str = "") -> di
             problems.append(f"{name}: no Pandera model is registered for this table in schemas/")
             continue
         try:
-            validated[name] = model.validate(df.reset_index(drop=True), lazy=True)
+            validated[name] = table_schema(name).validate(df.reset_index(drop=True), lazy=True)
         except pa.errors.SchemaErrors as err:
             problems.extend(_describe_failures(name, err))
     for name, df in validated.items():
