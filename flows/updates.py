@@ -9,18 +9,20 @@ Order: files sorted by their path, rows in file order, so the same inputs always
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from flows import paths
-from flows.frames import to_frame
-from flows.update_files import FileProblem, Problem, RawRow, read_update_file
+from flows.frames import frame_of, to_frame
+from flows.update_batch import REPORT_FIELDS, check_rows, report_fields
+from flows.update_columns import UpdateColumns, read_update_columns
+from flows.update_files import FileProblem, Problem
 from flows.update_format import COLUMNS, accepted_headers, load_statuses, map_columns
-from flows.update_rules import Paper, Report, check_row
+from flows.update_rules import Paper, Report
 
 
 @dataclass
@@ -38,12 +40,12 @@ class UpdateIngest:
 @dataclass
 class _Candidate:
     source_file: str
-    row: RawRow
+    source_row: int
     report: Report
 
     @property
     def rejection_id(self) -> str:
-        return f"{self.source_file}#{self.row.source_row}"
+        return f"{self.source_file}#{self.source_row}"
 
 
 def source_name(path: Path, root: Path) -> str:
@@ -63,28 +65,21 @@ def find_update_files(updates_dir: Path = paths.UPDATES) -> list[Path]:
                   and p.name.lower() != "readme.md")
 
 
-def _rejection(source_file: str, document_id: str | None, problems: list[Problem], row: RawRow | None = None, **links) -> dict:
-    return {"rejection_id": f"{source_file}#{row.source_row if row else 'file'}", "document_id": document_id,
-            "source_file": source_file, "source_row": row.source_row if row else None, "level": "row" if row else "file",
-            "raw_cells": json.dumps(row.cells, ensure_ascii=False) if row else None,
-            "reasons": "; ".join(p.message for p in problems), "reason_codes": ";".join(p.code for p in problems),
+def _rejection(source_file: str, document_id: str | None, problems: list[Problem], source_row: int | None = None,
+               raw_cells: str | None = None, **links) -> dict:
+    return {"rejection_id": f"{source_file}#{source_row if source_row is not None else 'file'}", "document_id": document_id,
+            "source_file": source_file, "source_row": source_row, "level": "row" if source_row is not None else "file",
+            "raw_cells": raw_cells, "reasons": "; ".join(p.message for p in problems),
+            "reason_codes": ";".join(p.code for p in problems),
             "duplicate_of": links.get("duplicate_of"), "conflicts_with": links.get("conflicts_with")}
 
 
-def _update_row(c: _Candidate) -> dict:
-    r = c.report
-    return {"update_id": r.update_id, "document_id": r.document_id, "task_id": r.task_id, "milestone_id": r.milestone_id,
-            "quarter": r.quarter, "department_id": r.department_id, "role": r.role, "reported_on": r.reported_on,
-            "status": r.status, "percent_complete": r.percent_complete, "actual_value": r.actual_value,
-            "target_id": r.target_id, "evidence_url": r.evidence_url, "note": r.note, "source_file": c.source_file,
-            "source_row": c.row.source_row}
-
-
 def _where(c: _Candidate) -> str:
-    return f"{c.source_file} row {c.row.source_row} ({c.report.status})"
+    return f"{c.source_file} row {c.source_row} ({c.report.status})"
 
 
-def _settle(candidates: list[_Candidate], paper_names: dict[str, str]) -> tuple[list[_Candidate], list[dict], list[dict]]:
+def _settle(candidates: list[_Candidate], paper_names: dict[str, str],
+            raw_cells: dict[tuple[str, int], str]) -> tuple[list[_Candidate], list[dict], list[dict]]:
     """Keep one copy of exact duplicates; reject every report of a conflict. Returns (kept, rejections, notes)."""
     groups: dict[tuple, list[_Candidate]] = defaultdict(list)
     for c in candidates:
@@ -97,7 +92,8 @@ def _settle(candidates: list[_Candidate], paper_names: dict[str, str]) -> tuple[
                 others = [o for o in group if o.report.content != c.report.content]
                 problem = Problem("conflict", f"conflict: {name} sent different reports on {milestone_id} for {day}; this one and "
                                   f"{', '.join(_where(o) for o in others)} are all rejected; send one corrected row")
-                rejections.append(_rejection(c.source_file, c.report.document_id, [problem], c.row,
+                rejections.append(_rejection(c.source_file, c.report.document_id, [problem], c.source_row,
+                                             raw_cells[c.source_file, c.source_row],
                                              conflicts_with="; ".join(o.rejection_id for o in others)))
             notes.append({"document_id": group[0].report.document_id, "table_name": "update_rejections",
                           "row_id": group[0].rejection_id, "flag": "update_conflict",
@@ -107,26 +103,28 @@ def _settle(candidates: list[_Candidate], paper_names: dict[str, str]) -> tuple[
         first, *copies = group
         kept.append(first)
         for c in copies:
-            problem = Problem("duplicate", f"duplicate of {first.source_file} row {first.row.source_row}, which was accepted as "
+            problem = Problem("duplicate", f"duplicate of {first.source_file} row {first.source_row}, which was accepted as "
                               f"{first.report.update_id}")
-            rejections.append(_rejection(c.source_file, c.report.document_id, [problem], c.row, duplicate_of=first.report.update_id))
+            rejections.append(_rejection(c.source_file, c.report.document_id, [problem], c.source_row,
+                                         raw_cells[c.source_file, c.source_row], duplicate_of=first.report.update_id))
     return kept, rejections, notes
 
 
 def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt.date, root: Path = paths.REPO,
-                   document_id: str | None = None, lookups: Path = paths.LOOKUPS) -> UpdateIngest:
+                   document_id: str | None = None, lookups: Path = paths.LOOKUPS,
+                   read: Callable[[Path], UpdateColumns | FileProblem] = read_update_columns) -> UpdateIngest:
     """Read, check and settle every update file against the white papers' tables, as of a date.
 
     The document of a file is the name of its folder (raw/updates/<document_id>/), unless document_id is given.
-    "In the future" means after as_of. source_file is the path relative to root.
+    "In the future" means after as_of. source_file is the path relative to root. read reads one file (the
+    pipeline passes one that remembers files it has read before: flows/parse_cache.py).
     """
     statuses = load_statuses(lookups)
     known_documents = set(tables["documents"]["document_id"])
-    papers: dict[str, Paper] = {}
-    candidates: list[_Candidate] = []
     rejections: list[dict] = []
     notes: list[dict] = []
     counts: dict[str, dict] = {}
+    batches: list[pd.DataFrame] = []
     named = {source_name(p, root): Path(p) for p in files}
     for source in sorted(named):
         path, doc = named[source], document_id or named[source].parent.name
@@ -137,7 +135,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
             rejections.append(_rejection(source, None, [problem]))
             counts[source]["file_rejected"] = True
             continue
-        table = read_update_file(path)
+        table = read(path)
         columns = table if isinstance(table, FileProblem) else map_columns(table.header)
         if isinstance(columns, FileProblem):
             rejections.append(_rejection(source, doc, [columns]))
@@ -148,29 +146,96 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
             notes.append({"document_id": doc, "table_name": "updates", "row_id": None, "flag": "update_unknown_column",
                           "detail": f"{source}: column(s) {', '.join(repr(u) for u in unknown)} are not update columns and "
                                     f"were ignored; the columns are {accepted_headers()}"})
-        paper = papers.setdefault(doc, Paper.from_tables(tables, doc))
-        counts[source]["rows_read"] = len(table.rows)
-        for row in table.rows:
-            if any(p.code == "not_an_object" for p in row.problems):
-                rejections.append(_rejection(source, doc, list(row.problems), row))
-                continue
-            result = check_row({c: row.cells.get(mapping[c], "") for c in COLUMNS if c in mapping}, paper, as_of, statuses)
-            problems = list(row.problems) + ([] if isinstance(result, Report) else result)
-            if problems:
-                rejections.append(_rejection(source, doc, problems, row))
-            else:
-                candidates.append(_Candidate(source, row, result))
+        counts[source]["rows_read"] = len(table)
+        batches.append(pd.DataFrame({
+            "document_id": doc, "source_file": source, "source_row": table.source_row, "raw_cells": table.raw_cells, "problems": table.problems,
+            **{c: table.cells[mapping[c]] if c in mapping else "" for c in COLUMNS}}))
+    papers = papers_of(tables, sorted({b["document_id"].iat[0] for b in batches if len(b)}))
+    candidates, rejected = _check(pd.concat(batches, ignore_index=True), papers, as_of, statuses) if batches \
+        else (pd.DataFrame(columns=CANDIDATE_COLUMNS), [])
+    rejections += rejected
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
-    kept, settled, conflict_notes = _settle(candidates, names)
+    kept, settled, conflict_notes = _settle_frame(candidates, names)
     rejections += settled
     notes += conflict_notes
+    accepted = kept["source_file"].value_counts().to_dict()
+    rejected_rows = pd.Series([r["source_file"] for r in rejections if r["level"] == "row"], dtype=object).value_counts().to_dict()
     for source, c in counts.items():
-        c["rows_accepted"] = sum(1 for k in kept if k.source_file == source)
-        c["rows_rejected"] = sum(1 for r in rejections if r["source_file"] == source and r["level"] == "row")
+        c["rows_accepted"] = int(accepted.get(source, 0))
+        c["rows_rejected"] = int(rejected_rows.get(source, 0))
     notes = [{"note_id": f"updates-n{i:03d}", **n, "source_start": None, "source_end": None} for i, n in enumerate(notes, 1)]
-    updates = to_frame(sorted((_update_row(k) for k in kept), key=lambda r: r["update_id"]), "updates")
+    kept = kept.assign(update_id=update_ids(kept)).sort_values("update_id", kind="stable", ignore_index=True)
     rejected = to_frame(sorted(rejections, key=lambda r: (r["source_file"], r["source_row"] or 0)), "update_rejections")
-    return UpdateIngest(updates, rejected, to_frame(notes, "quality_notes"), counts)
+    return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts)
+
+
+CANDIDATE_COLUMNS = ["source_file", "source_row", "raw_cells", *REPORT_FIELDS]
+
+
+def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str, Paper]:
+    """Paper.from_tables for each document, on that document's rows only (one pass over each table)."""
+    task_doc = dict(zip(tables["tasks"]["task_id"], tables["tasks"]["document_id"]))
+    agency = dict(zip(tables["documents"]["document_id"], tables["documents"]["agency_id"]))
+    wanted = set(documents)
+    by_doc = {"documents": tables["documents"]["document_id"], "tasks": tables["tasks"]["document_id"],
+              "milestones": tables["milestones"]["task_id"].map(task_doc),
+              "task_departments": tables["task_departments"]["task_id"].map(task_doc),
+              "targets": tables["targets"]["task_id"].map(task_doc)}
+    parts = {name: dict(iter(tables[name][key.isin(wanted)].groupby(key[key.isin(wanted)], sort=False)))
+             for name, key in by_doc.items()}
+    departments = dict(iter(tables["departments"].groupby("agency_id", sort=False)))
+    papers = {}
+    for doc in documents:
+        own = {name: part.get(doc, tables[name].iloc[:0]) for name, part in parts.items()}
+        own["departments"] = departments.get(agency[doc], tables["departments"].iloc[:0])
+        papers[doc] = Paper.from_tables(own, doc)
+    return papers
+
+
+def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuses: dict[str, str]) -> tuple[pd.DataFrame, list[dict]]:
+    """The candidates (rows passing every rule, in file and row order) and the rejections of the rows."""
+    not_object = rows["problems"].map(lambda ps: any(p.code == "not_an_object" for p in ps)).to_numpy(dtype=bool)
+    rejections = [_rejection(r.source_file, r.document_id, list(r.problems), r.source_row, r.raw_cells)
+                  for r in rows[not_object].itertuples(index=False)]
+    rows = rows[~not_object].assign(clean_read=lambda f: f["problems"].map(len) == 0)
+    reports, others = check_rows(rows, papers, as_of, statuses)
+    extra = []
+    for i, result in others.items():
+        problems = list(rows.at[i, "problems"]) + ([] if isinstance(result, Report) else result)
+        if problems:
+            rejections.append(_rejection(rows.at[i, "source_file"], rows.at[i, "document_id"], problems, int(rows.at[i, "source_row"]),
+                                         rows.at[i, "raw_cells"]))
+        else:
+            extra.append(pd.DataFrame([report_fields(result)], index=[i]))
+    reports = pd.concat([reports, *extra]).sort_index() if extra else reports
+    candidates = rows.loc[reports.index, ["source_file", "source_row", "raw_cells"]].join(reports)
+    return candidates, rejections
+
+
+def _settle_frame(candidates: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+    """_settle, run only on the reports that share a division, milestone and date with another (the rest are kept)."""
+    shared = candidates.duplicated(["milestone_id", "department_id", "reported_on"], keep=False).to_numpy()
+    if not shared.any():
+        return candidates, [], []
+    group = candidates[shared]
+    raw = dict(zip(zip(group["source_file"], group["source_row"]), group["raw_cells"]))
+    listed = [_Candidate(r.source_file, int(r.source_row), Report(**{f: _none(getattr(r, f)) for f in REPORT_FIELDS
+                                                                   if f in Report.__dataclass_fields__}))
+              for r in group.itertuples(index=False)]
+    kept, rejections, notes = _settle(listed, names, raw)
+    keep = candidates[shared].set_index(["source_file", "source_row"]).index.isin([(c.source_file, c.source_row) for c in kept])
+    return pd.concat([candidates[~shared], group[keep]]), rejections, notes
+
+
+def _none(value):
+    return None if isinstance(value, float) and value != value else value
+
+
+def update_ids(kept: pd.DataFrame) -> pd.Series:
+    """<milestone_id>-<department_id>-<YYYYMMDD of reported_on>, as Report.update_id."""
+    days = pd.unique(kept["reported_on"])
+    compact = kept["reported_on"].map(dict(zip(days, (f"{d:%Y%m%d}" for d in days))))
+    return kept["milestone_id"].astype(str) + "-" + kept["department_id"].astype(str) + "-" + compact.astype(str)
 
 
 def rejection_lines(ingest: UpdateIngest) -> list[str]:
