@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows import paths
+from flows import fingerprint, parse_stage, paths
 from flows.changes import CHANGES, compute_changes
 from flows.lookups import load_lookups
 from flows.publish import InputFile, PublishResult, publish_release
 from flows.release_dirs import latest_release_dir
-from flows.summaries import compute_summaries, status_rules_table, summary_sql
-from flows.updates import ingest_updates
+from flows.summaries import compute_summaries, summary_sql
+from flows.updates import find_update_files, ingest_updates
 from flows.validate import validate_tables  # noqa: F401 - re-exported for the flow
 from flows.whitepaper import ParsedWhitepaper, read_whitepaper, relative_to_repo
 
@@ -34,6 +34,18 @@ class Inputs:
     whitepapers: list[Path]
     updates: list[Path]
     lookups: list[Path]
+    lookups_dir: Path = paths.LOOKUPS
+
+    @property
+    def root(self) -> Path:
+        """Published paths are relative to the folder holding raw/ (raw/updates/…), wherever that folder is."""
+        return self.raw_dir.resolve().parent
+
+    def source_name(self, path: Path) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:  # the repository's lookups, used when --raw has none
+            return relative_to_repo(path)
 
 
 @dataclass
@@ -61,49 +73,60 @@ def discover_inputs(raw_dir: Path = paths.RAW) -> Inputs:
     whitepapers = sorted((raw_dir / "whitepapers").glob("*.txt"))
     if not whitepapers:
         raise FileNotFoundError(f"{raw_dir / 'whitepapers'}: no white paper (*.txt) found; expected at least one, e.g. szsti-2014.txt")
-    updates_dir = raw_dir / "updates"
-    # Every file in a document's folder is an update or a rejection: nothing in raw/updates/<id>/ is skipped silently.
-    updates = sorted(p for p in updates_dir.glob("*/*") if p.is_file() and not p.name.startswith(".") and p.name != "README.md") \
-        if updates_dir.exists() else []
+    # Every file under raw/updates/ is an update or a rejection (a file outside a document's folder included).
+    updates = find_update_files(raw_dir / "updates")
     lookups_dir = raw_dir / "lookups" if (raw_dir / "lookups").exists() else paths.LOOKUPS
-    return Inputs(raw_dir, whitepapers, updates, sorted(lookups_dir.glob("*.csv")))
+    return Inputs(raw_dir, whitepapers, updates, sorted(lookups_dir.glob("*.csv")), lookups_dir)
 
 
 def parse_whitepapers(inputs: Inputs) -> list[ParsedWhitepaper]:
     """Parse every white paper; the first one that does not follow the template stops the run."""
-    lookups = load_lookups(inputs.lookups[0].parent) if inputs.lookups else load_lookups()
-    return [read_whitepaper(path, lookups=lookups) for path in inputs.whitepapers]
+    lookups = load_lookups(inputs.lookups_dir)
+    return [read_whitepaper(path, lookups=lookups, source_file=inputs.source_name(path)) for path in inputs.whitepapers]
+
+
+def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1) -> parse_stage.Parsed:
+    """Parse the white papers and read the update files (through the cache beside out_dir), then validate the papers.
+
+    The flow runs the batches as tasks of its task runner; this runs them one after the other.
+    """
+    parsed = parse_stage.merge(inputs, [parse_stage.parse_batch(b) for b in parse_stage.split(inputs, batches, out_dir)])
+    parse_stage.remove_unused_entries(out_dir, parsed)
+    return parse_stage.check_whitepapers(parsed)
 
 
 def combine(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
     """One frame per table across documents; a division named in several papers of an agency is one row."""
-    names = parsed[0].tables.keys()
-    tables = {name: pd.concat([p.tables[name] for p in parsed], ignore_index=True) for name in names}
-    tables["departments"] = tables["departments"].drop_duplicates("department_id", ignore_index=True)
-    return tables
+    return parse_stage.combine_tables(parsed)
 
 
-def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date) -> tuple[dict[str, pd.DataFrame], list[InputFile]]:
-    """Accepted updates, rejections and their quality notes added to the tables; per-file accounting returned."""
-    ingest = ingest_updates(inputs.updates, tables, as_of, root=paths.REPO)
+def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
+                reads: dict | None = None) -> tuple[dict[str, pd.DataFrame], list[InputFile]]:
+    """Accepted updates, rejections and their quality notes added to the tables; per-file accounting returned.
+
+    reads holds the update files already read by the parse stage (path → columns); others are read here.
+    """
+    read = {"read": reads.__getitem__} if reads is not None else {}
+    ingest = ingest_updates(inputs.updates, tables, as_of, root=inputs.root, lookups=inputs.lookups_dir, **read)
     tables = {**tables, "updates": ingest.updates, "update_rejections": ingest.rejections,
               "quality_notes": pd.concat([tables["quality_notes"], ingest.quality_notes], ignore_index=True)}
     files = []
     for path in inputs.updates:
-        counts = ingest.file_counts[relative_to_repo(path)]
-        files.append(InputFile(relative_to_repo(path), _sha256(path), path.stat().st_size, "update",
+        counts = ingest.file_counts[inputs.source_name(path)]
+        files.append(InputFile(inputs.source_name(path), _sha256(path), path.stat().st_size, "update",
                                counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"]))
     return tables, files
 
 
-def add_summaries(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, pd.DataFrame]:
-    return {**tables, "status_rules": status_rules_table(), **compute_summaries(tables, as_of)}
+def add_summaries(tables: dict[str, pd.DataFrame], as_of: dt.date, lookups_dir: Path = paths.LOOKUPS) -> dict[str, pd.DataFrame]:
+    """status_rules, target_baselines and the five summaries, computed by the sql/ views as of the date."""
+    return {**tables, **compute_summaries(tables, as_of, lookups=lookups_dir)}
 
 
 def input_files(inputs: Inputs) -> list[InputFile]:
     kinds = [(p, "whitepaper") for p in inputs.whitepapers] + [(p, "lookup") for p in inputs.lookups]
     kinds += [(p.with_name(p.stem + ".meta.yaml"), "sidecar") for p in inputs.whitepapers if p.with_name(p.stem + ".meta.yaml").exists()]
-    return [InputFile(relative_to_repo(p), _sha256(p), p.stat().st_size, kind) for p, kind in kinds]
+    return [InputFile(inputs.source_name(p), _sha256(p), p.stat().st_size, kind) for p, kind in kinds]
 
 
 def code_version() -> str:
@@ -126,12 +149,12 @@ def add_changes(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, pd.
 def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None) -> Bundle:
     """All stages but publishing, without Prefect; the changes table only when out_dir is given."""
     inputs = discover_inputs(raw_dir)
-    parsed = parse_whitepapers(inputs)
-    tables, update_files = add_updates(combine(parsed), inputs, as_of)
-    tables = validate_tables(add_summaries(tables, as_of))
+    parsed = parse_inputs(inputs, out_dir)
+    tables, update_files = add_updates(parsed.tables, inputs, as_of, parsed.updates)
+    tables = validate_tables(add_summaries(tables, as_of, inputs.lookups_dir))
     if out_dir is not None:
         tables = add_changes(tables, out_dir)
-    return Bundle(tables, {p.document_id: p.text for p in parsed}, input_files(inputs) + update_files)
+    return Bundle(tables, {p.document_id: p.text for p in parsed.whitepapers}, input_files(inputs) + update_files)
 
 
 def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float = 0,
@@ -144,4 +167,19 @@ def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float =
 
 def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool = False) -> PublishResult:
     """The same pipeline as the `refresh` flow, called directly: used to measure what Prefect adds."""
-    return publish(build_bundle(raw_dir, as_of, out_dir), out_dir, as_of, allow_breaking=allow_breaking)
+    key = fingerprint.run_key(discover_inputs(raw_dir), as_of)
+    unchanged = nothing_new(out_dir, key)
+    if unchanged is not None:
+        return unchanged
+    result = publish(build_bundle(raw_dir, as_of, out_dir), out_dir, as_of, allow_breaking=allow_breaking)
+    fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
+    return result
+
+
+def nothing_new(out_dir: Path, key: str) -> PublishResult | None:
+    """The result of a run with the same inputs, code and as-of date as the release latest points at, or None."""
+    record = fingerprint.unchanged_release(Path(out_dir), key)
+    if record is None:
+        return None
+    return PublishResult(None, False, None, record["content_hash"], record["row_counts"],
+                         f"nothing new: the inputs, code and as-of date are those of release {record['release_id']}")

@@ -1,7 +1,8 @@
 """The Prefect flow `refresh`: raw/ → a validated, published release in curated/.
 
-Each task is a thin wrapper over a stage in flows/pipeline.py; a task per stage, never per file or
-row, so the number of task runs stays the same however many inputs there are.
+Each task is a thin wrapper over a stage in flows/pipeline.py; a task per stage (the parse stage: one per
+batch, `batches` of them), never per file or row, so the number of task runs stays the same however many
+inputs there are.
 """
 
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 
-from flows import pipeline
+from flows import fingerprint, parse_stage, pipeline
 from flows.publish import PublishResult
 from flows.run_report import artifact_markdown
 from flows.status import write_status
@@ -27,22 +28,36 @@ def ingest(raw_dir: Path) -> pipeline.Inputs:
     return pipeline.discover_inputs(raw_dir)
 
 
+@task(name="fingerprint")
+def fingerprint_run(inputs: pipeline.Inputs, as_of: dt.date) -> str:
+    """Hash the inputs, the code and the as-of date: equal to the last run's means nothing new."""
+    return fingerprint.run_key(inputs, as_of)
+
+
 @task(name="parse")
-def parse(inputs: pipeline.Inputs) -> list:
-    """Parse every white paper."""
-    return pipeline.parse_whitepapers(inputs)
+def parse(batch: parse_stage.Batch) -> parse_stage.Parsed:
+    """Parse one batch of white papers and read its update files, through the parse cache."""
+    return parse_stage.parse_batch(batch)
+
+
+@task(name="check-papers")
+def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path) -> parse_stage.Parsed:
+    """Put the batches together in input order and validate the white papers' tables."""
+    parsed = parse_stage.merge(inputs, parts)
+    parse_stage.remove_unused_entries(out_dir, parsed)
+    return parse_stage.check_whitepapers(parsed)
 
 
 @task(name="updates")
-def updates(tables: dict, inputs: pipeline.Inputs, as_of: dt.date) -> tuple:
+def updates(tables: dict, inputs: pipeline.Inputs, as_of: dt.date, reads: dict | None = None) -> tuple:
     """Take in the divisions' progress updates; rejected rows become update_rejections."""
-    return pipeline.add_updates(tables, inputs, as_of)
+    return pipeline.add_updates(tables, inputs, as_of, reads)
 
 
 @task(name="summaries")
-def summaries(tables: dict, as_of: dt.date) -> dict:
+def summaries(tables: dict, as_of: dt.date, lookups_dir: Path) -> dict:
     """Summaries of targets against completion, as of the release date."""
-    return pipeline.add_summaries(tables, as_of)
+    return pipeline.add_summaries(tables, as_of, lookups_dir)
 
 
 @task(name="validate")
@@ -79,27 +94,38 @@ def _as_date(value) -> dt.date | None:
 
 @flow(name="refresh", log_prints=False, on_failure=[_record_failure], on_crashed=[_record_failure])
 def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.CURATED, as_of: dt.date | None = None,
-            lock_timeout: float = 0, allow_breaking: bool = False) -> PublishResult:
+            lock_timeout: float = 0, allow_breaking: bool = False, batches: int = 1) -> PublishResult:
     """Ingest → parse → updates → summaries → validate → changes → publish. as_of defaults to today in Asia/Shanghai.
 
     allow_breaking publishes a release that removes or retypes a column of the previous one (a new major version).
+    The parse work is split into `batches` tasks run by the flow's task runner (one per worker of a Dask cluster).
+    A run with the inputs, code and as-of date of the release latest points at stops after hashing them.
     """
     as_of = as_of or pipeline.today_in_shanghai()
     inputs = ingest(raw_dir)
     _say(f"ingest: {len(inputs.whitepapers)} white paper(s), {len(inputs.updates)} update file(s)")
-    parsed = parse(inputs)
-    _say(f"parse: {', '.join(p.document_id for p in parsed)}")
-    tables, update_files = updates(pipeline.combine(parsed), inputs, as_of)
+    key = fingerprint_run(inputs, as_of)
+    unchanged = pipeline.nothing_new(out_dir, key)
+    if unchanged is not None:
+        _say(f"publish: {unchanged.message}")
+        write_status(out_dir, "completed", release_id=None, published=False, as_of=as_of)
+        return unchanged
+    parts = parse.map(parse_stage.split(inputs, batches, out_dir))
+    parsed = check_papers(inputs, parts, out_dir)
+    _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
+         f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")
+    tables, update_files = updates(parsed.tables, inputs, as_of, parsed.updates)
     _say(f"updates: {len(tables['updates'])} accepted, {len(tables['update_rejections'])} rejected")
-    tables = summaries(tables, as_of)
+    tables = summaries(tables, as_of, inputs.lookups_dir)
     tables = validate(tables)
     _say(f"validate: {len(tables)} tables, {sum(len(t) for t in tables.values())} rows")
     tables = changes(tables, out_dir)
     _say(f"changes: {len(tables['changes'])} against the latest release")
-    bundle = pipeline.Bundle(tables, {p.document_id: p.text for p in parsed},
+    bundle = pipeline.Bundle(tables, {p.document_id: p.text for p in parsed.whitepapers},
                              pipeline.input_files(inputs) + update_files)
     result = publish(bundle, out_dir, as_of, lock_timeout, allow_breaking)
     _say(f"publish: {result.message}")
+    fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
     write_status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of)
     create_markdown_artifact(key="release-summary", markdown=artifact_markdown(result, tables, as_of),
                              description="Release id, row counts and rejections of this refresh")

@@ -211,8 +211,11 @@ def _contacts(doc: SourceDoc, lines: list[Line]) -> list[dict]:
 
 
 def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>", meta: dict | None = None,
-                     lookups: Lookups | None = None) -> ParsedWhitepaper:
-    """Raw bytes of one white paper → its validated tables; WhitepaperError if it is not in the template."""
+                     lookups: Lookups | None = None, validate: bool = True) -> ParsedWhitepaper:
+    """Raw bytes of one white paper → its validated tables; WhitepaperError if it is not in the template.
+
+    validate=False leaves validation to the caller, which validates many papers' tables at once (the pipeline).
+    """
     try:
         text, encoding = decode(raw, source_file)
     except SourceError as err:
@@ -244,7 +247,8 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
     }
     notes = [{"note_id": f"{document_id}-n{i:02d}", **note} for i, note in enumerate(doc.notes, start=1)]
     frames = {name: to_frame(rows, name) for name, rows in {**tables, "quality_notes": notes}.items()}
-    frames = validate_tables(frames, context=source_file)
+    if validate:
+        frames = validate_tables(frames, context=source_file)
     return ParsedWhitepaper(document_id, text, encoding, frames)
 
 
@@ -271,11 +275,11 @@ def relative_to_repo(path: Path) -> str:
 
 
 def read_whitepaper(path: Path, document_id: str | None = None, lookups: Lookups | None = None,
-                    source_file: str | None = None) -> ParsedWhitepaper:
+                    source_file: str | None = None, validate: bool = True) -> ParsedWhitepaper:
     """Read and parse a white paper file; the document id defaults to the file stem, source_file to its repo path."""
     path = Path(path)
     return parse_whitepaper(path.read_bytes(), document_id or path.stem, source_file or relative_to_repo(path),
-                            read_meta(path), lookups)
+                            read_meta(path), lookups, validate)
 
 
 def write_tables_csv(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, int]:

@@ -1,0 +1,114 @@
+"""Parsed input files remembered between runs: an unchanged file is not read and parsed again.
+
+One entry per input file, keyed by the SHA-256 of its bytes (and of what else its parse reads: the name it is
+published under, a white paper's citation sidecar) and by the version of the code that parses it: a hash of
+that code's source files, the lookups it reads and the library versions. A change to any of them is a miss.
+White papers are kept as pickles of ParsedWhitepaper (a dozen small frames each); update files as Parquet
+(flows/update_columns.py). The folder is <out>/.cache/parse/, ignored by git: a fresh clone rebuilds it.
+Cross-file steps (duplicates, conflicts, summaries, validation) always run over all rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import platform
+import secrets
+from importlib import metadata
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from flows import paths
+from flows.lookups import Lookups
+from flows.update_columns import UpdateColumns, from_arrow, read_update_columns, to_arrow
+from flows.update_files import FileProblem
+from flows.whitepaper import ParsedWhitepaper, read_whitepaper
+
+CACHE_DIR = ".cache/parse"
+WHITEPAPER_CODE = ("flows/whitepaper.py", "flows/whitepaper_tasks.py", "flows/source_doc.py", "flows/text.py",
+                   "flows/quantities.py", "flows/lookups.py", "flows/frames.py", "flows/parse_cache.py",
+                   "schemas/whitepaper.py", "schemas/_fields.py")
+WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
+UPDATE_CODE = ("flows/update_files.py", "flows/update_columns.py", "flows/parse_cache.py")
+LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin")
+
+
+def code_version(sources: tuple[str, ...], data_files: list[Path] = ()) -> str:
+    """SHA-256 over the source files (relative to the repository), data files and library versions."""
+    digest = hashlib.sha256(platform.python_version().encode())
+    for name in LIBRARIES:
+        digest.update(f"{name}={metadata.version(name)}\n".encode())
+    for path in [*(paths.REPO / s for s in sources), *data_files]:
+        digest.update(f"{Path(path).name}\n".encode())
+        digest.update(Path(path).read_bytes() if Path(path).exists() else b"(missing)")
+    return digest.hexdigest()
+
+
+class ParseCache:
+    """Reads through the cache under folder; `parsed` lists the files this run really read and parsed."""
+
+    def __init__(self, folder: Path, lookups_dir: Path = paths.LOOKUPS, *,
+                 whitepaper_code: str | None = None, update_code: str | None = None):
+        self.folder = Path(folder)
+        self.whitepaper_code = whitepaper_code or code_version(
+            WHITEPAPER_CODE, [Path(lookups_dir) / name for name in WHITEPAPER_LOOKUPS])
+        self.update_code = update_code or code_version(UPDATE_CODE)
+        self.parsed: list[Path] = []
+        self.used: set[Path] = set()
+
+    def _entry(self, kind: str, key: str, suffix: str) -> Path:
+        entry = self.folder / kind / f"{key}{suffix}"
+        self.used.add(entry)
+        return entry
+
+    def whitepaper(self, path: Path, lookups: Lookups, source_file: str) -> ParsedWhitepaper:
+        """read_whitepaper(path, lookups=…, source_file=…, validate=False), from the cache when it can be."""
+        path = Path(path)
+        sidecar = path.with_name(path.stem + ".meta.yaml")
+        digest = hashlib.sha256(self.whitepaper_code.encode())
+        for part in (path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else b"", source_file.encode()):
+            digest.update(hashlib.sha256(part).digest())
+        entry = self._entry("whitepapers", digest.hexdigest(), ".pickle")
+        if entry.exists():
+            try:
+                with open(entry, "rb") as f:
+                    return pickle.load(f)
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+                pass  # a damaged or outdated entry is parsed again and overwritten
+        parsed = read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False)
+        self.parsed.append(path)
+        _atomic_write(entry, lambda f: pickle.dump(parsed, f, protocol=pickle.HIGHEST_PROTOCOL))
+        return parsed
+
+    def update_file(self, path: Path) -> UpdateColumns | FileProblem:
+        """read_update_columns(path), from the cache when it can be."""
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return read_update_columns(path)      # the reader names the problem
+        key = hashlib.sha256(self.update_code.encode() + hashlib.sha256(data).digest()).hexdigest()
+        entry = self._entry("updates", key, ".parquet")
+        if entry.exists():
+            try:
+                return from_arrow(pq.read_table(entry))
+            except (OSError, ValueError, KeyError):
+                pass
+        read = read_update_columns(path)
+        self.parsed.append(path)
+        _atomic_write(entry, lambda f: pq.write_table(to_arrow(read), f, compression="zstd"))
+        return read
+
+
+def _atomic_write(entry: Path, write) -> None:
+    """Write through a temporary file and rename, so a killed run never leaves half an entry."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    tmp = entry.with_name(f".{entry.name}.{secrets.token_hex(4)}")
+    try:
+        with open(tmp, "wb") as f:
+            write(f)
+        os.replace(tmp, entry)
+    except OSError:
+        tmp.unlink(missing_ok=True)   # a cache that cannot be written only costs time

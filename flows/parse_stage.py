@@ -1,0 +1,128 @@
+"""The parse stage: white papers and update files read in a bounded number of batches, through the parse cache.
+
+However many files there are, the work is split into at most `batches` lists (one per worker of a task
+runner), so the number of Prefect task runs does not grow with the inputs. A batch is pure: paths in, parsed
+papers and update-file columns out; its results do not depend on how the files were split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from flows.lookups import load_lookups
+from flows.parse_cache import CACHE_DIR, ParseCache
+from flows.update_columns import UpdateColumns
+from flows.update_files import FileProblem
+from flows.validate import TableValidationError, validate_tables
+from flows.whitepaper import ParsedWhitepaper, WhitepaperError
+
+
+@dataclass
+class Batch:
+    """One batch's share of the inputs."""
+
+    whitepapers: list[Path]
+    source_names: dict[Path, str]
+    updates: list[Path]
+    lookups_dir: Path
+    cache_dir: Path | None
+
+
+@dataclass
+class Parsed:
+    """What the parse stage hands on: papers in input order, each update file's rows, the files really parsed."""
+
+    whitepapers: list[ParsedWhitepaper] = field(default_factory=list)
+    updates: dict[Path, UpdateColumns | FileProblem] = field(default_factory=dict)
+    parsed_files: list[Path] = field(default_factory=list)
+    cache_entries: set[Path] = field(default_factory=set)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # the papers' tables combined, once validated
+
+
+def cache_dir(out_dir: Path | None) -> Path | None:
+    return Path(out_dir) / CACHE_DIR if out_dir is not None else None
+
+
+def split(inputs, batches: int, out_dir: Path | None) -> list[Batch]:
+    """The inputs dealt round-robin into at most `batches` batches (fewer when there are fewer files)."""
+    files = len(inputs.whitepapers) + len(inputs.updates)
+    count = max(1, min(batches, files))
+    names = {p: inputs.source_name(p) for p in inputs.whitepapers}
+    return [Batch(inputs.whitepapers[i::count], {p: names[p] for p in inputs.whitepapers[i::count]},
+                  inputs.updates[i::count], inputs.lookups_dir, cache_dir(out_dir)) for i in range(count)]
+
+
+def parse_batch(batch: Batch) -> Parsed:
+    """Parse one batch's white papers (without validating them) and read its update files, through the cache."""
+    cache = ParseCache(batch.cache_dir, batch.lookups_dir) if batch.cache_dir else None
+    lookups = load_lookups(batch.lookups_dir)
+    out = Parsed()
+    for path in batch.whitepapers:
+        if cache:
+            out.whitepapers.append(cache.whitepaper(path, lookups, batch.source_names[path]))
+        else:
+            from flows.whitepaper import read_whitepaper
+
+            out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False))
+            out.parsed_files.append(path)
+    for path in batch.updates:
+        if cache:
+            out.updates[path] = cache.update_file(path)
+        else:
+            from flows.update_columns import read_update_columns
+
+            out.updates[path] = read_update_columns(path)
+            out.parsed_files.append(path)
+    if cache:
+        out.parsed_files += cache.parsed
+        out.cache_entries = set(cache.used)
+    return out
+
+
+def merge(inputs, parts: list[Parsed]) -> Parsed:
+    """The batches' results in input order, as one batch over everything would have given them."""
+    papers = {p.document_id: p for part in parts for p in part.whitepapers}
+    updates = {path: read for part in parts for path, read in part.updates.items()}
+    return Parsed([papers[path.stem] for path in inputs.whitepapers], {path: updates[path] for path in inputs.updates},
+                  [path for part in parts for path in part.parsed_files],
+                  {entry for part in parts for entry in part.cache_entries})
+
+
+def combine_tables(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
+    """One frame per table across documents; a division named in several papers of an agency is one row."""
+    names = parsed[0].tables.keys()
+    tables = {name: pd.concat([p.tables[name] for p in parsed], ignore_index=True) for name in names}
+    tables["departments"] = tables["departments"].drop_duplicates("department_id", ignore_index=True)
+    return tables
+
+
+def check_whitepapers(parsed: Parsed) -> Parsed:
+    """Validate the papers' tables all at once (kept as parsed.tables); on failure, the first paper whose own
+    tables fail is named, as when each paper was validated on its own."""
+    tables = combine_tables(parsed.whitepapers)
+    try:
+        parsed.tables = validate_tables(tables)
+    except TableValidationError:
+        for paper in parsed.whitepapers:
+            validate_tables(paper.tables, context=paper.tables["documents"]["source_file"].iloc[0])
+        raise
+    return parsed
+
+
+def remove_unused_entries(out_dir: Path | None, parsed: Parsed) -> int:
+    """Drop the cache entries no batch of this run used (files since changed or removed); returns how many."""
+    folder = cache_dir(out_dir)
+    if folder is None or not folder.exists():
+        return 0
+    removed = 0
+    for entry in folder.glob("*/*"):
+        if entry.is_file() and entry not in parsed.cache_entries and not entry.name.startswith("."):
+            entry.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+__all__ = ["Batch", "Parsed", "WhitepaperError", "check_whitepapers", "merge", "parse_batch", "remove_unused_entries", "split"]
