@@ -1,0 +1,128 @@
+"""The parse cache (flows/parse_cache.py) and the nothing-new check (flows/fingerprint.py): an unchanged file
+is not parsed again, a changed one is, a change of code makes every entry stale, and the tables are the same
+whether they came from the cache or not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from flows import parse_cache, pipeline
+from flows.corpus import CorpusSpec, write_corpus
+from flows.parse_cache import ParseCache, code_version
+from flows.parse_stage import Batch, parse_batch
+
+AS_OF = dt.date(2026, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def corpus_raw(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("cache-corpus") / "raw"
+    write_corpus(CorpusSpec(papers=2, update_rows=600, rows_per_file=100), raw)
+    return raw
+
+
+@pytest.fixture
+def raw(corpus_raw, tmp_path):
+    shutil.copytree(corpus_raw, tmp_path / "raw")
+    return tmp_path / "raw"
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Every file the cache really parses or reads, by name."""
+    seen = []
+    real_paper, real_update = parse_cache.read_whitepaper, parse_cache.read_update_columns
+
+    def paper(path, **kwargs):
+        seen.append(path.name)
+        return real_paper(path, **kwargs)
+
+    def update(path):
+        seen.append(path.name)
+        return real_update(path)
+
+    monkeypatch.setattr(parse_cache, "read_whitepaper", paper)
+    monkeypatch.setattr(parse_cache, "read_update_columns", update)
+    return seen
+
+
+def test_an_unchanged_file_is_not_parsed_again(raw, tmp_path, spy):
+    inputs = pipeline.discover_inputs(raw)
+    first = pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert len(spy) == len(inputs.whitepapers) + len(inputs.updates) == len(first.parsed_files)
+    spy.clear()
+    second = pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert spy == [] and second.parsed_files == []
+    for name, table in first.tables.items():
+        assert second.tables[name].equals(table), name
+    assert all(second.updates[p] == first.updates[p] for p in inputs.updates)
+
+
+def test_a_changed_file_is_parsed_again_and_only_it(raw, tmp_path, spy):
+    inputs = pipeline.discover_inputs(raw)
+    pipeline.parse_inputs(inputs, tmp_path / "out")
+    changed = next(p for p in inputs.updates if p.suffix == ".csv")
+    changed.write_bytes(changed.read_bytes() + "1,1,不存在的处室,2026-01-05,completed,,,,\r\n".encode(
+        "gb18030" if _gb18030(changed) else "utf-8"))
+    spy.clear()
+    parsed = pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert spy == [changed.name]
+    assert len(parsed.updates[changed]) == len(pipeline.parse_inputs(inputs).updates[changed])
+
+
+def _gb18030(path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+        return False
+    except UnicodeDecodeError:
+        return True
+
+
+def test_a_change_of_code_or_lookups_makes_every_entry_stale(raw, tmp_path, spy):
+    inputs = pipeline.discover_inputs(raw)
+    names = {p: inputs.source_name(p) for p in inputs.whitepapers}
+    batch = Batch(inputs.whitepapers, names, inputs.updates, inputs.lookups_dir, tmp_path / "cache")
+    parse_batch(batch)
+    spy.clear()
+    cache = ParseCache(tmp_path / "cache", inputs.lookups_dir, whitepaper_code="edited parser", update_code="edited reader")
+    from flows.lookups import load_lookups
+    cache.whitepaper(inputs.whitepapers[0], load_lookups(inputs.lookups_dir), names[inputs.whitepapers[0]])
+    cache.update_file(inputs.updates[0])
+    assert spy == [inputs.whitepapers[0].name, inputs.updates[0].name]
+    lookups = tmp_path / "lookups"
+    shutil.copytree(inputs.lookups_dir, lookups)
+    before = code_version(parse_cache.WHITEPAPER_CODE, [lookups / "categories.csv"])
+    (lookups / "categories.csv").write_text("category_zh,category_en\n区政府重点工作,key task of the district\n", encoding="utf-8")
+    assert code_version(parse_cache.WHITEPAPER_CODE, [lookups / "categories.csv"]) != before
+
+
+def test_cache_entries_of_files_no_longer_there_are_removed(raw, tmp_path):
+    inputs = pipeline.discover_inputs(raw)
+    pipeline.parse_inputs(inputs, tmp_path / "out")
+    entries = sorted((tmp_path / "out" / ".cache" / "parse").rglob("*.*"))
+    inputs.updates[0].unlink()
+    pipeline.parse_inputs(pipeline.discover_inputs(raw), tmp_path / "out")
+    assert len(sorted((tmp_path / "out" / ".cache" / "parse").rglob("*.*"))) == len(entries) - 1
+
+
+def test_a_rerun_with_nothing_new_stops_early_and_a_new_file_does_not(raw, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    first = pipeline.refresh_without_prefect(raw, out, AS_OF)
+    assert first.published
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("nothing new, yet the inputs were parsed")
+
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "build_bundle", no_parsing)
+        again = pipeline.refresh_without_prefect(raw, out, AS_OF)
+    assert not again.published and again.message.startswith("nothing new") and again.content_hash == first.content_hash
+    later = pipeline.refresh_without_prefect(raw, out, AS_OF + dt.timedelta(days=1))
+    assert later.published                                      # another as-of date is another release
+    source = next(p for p in sorted((raw / "updates").rglob("*.json")))
+    shutil.copyfile(source, source.with_name("zz-next.json"))
+    newer = pipeline.refresh_without_prefect(raw, out, AS_OF + dt.timedelta(days=1))
+    assert newer.published and newer.row_counts["update_rejections"] > later.row_counts["update_rejections"]
