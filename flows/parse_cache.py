@@ -64,7 +64,7 @@ class ParseCache:
         return entry
 
     def whitepaper(self, path: Path, lookups: Lookups, source_file: str) -> ParsedWhitepaper:
-        """read_whitepaper(path, lookups=…, source_file=…, validate=False), from the cache when it can be."""
+        """read_whitepaper(path, lookups=…, source_file=…, validate=False, frames=False), from the cache when it can be."""
         path = Path(path)
         sidecar = path.with_name(path.stem + ".meta.yaml")
         digest = hashlib.sha256(self.whitepaper_code.encode())
@@ -77,7 +77,7 @@ class ParseCache:
                     return pickle.load(f)
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
                 pass  # a damaged or outdated entry is parsed again and overwritten
-        parsed = read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False)
+        parsed = read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False, frames=False)
         self.parsed.append(path)
         _atomic_write(entry, lambda f: pickle.dump(parsed, f, protocol=pickle.HIGHEST_PROTOCOL))
         return parsed

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.frames import to_frame
 from flows.lookups import load_lookups
 from flows.parse_cache import CACHE_DIR, ParseCache
 from flows.update_columns import UpdateColumns
@@ -66,7 +67,8 @@ def parse_batch(batch: Batch) -> Parsed:
         else:
             from flows.whitepaper import read_whitepaper
 
-            out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False))
+            out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False,
+                                                   frames=False))
             out.parsed_files.append(path)
     for path in batch.updates:
         if cache:
@@ -92,11 +94,22 @@ def merge(inputs, parts: list[Parsed]) -> Parsed:
 
 
 def combine_tables(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
-    """One frame per table across documents; a division named in several papers of an agency is one row."""
-    names = parsed[0].tables.keys()
-    tables = {name: pd.concat([p.tables[name] for p in parsed], ignore_index=True) for name in names}
+    """One frame per table across documents; a division named in several papers of an agency is one row.
+
+    Papers parsed unframed (frames=False) are framed here, once per table for all of them.
+    """
+    if all(p.rows is not None for p in parsed):
+        tables = {name: to_frame([r for p in parsed for r in p.rows[name]], name) for name in parsed[0].rows}
+    else:
+        tables = {name: pd.concat([paper_tables(p)[name] for p in parsed], ignore_index=True)
+                  for name in paper_tables(parsed[0])}
     tables["departments"] = tables["departments"].drop_duplicates("department_id", ignore_index=True)
     return tables
+
+
+def paper_tables(paper: ParsedWhitepaper) -> dict[str, pd.DataFrame]:
+    """A paper's tables as frames, whether it was parsed framed or not."""
+    return paper.tables if paper.rows is None else {name: to_frame(rows, name) for name, rows in paper.rows.items()}
 
 
 def check_whitepapers(parsed: Parsed) -> Parsed:
@@ -107,7 +120,8 @@ def check_whitepapers(parsed: Parsed) -> Parsed:
         parsed.tables = validate_tables(tables)
     except TableValidationError:
         for paper in parsed.whitepapers:
-            validate_tables(paper.tables, context=paper.tables["documents"]["source_file"].iloc[0])
+            own = paper_tables(paper)
+            validate_tables(own, context=own["documents"]["source_file"].iloc[0])
         raise
     return parsed
 

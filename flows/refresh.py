@@ -2,7 +2,8 @@
 
 Each task is a thin wrapper over a stage in flows/pipeline.py; a task per stage (the parse stage: one per
 batch, `batches` of them), never per file or row, so the number of task runs stays the same however many
-inputs there are.
+inputs there are. No task uses Prefect's cache (NO_CACHE): its default policy hashes every input, pickling a
+million-row frame whole; unchanged files are skipped by the parse cache instead (flows/parse_cache.py).
 """
 
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 
 from flows import fingerprint, parse_stage, pipeline
 from flows.publish import PublishResult
@@ -22,25 +24,25 @@ def _say(line: str) -> None:
     print(f"  {line}", flush=True)
 
 
-@task(name="ingest")
+@task(name="ingest", cache_policy=NO_CACHE)
 def ingest(raw_dir: Path) -> pipeline.Inputs:
     """List the raw inputs."""
     return pipeline.discover_inputs(raw_dir)
 
 
-@task(name="fingerprint")
+@task(name="fingerprint", cache_policy=NO_CACHE)
 def fingerprint_run(inputs: pipeline.Inputs, as_of: dt.date) -> str:
     """Hash the inputs, the code and the as-of date: equal to the last run's means nothing new."""
     return fingerprint.run_key(inputs, as_of)
 
 
-@task(name="parse")
+@task(name="parse", cache_policy=NO_CACHE)
 def parse(batch: parse_stage.Batch) -> parse_stage.Parsed:
     """Parse one batch of white papers and read its update files, through the parse cache."""
     return parse_stage.parse_batch(batch)
 
 
-@task(name="check-papers")
+@task(name="check-papers", cache_policy=NO_CACHE)
 def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path) -> parse_stage.Parsed:
     """Put the batches together in input order and validate the white papers' tables."""
     parsed = parse_stage.merge(inputs, parts)
@@ -48,31 +50,31 @@ def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path) -> parse_s
     return parse_stage.check_whitepapers(parsed)
 
 
-@task(name="updates")
+@task(name="updates", cache_policy=NO_CACHE)
 def updates(tables: dict, inputs: pipeline.Inputs, as_of: dt.date, reads: dict | None = None) -> tuple:
     """Take in the divisions' progress updates; rejected rows become update_rejections."""
     return pipeline.add_updates(tables, inputs, as_of, reads)
 
 
-@task(name="summaries")
+@task(name="summaries", cache_policy=NO_CACHE)
 def summaries(tables: dict, as_of: dt.date, lookups_dir: Path) -> dict:
     """Summaries of targets against completion, as of the release date."""
     return pipeline.add_summaries(tables, as_of, lookups_dir)
 
 
-@task(name="validate")
+@task(name="validate", cache_policy=NO_CACHE)
 def validate(tables: dict) -> dict:
     """Validate every table with its Pandera model and the references between tables."""
     return pipeline.validate_tables(tables)
 
 
-@task(name="changes")
+@task(name="changes", cache_policy=NO_CACHE)
 def changes(tables: dict, out_dir: Path) -> dict:
     """Compare the tables with the release latest points at: the changes table."""
     return pipeline.add_changes(tables, out_dir)
 
 
-@task(name="publish")
+@task(name="publish", cache_policy=NO_CACHE)
 def publish(bundle: pipeline.Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float,
             allow_breaking: bool = False) -> PublishResult:
     """Write the release into a staging folder and switch curated/latest to it."""
@@ -110,7 +112,7 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
         _say(f"publish: {unchanged.message}")
         write_status(out_dir, "completed", release_id=None, published=False, as_of=as_of)
         return unchanged
-    parts = parse.map(parse_stage.split(inputs, batches, out_dir))
+    parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir))]  # a failure stops here
     parsed = check_papers(inputs, parts, out_dir)
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")

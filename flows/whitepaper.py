@@ -36,6 +36,7 @@ class ParsedWhitepaper:
     text: str                      # canonical text the offsets index
     encoding: str
     tables: dict[str, pd.DataFrame]
+    rows: dict[str, list[dict]] | None = None   # the same rows, unframed, when parsed with frames=False
 
 
 SECTIONS = {  # key: (how to recognise the heading, how the template writes it)
@@ -211,10 +212,11 @@ def _contacts(doc: SourceDoc, lines: list[Line]) -> list[dict]:
 
 
 def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>", meta: dict | None = None,
-                     lookups: Lookups | None = None, validate: bool = True) -> ParsedWhitepaper:
+                     lookups: Lookups | None = None, validate: bool = True, frames: bool = True) -> ParsedWhitepaper:
     """Raw bytes of one white paper → its validated tables; WhitepaperError if it is not in the template.
 
-    validate=False leaves validation to the caller, which validates many papers' tables at once (the pipeline).
+    validate=False leaves validation to the caller, which validates many papers' tables at once (the pipeline);
+    frames=False (which implies it) returns the rows unframed, to be framed once for all papers.
     """
     try:
         text, encoding = decode(raw, source_file)
@@ -246,10 +248,12 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         "contacts": _contacts(doc, sections["contacts"][1]),
     }
     notes = [{"note_id": f"{document_id}-n{i:02d}", **note} for i, note in enumerate(doc.notes, start=1)]
-    frames = {name: to_frame(rows, name) for name, rows in {**tables, "quality_notes": notes}.items()}
+    if not frames:
+        return ParsedWhitepaper(document_id, text, encoding, {}, {**tables, "quality_notes": notes})
+    framed = {name: to_frame(rows, name) for name, rows in {**tables, "quality_notes": notes}.items()}
     if validate:
-        frames = validate_tables(frames, context=source_file)
-    return ParsedWhitepaper(document_id, text, encoding, frames)
+        framed = validate_tables(framed, context=source_file)
+    return ParsedWhitepaper(document_id, text, encoding, framed)
 
 
 def read_meta(path: Path) -> dict:
@@ -275,11 +279,11 @@ def relative_to_repo(path: Path) -> str:
 
 
 def read_whitepaper(path: Path, document_id: str | None = None, lookups: Lookups | None = None,
-                    source_file: str | None = None, validate: bool = True) -> ParsedWhitepaper:
+                    source_file: str | None = None, validate: bool = True, frames: bool = True) -> ParsedWhitepaper:
     """Read and parse a white paper file; the document id defaults to the file stem, source_file to its repo path."""
     path = Path(path)
     return parse_whitepaper(path.read_bytes(), document_id or path.stem, source_file or relative_to_repo(path),
-                            read_meta(path), lookups, validate)
+                            read_meta(path), lookups, validate, frames)
 
 
 def write_tables_csv(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, int]:
