@@ -132,7 +132,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
             return _reuse_release(final, info, staging, out_root, row_counts, summary)
 
         with _step(f"write {XLSX_FILE}", out_root):
-            write_xlsx(frames, specs, staging / XLSX_FILE)
+            omitted = write_xlsx(frames, specs, staging / XLSX_FILE)
         parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
         with _step(f"write {DUCKDB_FILE}", out_root):
             write_duckdb(staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
@@ -141,7 +141,8 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         with _step(f"write {README_FILE}", out_root):
             readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
                                    macros=list(macros), metadata=load_release_metadata(),
-                                   previous_release=previous.name if previous else None, change_summary=summary)
+                                   previous_release=previous.name if previous else None, change_summary=summary,
+                                   xlsx_omitted=omitted)
             (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
         with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
             build_report(staging)

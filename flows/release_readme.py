@@ -17,10 +17,11 @@ EXAMPLE_TABLES = {"tasks", "milestones", "departments", "task_departments"}
 
 def render_readme(info: ReleaseInfo, specs: dict[str, TableSpec], *, version: str, row_counts: dict[str, int],
                   views: list[str], macros: list[str], metadata: dict, previous_release: str | None = None,
-                  change_summary: str | None = None) -> str:
+                  change_summary: str | None = None, xlsx_omitted: list[str] | None = None) -> str:
     """Markdown for the release: identity, changes, files, codebook of every table and column, examples, how to cite.
 
-    change_summary (flows/change_summary.py) heads the README when the release has a changes table.
+    change_summary (flows/change_summary.py) heads the README when the release has a changes table; xlsx_omitted
+    names the tables too long for a sheet of whitepaper.xlsx, which were left out of it.
     """
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
@@ -29,7 +30,7 @@ def render_readme(info: ReleaseInfo, specs: dict[str, TableSpec], *, version: st
     return env.get_template(TEMPLATE).render(
         info=info, version=version, meta=metadata, tables=list(specs.values()), row_counts=row_counts,
         views=sorted(views), macros=sorted(macros), example_tables=EXAMPLE_TABLES <= set(specs),
-        previous_release=previous_release, change_summary=change_summary,
+        previous_release=previous_release, change_summary=change_summary, xlsx_omitted=xlsx_omitted or [],
     )
 
 
