@@ -209,6 +209,16 @@ def test_target_attainment_takes_the_latest_actual_of_the_same_quantity(tmp_path
     assert ta.loc[f"{DOC}-02-t1", "due_date"] == D(2014, 12, 31) and ta.loc[f"{DOC}-02-q4-t1", "due_date"] == D(2014, 12, 31)
 
 
+def test_one_division_reporting_two_milestones_of_a_measure_on_one_date_gives_the_later_milestones_figure(tmp_path):
+    # Task 2's own target and its fourth quarter's state one quantity; 乙处 reports the first and the fourth
+    # quarter on the same day: whichever order the rows are read in, the fourth quarter's figure is taken.
+    rows = [report(task=2, quarter=4, department="乙处", reported_on="2014-06-30", actual_value=990),
+            report(task=2, quarter=1, department="乙处", reported_on="2014-06-30", actual_value=970)]
+    for ordered in (rows, rows[::-1]):
+        ta = summaries(tmp_path, ordered, D(2014, 12, 31))["target_attainment"].set_index("target_id")
+        assert ta.loc[f"{DOC}-02-t1", "actual_value"] == ta.loc[f"{DOC}-02-q4-t1", "actual_value"] == 990.0
+
+
 @pytest.mark.parametrize("comparator, value, upper, actual, is_met", [
     (">", 1000, None, 1000, False), (">", 1000, None, 1001, True), (">=", 1000, None, 1000, True),
     (">=", 1000, None, 999, False), ("=", 1000, None, 1000, True), ("=", 1000, None, 1200, True), ("=", 1000, None, 999, False),

@@ -3,6 +3,8 @@
 -- Targets of one task with the same unit, comparator and value(s) state the same quantity (the task's
 -- "more than 1000 carriers" and its fourth quarter's), so a value reported against one counts for all.
 -- A bare number (=) or a range (between) is met once the number or the range's lower bound is reached.
+-- One division reporting on one date against two milestones of the same measure: the later milestone's
+-- report wins (update_id desc), so the figure chosen never depends on the order rows are read in.
 with
 
 params as (
@@ -71,7 +73,7 @@ latest_actual as (
     from actual_reports
     qualify row_number() over (
         partition by target_id
-        order by reported_on desc, (role = 'lead') desc, department_seq, department_id
+        order by reported_on desc, (role = 'lead') desc, department_seq, department_id, update_id desc
     ) = 1
 ),
 
