@@ -3,7 +3,8 @@
 Each task is a thin wrapper over a stage in flows/pipeline.py; a task per stage (the parse stage: one per
 batch, `batches` of them), never per file or row, so the number of task runs stays the same however many
 inputs there are. No task uses Prefect's cache (NO_CACHE): its default policy hashes every input, pickling a
-million-row frame whole; unchanged files are skipped by the parse cache instead (flows/parse_cache.py).
+million-row frame whole; unchanged files are skipped by the parse cache instead (flows/parse_cache.py). The
+tables are passed quote()d: Prefect would otherwise walk every element of them looking for futures.
 """
 
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows import fingerprint, parse_stage, pipeline
 from flows.publish import PublishResult
@@ -113,19 +115,19 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
         write_status(out_dir, "completed", release_id=None, published=False, as_of=as_of)
         return unchanged
     parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir))]  # a failure stops here
-    parsed = check_papers(inputs, parts, out_dir)
+    parsed = check_papers(inputs, quote(parts), out_dir)
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")
-    tables, update_files = updates(parsed.tables, inputs, as_of, parsed.updates)
+    tables, update_files = updates(quote(parsed.tables), inputs, as_of, quote(parsed.updates))
     _say(f"updates: {len(tables['updates'])} accepted, {len(tables['update_rejections'])} rejected")
-    tables = summaries(tables, as_of, inputs.lookups_dir)
-    tables = validate(tables)
+    tables = summaries(quote(tables), as_of, inputs.lookups_dir)
+    tables = validate(quote(tables))
     _say(f"validate: {len(tables)} tables, {sum(len(t) for t in tables.values())} rows")
-    tables = changes(tables, out_dir)
+    tables = changes(quote(tables), out_dir)
     _say(f"changes: {len(tables['changes'])} against the latest release")
     bundle = pipeline.Bundle(tables, {p.document_id: p.text for p in parsed.whitepapers},
                              pipeline.input_files(inputs) + update_files)
-    result = publish(bundle, out_dir, as_of, lock_timeout, allow_breaking)
+    result = publish(quote(bundle), out_dir, as_of, lock_timeout, allow_breaking)
     _say(f"publish: {result.message}")
     fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
     write_status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of)
