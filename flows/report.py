@@ -26,6 +26,8 @@ from schemas import TABLES
 
 REPORT_DIR = "report"
 REPORT_FILE = "index.html"
+CHART_MAX_ROWS = 2000
+"""A chart of more rows is left out of the report; its table still lists them all."""
 TEMPLATES = Path(__file__).parent / "templates" / "report"
 DUCKDB_FILE = "whitepaper.duckdb"
 DATAPACKAGE_FILE = "datapackage.json"
@@ -177,7 +179,14 @@ def human_bytes(n: int) -> str:
 
 
 def _both(chart, rows: pd.DataFrame) -> dict[str, Markup] | None:
-    """A chart at desktop and at phone width (the page's CSS shows one), or None when it has nothing to draw."""
+    """A chart at desktop and at phone width (the page's CSS shows one), or None when it has nothing to draw.
+
+    Nor is one drawn for more than CHART_MAX_ROWS rows (a release of hundreds of papers): such a figure cannot
+    be read, Altair refuses 5,000 rows and Vega's renderer runs out of stack near that; the table under the
+    chart still lists every row.
+    """
+    if len(rows) > CHART_MAX_ROWS:
+        return None
     wide, narrow = chart(rows), chart(rows, narrow=True)
     return None if wide is None else {"wide": Markup(wide), "narrow": Markup(narrow)}
 

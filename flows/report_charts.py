@@ -133,15 +133,10 @@ def targets_chart(targets: pd.DataFrame, *, narrow: bool = False) -> str | None:
 
 
 def render_svg(chart: alt.TopLevelMixin, alt_text: str, id_prefix: str) -> str:
-    """Vega-Lite → SVG with no network access; the root made an image with a text alternative, ids made unique.
-
-    Altair refuses data of more than 5,000 rows by default; a release of a thousand papers has more targets than
-    that, and the data is inlined into the spec either way, so the limit is lifted here.
-    """
-    with alt.data_transformers.disable_max_rows():
-        spec = (chart.configure(font=FONT, background="transparent").configure_view(stroke=None)
-                .configure_axis(labelFontSize=12, titleFontSize=12, titleFontWeight="normal", titleColor=MUTED)
-                .configure_legend(labelFontSize=12, symbolType="square", columnPadding=24, labelLimit=0).to_dict())
+    """Vega-Lite → SVG with no network access; the root made an image with a text alternative, ids made unique."""
+    spec = (chart.configure(font=FONT, background="transparent").configure_view(stroke=None)
+            .configure_axis(labelFontSize=12, titleFontSize=12, titleFontWeight="normal", titleColor=MUTED)
+            .configure_legend(labelFontSize=12, symbolType="square", columnPadding=24, labelLimit=0).to_dict())
     svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
     return accessible_svg(unique_ids(svg, id_prefix), alt_text)
 

@@ -273,3 +273,17 @@ def test_task_number_as_the_paper_prints_it(seq, number):
 @pytest.mark.parametrize("n, text", [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KB"), (5 * 1024 ** 2, "5.0 MB")])
 def test_human_bytes(n, text):
     assert human_bytes(n) == text
+
+
+def test_a_chart_of_more_rows_than_a_figure_can_show_is_left_out(monkeypatch):
+    from flows import report
+
+    drawn = []
+
+    def chart(rows, narrow=False):
+        drawn.append(len(rows))
+        return "<svg/>"
+
+    monkeypatch.setattr(report, "CHART_MAX_ROWS", 3)
+    assert report._both(chart, pd.DataFrame({"a": range(4)})) is None and drawn == []
+    assert report._both(chart, pd.DataFrame({"a": range(3)})) == {"wide": "<svg/>", "narrow": "<svg/>"} and drawn == [3, 3]
