@@ -124,7 +124,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     rejections: list[dict] = []
     notes: list[dict] = []
     counts: dict[str, dict] = {}
-    batches: list[pd.DataFrame] = []
+    gathered: dict[str, list] = {name: [] for name in ROW_COLUMNS}
     named = {source_name(p, root): Path(p) for p in files}
     for source in sorted(named):
         path, doc = named[source], document_id or named[source].parent.name
@@ -147,11 +147,14 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
                           "detail": f"{source}: column(s) {', '.join(repr(u) for u in unknown)} are not update columns and "
                                     f"were ignored; the columns are {accepted_headers()}"})
         counts[source]["rows_read"] = len(table)
-        batches.append(pd.DataFrame({
-            "document_id": doc, "source_file": source, "source_row": table.source_row, "raw_cells": table.raw_cells, "problems": table.problems,
-            **{c: table.cells[mapping[c]] if c in mapping else "" for c in COLUMNS}}))
-    papers = papers_of(tables, sorted({b["document_id"].iat[0] for b in batches if len(b)}))
-    candidates, rejected = _check(pd.concat(batches, ignore_index=True), papers, as_of, statuses) if batches \
+        # One list per column over all files, framed once: per-file frames concatenated would leave every
+        # column in thousands of chunks, and reaching one row of a chunked column walks them.
+        for name, values in (("document_id", [doc] * len(table)), ("source_file", [source] * len(table)),
+                             ("source_row", table.source_row), ("raw_cells", table.raw_cells), ("problems", table.problems),
+                             *((c, table.cells[mapping[c]] if c in mapping else [""] * len(table)) for c in COLUMNS)):
+            gathered[name].extend(values)
+    papers = papers_of(tables, sorted(set(gathered["document_id"])))
+    candidates, rejected = _check(pd.DataFrame(gathered), papers, as_of, statuses) if gathered["source_row"] \
         else (pd.DataFrame(columns=CANDIDATE_COLUMNS), [])
     rejections += rejected
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
@@ -170,6 +173,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
 
 
 CANDIDATE_COLUMNS = ["source_file", "source_row", "raw_cells", *REPORT_FIELDS]
+ROW_COLUMNS = ["document_id", "source_file", "source_row", "raw_cells", "problems", *COLUMNS]
 
 
 def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str, Paper]:
@@ -200,11 +204,12 @@ def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuse
     rows = rows[~not_object].assign(clean_read=lambda f: f["problems"].map(len) == 0)
     reports, others = check_rows(rows, papers, as_of, statuses)
     extra = []
-    for i, result in others.items():
-        problems = list(rows.at[i, "problems"]) + ([] if isinstance(result, Report) else result)
+    at = rows.loc[list(others), ["problems", "source_file", "document_id", "source_row", "raw_cells"]]
+    for i, read_problems, source, doc, row, raw_cells in at.itertuples(name=None):
+        result = others[i]
+        problems = list(read_problems) + ([] if isinstance(result, Report) else result)
         if problems:
-            rejections.append(_rejection(rows.at[i, "source_file"], rows.at[i, "document_id"], problems, int(rows.at[i, "source_row"]),
-                                         rows.at[i, "raw_cells"]))
+            rejections.append(_rejection(source, doc, problems, int(row), raw_cells))
         else:
             extra.append(pd.DataFrame([report_fields(result)], index=[i]))
     reports = pd.concat([reports, *extra]).sort_index() if extra else reports
