@@ -151,6 +151,7 @@ def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None) -> 
     inputs = discover_inputs(raw_dir)
     parsed = parse_inputs(inputs, out_dir)
     tables, update_files = add_updates(parsed.tables, inputs, as_of, parsed.updates)
+    parsed.updates.clear()   # the update files' cells, a gigabyte at a million rows, are in the tables now
     tables = validate_tables(add_summaries(tables, as_of, inputs.lookups_dir))
     if out_dir is not None:
         tables = add_changes(tables, out_dir)

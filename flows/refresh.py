@@ -119,6 +119,8 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")
     tables, update_files = updates(quote(parsed.tables), inputs, as_of, quote(parsed.updates))
+    for held in (parsed, *parts):   # the update files' cells are in the tables now; Prefect keeps task results
+        held.updates.clear()
     _say(f"updates: {len(tables['updates'])} accepted, {len(tables['update_rejections'])} rejected")
     tables = summaries(quote(tables), as_of, inputs.lookups_dir)
     tables = validate(quote(tables))

@@ -30,6 +30,7 @@ FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
 """Text a spreadsheet may run as a formula (CSV injection): it starts with = + - @ tab or CR, after any apostrophes."""
 NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 CSV_LINE_END = "\r\n"
+CSV_CHUNK_ROWS = 100_000
 XLSX_MAX_CELL_CHARS = 32767
 CODEBOOK_SHEET = "_codebook"
 
@@ -124,12 +125,16 @@ def csv_column(series: pd.Series, kind: str) -> list[str]:
 
 
 def write_csv(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
-    """Write RFC 4180 CSV (UTF-8 without BOM, CRLF, header row); return the number of rows."""
-    columns = [csv_column(df[c.name], c.type) for c in spec.columns]
+    """Write RFC 4180 CSV (UTF-8 without BOM, CRLF, header row); return the number of rows.
+
+    Rows are turned into text CSV_CHUNK_ROWS at a time, so a million-row table never holds all its cells as text.
+    """
     with open(path, "w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(spec.column_names)
-        writer.writerows(zip(*columns))
+        for start in range(0, len(df), CSV_CHUNK_ROWS):
+            chunk = df.iloc[start:start + CSV_CHUNK_ROWS]
+            writer.writerows(zip(*(csv_column(chunk[c.name], c.type) for c in spec.columns)))
     return len(df)
 
 
