@@ -154,11 +154,13 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
                              *((c, table.cells[mapping[c]] if c in mapping else [""] * len(table)) for c in COLUMNS)):
             gathered[name].extend(values)
     papers = papers_of(tables, sorted(set(gathered["document_id"])))
-    candidates, rejected = _check(pd.DataFrame(gathered), papers, as_of, statuses) if gathered["source_row"] \
-        else (pd.DataFrame(columns=CANDIDATE_COLUMNS), [])
+    rows = pd.DataFrame(gathered)
+    del gathered
+    candidates, rejected = _check(rows, papers, as_of, statuses) if len(rows) else (pd.DataFrame(columns=CANDIDATE_COLUMNS), [])
     rejections += rejected
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
-    kept, settled, conflict_notes = _settle_frame(candidates, names)
+    kept, settled, conflict_notes = _settle_frame(candidates, names, rows["raw_cells"])
+    del rows
     rejections += settled
     notes += conflict_notes
     accepted = kept["source_file"].value_counts().to_dict()
@@ -172,7 +174,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts)
 
 
-CANDIDATE_COLUMNS = ["source_file", "source_row", "raw_cells", *REPORT_FIELDS]
+CANDIDATE_COLUMNS = ["source_file", "source_row", *REPORT_FIELDS]
 ROW_COLUMNS = ["document_id", "source_file", "source_row", "raw_cells", "problems", *COLUMNS]
 
 
@@ -201,7 +203,9 @@ def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuse
     not_object = rows["problems"].map(lambda ps: any(p.code == "not_an_object" for p in ps)).to_numpy(dtype=bool)
     rejections = [_rejection(r.source_file, r.document_id, list(r.problems), r.source_row, r.raw_cells)
                   for r in rows[not_object].itertuples(index=False)]
-    rows = rows[~not_object].assign(clean_read=lambda f: f["problems"].map(len) == 0)
+    if not_object.any():
+        rows = rows[~not_object]
+    rows["clean_read"] = rows["problems"].map(len) == 0
     reports, others = check_rows(rows, papers, as_of, statuses)
     extra = []
     at = rows.loc[list(others), ["problems", "source_file", "document_id", "source_row", "raw_cells"]]
@@ -213,17 +217,18 @@ def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuse
         else:
             extra.append(pd.DataFrame([report_fields(result)], index=[i]))
     reports = pd.concat([reports, *extra]).sort_index() if extra else reports
-    candidates = rows.loc[reports.index, ["source_file", "source_row", "raw_cells"]].join(reports)
+    candidates = rows.loc[reports.index, ["source_file", "source_row"]].join(reports)
     return candidates, rejections
 
 
-def _settle_frame(candidates: pd.DataFrame, names: dict[str, str]) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+def _settle_frame(candidates: pd.DataFrame, names: dict[str, str],
+                  raw_cells: pd.Series) -> tuple[pd.DataFrame, list[dict], list[dict]]:
     """_settle, run only on the reports that share a division, milestone and date with another (the rest are kept)."""
     shared = candidates.duplicated(["milestone_id", "department_id", "reported_on"], keep=False).to_numpy()
     if not shared.any():
         return candidates, [], []
     group = candidates[shared]
-    raw = dict(zip(zip(group["source_file"], group["source_row"]), group["raw_cells"]))
+    raw = dict(zip(zip(group["source_file"], group["source_row"]), raw_cells.loc[group.index]))
     listed = [_Candidate(r.source_file, int(r.source_row), Report(**{f: _none(getattr(r, f)) for f in REPORT_FIELDS
                                                                    if f in Report.__dataclass_fields__}))
               for r in group.itertuples(index=False)]
