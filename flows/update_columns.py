@@ -16,24 +16,31 @@ import pyarrow
 from flows.update_files import FileProblem, Problem, RawTable, read_update_file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class UpdateColumns:
+    """Text held as Arrow arrays: a million rows of cells as Python strings would take a gigabyte."""
+
     file_format: str
     header: list[str]                              # as written, a repeated name included
     source_row: list[int]
-    raw_cells: list[str]                           # json.dumps(row.cells, ensure_ascii=False), as rejections show it
+    raw_cells: pyarrow.Array                       # json.dumps(row.cells, ensure_ascii=False), as rejections show it
     problems: list[tuple[Problem, ...]]            # seen while reading (extra cells, not an object)
-    cells: dict[str, list[str]]                    # header as written → cell text per row ("" when the row has none)
+    cells: dict[str, pyarrow.Array]                # header as written → cell text per row ("" when the row has none)
 
     def __len__(self) -> int:
         return len(self.source_row)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UpdateColumns) and to_arrow(self).equals(to_arrow(other), check_metadata=True)
 
 
 def from_raw_table(table: RawTable) -> UpdateColumns:
     rows = table.rows
     return UpdateColumns(table.file_format, list(table.header), [r.source_row for r in rows],
-                         [json.dumps(r.cells, ensure_ascii=False) for r in rows], [r.problems for r in rows],
-                         {h: [r.cells.get(h, "") for r in rows] for h in dict.fromkeys(table.header)})
+                         pyarrow.array([json.dumps(r.cells, ensure_ascii=False) for r in rows], pyarrow.string()),
+                         [r.problems for r in rows],
+                         {h: pyarrow.array([r.cells.get(h, "") for r in rows], pyarrow.string())
+                          for h in dict.fromkeys(table.header)})
 
 
 def read_update_columns(path: Path) -> UpdateColumns | FileProblem:
@@ -49,9 +56,9 @@ def to_arrow(read: UpdateColumns | FileProblem) -> pyarrow.Table:
         return pyarrow.table({"source_row": pyarrow.array([], pyarrow.int64())}).replace_schema_metadata(meta)
     problems = [json.dumps([[p.code, p.message] for p in ps], ensure_ascii=False) if ps else None for ps in read.problems]
     data = {"source_row": pyarrow.array(read.source_row, pyarrow.int64()),
-            "raw_cells": pyarrow.array(read.raw_cells, pyarrow.string()),
+            "raw_cells": read.raw_cells,
             "problems": pyarrow.array(problems, pyarrow.string()),
-            **{f"col{i}": pyarrow.array(values, pyarrow.string()) for i, values in enumerate(read.cells.values())}}
+            **{f"col{i}": values for i, values in enumerate(read.cells.values())}}
     meta = {"file_format": read.file_format, "header": json.dumps(read.header, ensure_ascii=False)}
     return pyarrow.table(data).replace_schema_metadata(meta)
 
@@ -63,5 +70,5 @@ def from_arrow(table: pyarrow.Table) -> UpdateColumns | FileProblem:
     header = json.loads(meta["header"])
     problems = [tuple(Problem(*p) for p in json.loads(ps)) if ps else () for ps in table.column("problems").to_pylist()]
     return UpdateColumns(meta["file_format"], header, table.column("source_row").to_pylist(),
-                         table.column("raw_cells").to_pylist(), problems,
-                         {h: table.column(f"col{i}").to_pylist() for i, h in enumerate(dict.fromkeys(header))})
+                         table.column("raw_cells").combine_chunks(), problems,
+                         {h: table.column(f"col{i}").combine_chunks() for i, h in enumerate(dict.fromkeys(header))})

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow
 
 from flows import paths
 from flows.frames import frame_of, to_frame
@@ -124,7 +125,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     rejections: list[dict] = []
     notes: list[dict] = []
     counts: dict[str, dict] = {}
-    gathered: dict[str, list] = {name: [] for name in ROW_COLUMNS}
+    gathered: dict[str, list] = {name: [] for name in ROW_COLUMNS}   # per column, one Arrow array per file
     named = {source_name(p, root): Path(p) for p in files}
     for source in sorted(named):
         path, doc = named[source], document_id or named[source].parent.name
@@ -147,15 +148,17 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
                           "detail": f"{source}: column(s) {', '.join(repr(u) for u in unknown)} are not update columns and "
                                     f"were ignored; the columns are {accepted_headers()}"})
         counts[source]["rows_read"] = len(table)
-        # One list per column over all files, framed once: per-file frames concatenated would leave every
-        # column in thousands of chunks, and reaching one row of a chunked column walks them.
-        for name, values in (("document_id", [doc] * len(table)), ("source_file", [source] * len(table)),
-                             ("source_row", table.source_row), ("raw_cells", table.raw_cells), ("problems", table.problems),
-                             *((c, table.cells[mapping[c]] if c in mapping else [""] * len(table)) for c in COLUMNS)):
-            gathered[name].extend(values)
-    papers = papers_of(tables, sorted(set(gathered["document_id"])))
-    rows = pd.DataFrame(gathered)
+        n = len(table)
+        for name, values in (("document_id", pyarrow.array([doc] * n, pyarrow.string())),
+                             ("source_file", pyarrow.array([source] * n, pyarrow.string())),
+                             ("source_row", pyarrow.array(table.source_row, pyarrow.int64())), ("raw_cells", table.raw_cells),
+                             *((c, table.cells[mapping[c]] if c in mapping else pyarrow.array([""] * n, pyarrow.string()))
+                               for c in COLUMNS)):
+            gathered[name].append(values)
+        gathered["problems"].extend(table.problems)
+    rows = _frame(gathered)
     del gathered
+    papers = papers_of(tables, sorted(set(rows["document_id"])))
     candidates, rejected = _check(rows, papers, as_of, statuses) if len(rows) else (pd.DataFrame(columns=CANDIDATE_COLUMNS), [])
     rejections += rejected
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
@@ -176,6 +179,14 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
 
 CANDIDATE_COLUMNS = ["source_file", "source_row", *REPORT_FIELDS]
 ROW_COLUMNS = ["document_id", "source_file", "source_row", "raw_cells", "problems", *COLUMNS]
+
+
+def _frame(gathered: dict[str, list]) -> pd.DataFrame:
+    """The rows of every file as one frame, each column in one piece: per-file frames concatenated would leave
+    every column in thousands of chunks, and reaching one row of a chunked column walks them."""
+    columns = {name: pyarrow.concat_arrays(parts).to_pandas() if parts else pd.Series([], dtype="str")
+               for name, parts in gathered.items() if name != "problems"}
+    return pd.DataFrame({**columns, "problems": pd.Series(gathered["problems"], dtype=object)})[ROW_COLUMNS]
 
 
 def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str, Paper]:
