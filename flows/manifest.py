@@ -21,7 +21,10 @@ from flows.release_files import file_sha256
 MANIFEST = "manifest.json"
 HASHED_FOLDERS = ("data/", "sources/")
 HASHED_SUFFIXES = (".parquet", ".csv", ".txt")
-UNHASHED_PREFIXES = ("data/changes.",)
+# Left out of the content hash: the changes table (it compares with whatever release came before) and the
+# summaries, which are the other tables seen from the as-of date — a new date alone must never make a release.
+AS_OF_TABLES = ("milestone_status", "task_progress", "department_scorecard", "quarter_summary", "target_attainment")
+UNHASHED_PREFIXES = ("data/changes.", *(f"data/{name}." for name in AS_OF_TABLES))
 VERSIONED_PACKAGES = ("pandas", "pandera", "pyarrow", "duckdb", "openpyxl")
 
 
@@ -46,7 +49,7 @@ def content_hash(file_hashes: dict[str, str]) -> str:
 
 
 def is_hashed(relative_path: str) -> bool:
-    """Whether a release file counts towards the content hash (data files but the changes table, and source texts)."""
+    """Whether a release file counts towards the content hash (data files but changes and summaries, and source texts)."""
     return (relative_path.startswith(HASHED_FOLDERS) and relative_path.endswith(HASHED_SUFFIXES)
             and not relative_path.startswith(UNHASHED_PREFIXES))
 

@@ -103,3 +103,10 @@ def test_command_runs_in_local_mode_quietly_and_fails_readably(raw, tmp_path):
     assert bad.returncode == 1
     assert "szsti-2015.txt" in bad.stderr and "empty" in bad.stderr and "Traceback" not in bad.stderr
     assert "Nothing was published" in bad.stderr
+
+
+def test_a_new_as_of_date_alone_publishes_nothing(raw, tmp_path):
+    first = refresh_without_prefect(raw, tmp_path / "out", dt.date(2026, 11, 26))
+    second = refresh_without_prefect(raw, tmp_path / "out", dt.date(2026, 11, 27))
+    assert first.published and not second.published
+    assert second.message == f"nothing new: outputs equal release {first.release_id}"
