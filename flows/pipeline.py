@@ -17,13 +17,12 @@ import pandas as pd
 
 from flows import fingerprint, parse_stage, paths
 from flows.changes import CHANGES, compute_changes
-from flows.lookups import load_lookups
 from flows.publish import InputFile, PublishResult, publish_release
 from flows.release_dirs import latest_release_dir
 from flows.summaries import compute_summaries, summary_sql
 from flows.updates import find_update_files, ingest_updates
 from flows.validate import validate_tables  # noqa: F401 - re-exported for the flow
-from flows.whitepaper import ParsedWhitepaper, read_whitepaper, relative_to_repo
+from flows.whitepaper import relative_to_repo
 
 UPDATE_SUFFIXES = {".csv", ".xlsx", ".json"}
 
@@ -79,12 +78,6 @@ def discover_inputs(raw_dir: Path = paths.RAW) -> Inputs:
     return Inputs(raw_dir, whitepapers, updates, sorted(lookups_dir.glob("*.csv")), lookups_dir)
 
 
-def parse_whitepapers(inputs: Inputs) -> list[ParsedWhitepaper]:
-    """Parse every white paper; the first one that does not follow the template stops the run."""
-    lookups = load_lookups(inputs.lookups_dir)
-    return [read_whitepaper(path, lookups=lookups, source_file=inputs.source_name(path)) for path in inputs.whitepapers]
-
-
 def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1) -> parse_stage.Parsed:
     """Parse the white papers and read the update files (through the cache beside out_dir), then validate the papers.
 
@@ -93,11 +86,6 @@ def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1) 
     parsed = parse_stage.merge(inputs, [parse_stage.parse_batch(b) for b in parse_stage.split(inputs, batches, out_dir)])
     parse_stage.remove_unused_entries(out_dir, parsed)
     return parse_stage.check_whitepapers(parsed)
-
-
-def combine(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
-    """One frame per table across documents; a division named in several papers of an agency is one row."""
-    return parse_stage.combine_tables(parsed)
 
 
 def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
