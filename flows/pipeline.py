@@ -94,7 +94,8 @@ def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
 
     reads holds the update files already read by the parse stage (path → columns); others are read here.
     """
-    read = {"read": reads.__getitem__} if reads is not None else {}
+    # pop: each file's cells are let go once they are gathered with the others, not held twice until the end
+    read = {"read": reads.pop} if reads is not None else {}
     ingest = ingest_updates(inputs.updates, tables, as_of, root=inputs.root, lookups=inputs.lookups_dir, **read)
     tables = {**tables, "updates": ingest.updates, "update_rejections": ingest.rejections,
               "quality_notes": pd.concat([tables["quality_notes"], ingest.quality_notes], ignore_index=True)}

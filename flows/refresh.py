@@ -118,9 +118,10 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     parsed = check_papers(inputs, quote(parts), out_dir)
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")
+    for part in parts:   # parsed.updates holds every file's cells now; the updates task lets each go as it reads it
+        part.updates.clear()
     tables, update_files = updates(quote(parsed.tables), inputs, as_of, quote(parsed.updates))
-    for held in (parsed, *parts):   # the update files' cells are in the tables now; Prefect keeps task results
-        held.updates.clear()
+    parsed.updates.clear()   # the update files' cells are in the tables now; Prefect keeps task results
     _say(f"updates: {len(tables['updates'])} accepted, {len(tables['update_rejections'])} rejected")
     tables = summaries(quote(tables), as_of, inputs.lookups_dir)
     tables = validate(quote(tables))

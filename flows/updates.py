@@ -23,7 +23,7 @@ from flows.update_batch import REPORT_FIELDS, check_rows, report_fields
 from flows.update_columns import UpdateColumns, read_update_columns
 from flows.update_files import FileProblem, Problem
 from flows.update_format import COLUMNS, accepted_headers, load_statuses, map_columns
-from flows.update_rules import Paper, Report
+from flows.update_rules import Paper, Report, papers_of
 
 
 @dataclass
@@ -184,29 +184,12 @@ ROW_COLUMNS = ["document_id", "source_file", "source_row", "raw_cells", "problem
 def _frame(gathered: dict[str, list]) -> pd.DataFrame:
     """The rows of every file as one frame, each column in one piece: per-file frames concatenated would leave
     every column in thousands of chunks, and reaching one row of a chunked column walks them."""
-    columns = {name: pyarrow.concat_arrays(parts).to_pandas() if parts else pd.Series([], dtype="str")
-               for name, parts in gathered.items() if name != "problems"}
-    return pd.DataFrame({**columns, "problems": pd.Series(gathered["problems"], dtype=object)})[ROW_COLUMNS]
-
-
-def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str, Paper]:
-    """Paper.from_tables for each document, on that document's rows only (one pass over each table)."""
-    task_doc = dict(zip(tables["tasks"]["task_id"], tables["tasks"]["document_id"]))
-    agency = dict(zip(tables["documents"]["document_id"], tables["documents"]["agency_id"]))
-    wanted = set(documents)
-    by_doc = {"documents": tables["documents"]["document_id"], "tasks": tables["tasks"]["document_id"],
-              "milestones": tables["milestones"]["task_id"].map(task_doc),
-              "task_departments": tables["task_departments"]["task_id"].map(task_doc),
-              "targets": tables["targets"]["task_id"].map(task_doc)}
-    parts = {name: dict(iter(tables[name][key.isin(wanted)].groupby(key[key.isin(wanted)], sort=False)))
-             for name, key in by_doc.items()}
-    departments = dict(iter(tables["departments"].groupby("agency_id", sort=False)))
-    papers = {}
-    for doc in documents:
-        own = {name: part.get(doc, tables[name].iloc[:0]) for name, part in parts.items()}
-        own["departments"] = departments.get(agency[doc], tables["departments"].iloc[:0])
-        papers[doc] = Paper.from_tables(own, doc)
-    return papers
+    columns = {}
+    for name in [n for n in gathered if n != "problems"]:
+        parts = gathered.pop(name)   # one column's pieces freed as soon as they are joined: memory stays flat
+        columns[name] = pyarrow.concat_arrays(parts).to_pandas() if parts else pd.Series([], dtype="str")
+        del parts
+    return pd.DataFrame({**columns, "problems": pd.Series(gathered.pop("problems"), dtype=object)})[ROW_COLUMNS]
 
 
 def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuses: dict[str, str]) -> tuple[pd.DataFrame, list[dict]]:
