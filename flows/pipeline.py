@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows import fingerprint, parse_stage, paths
+from flows.memory import release_free_memory
 from flows.changes import CHANGES, compute_changes
 from flows.publish import InputFile, PublishResult, publish_release
 from flows.release_dirs import latest_release_dir
@@ -141,6 +142,7 @@ def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None) -> 
     parsed = parse_inputs(inputs, out_dir)
     tables, update_files = add_updates(parsed.tables, inputs, as_of, parsed.updates)
     parsed.updates.clear()   # the update files' cells, a gigabyte at a million rows, are in the tables now
+    release_free_memory()
     tables = validate_tables(add_summaries(tables, as_of, inputs.lookups_dir))
     if out_dir is not None:
         tables = add_changes(tables, out_dir)
@@ -150,6 +152,7 @@ def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None) -> 
 def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float = 0,
             allow_breaking: bool = False) -> PublishResult:
     views, macros = summary_sql()
+    release_free_memory()   # what the stages before let go, before DuckDB and the report take theirs
     return publish_release(bundle.tables, sources=bundle.sources, inputs=bundle.inputs, out_root=Path(out_dir),
                            as_of=as_of, views=views, macros=macros, code_version=code_version(), lock_timeout=lock_timeout,
                            allow_breaking=allow_breaking)

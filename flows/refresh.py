@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import fingerprint, parse_stage, pipeline
+from flows.memory import release_free_memory
 from flows.publish import PublishResult
 from flows.run_report import artifact_markdown
 from flows.status import write_status
@@ -122,6 +123,7 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
         part.updates.clear()
     tables, update_files = updates(quote(parsed.tables), inputs, as_of, quote(parsed.updates))
     parsed.updates.clear()   # the update files' cells are in the tables now; Prefect keeps task results
+    release_free_memory()
     _say(f"updates: {len(tables['updates'])} accepted, {len(tables['update_rejections'])} rejected")
     tables = summaries(quote(tables), as_of, inputs.lookups_dir)
     tables = validate(quote(tables))
