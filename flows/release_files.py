@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from flows.codebook import ColumnSpec, TableSpec
-from flows.xlsx_writer import SHEET_MAX_ROWS, write_workbook
+from flows.xlsx_writer import SHEET_MAX_ROWS, text_array, write_workbook
 from schemas._fields import ID_SLUG
 
 ARROW_TYPES = {"string": pyarrow.string(), "integer": pyarrow.int64(), "number": pyarrow.float64(),
@@ -169,7 +169,7 @@ def check_xlsx_cells(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec
         for col in specs[name].columns:
             if col.type != "string" or not len(df):
                 continue
-            values = pyarrow.array(df[col.name].astype(object).where(df[col.name].notna(), None).tolist(), pyarrow.string())
+            values = text_array(df[col.name])
             too_long = pc.greater(pc.utf8_length(values), XLSX_MAX_CELL_CHARS)
             illegal = pc.match_substring_regex(values, ILLEGAL_CHARACTERS_RE.pattern)
             bad = pc.fill_null(pc.or_(too_long, illegal), False)

@@ -57,14 +57,24 @@ def _number_text(series: pd.Series) -> pyarrow.Array:
     values = series.to_numpy(dtype="float64", na_value=np.nan)
     mask = np.isnan(values)
     whole = (~mask) & (np.abs(values) < 2**53) & (values == np.round(values))
+    if whole.all():   # counts and ids: Arrow's integer formatting is many times numpy's astype(str)
+        return pyarrow.array(values.astype("int64")).cast(pyarrow.string())
     text = np.where(whole, np.where(whole, values, 0).astype("int64").astype(str), values.astype(str))
     return pyarrow.array(text, mask=mask)
+
+
+def text_array(series: pd.Series) -> pyarrow.Array:
+    """A text column as one Arrow string array, nulls for missing values, without a Python object per cell."""
+    arr = pyarrow.array(series, from_pandas=True)
+    if isinstance(arr, pyarrow.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pyarrow.string())
 
 
 def column_cells(series: pd.Series, kind: str) -> pyarrow.Array:
     """The XML of every cell of one column (kind as the codebook types it); a null is an empty <c/>."""
     if kind == "string":
-        cells = _text_cells(pyarrow.array(series.astype(object).where(series.notna(), None).tolist(), pyarrow.string()))
+        cells = _text_cells(text_array(series))
     elif kind in ("integer", "number"):
         cells = pc.binary_join_element_wise("<c><v>", _number_text(series), "</v></c>", "")
     elif kind == "boolean":
@@ -80,10 +90,12 @@ def column_cells(series: pd.Series, kind: str) -> pyarrow.Array:
     return pc.fill_null(cells, "<c/>")
 
 
-def _rows_xml(cells: list[pyarrow.Array], first_row: int) -> str:
+def _rows_xml(cells: list[pyarrow.Array], first_row: int) -> memoryview:
     numbers = pyarrow.array(np.arange(first_row, first_row + len(cells[0])).astype(str))
     rows = pc.binary_join_element_wise('<row r="', numbers, '">', *cells, "</row>", "")
-    return "".join(rows.to_pylist())
+    # The rows' bytes lie end to end in the array's data buffer: one slice, not a Python string per row.
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)
+    return memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 def write_sheet(archive: zipfile.ZipFile, member: str, header: list[str], frame: pd.DataFrame | None,
@@ -100,7 +112,7 @@ def write_sheet(archive: zipfile.ZipFile, member: str, header: list[str], frame:
             for start in range(0, len(frame), CHUNK_ROWS):
                 chunk = frame.iloc[start:start + CHUNK_ROWS]
                 cells = [column_cells(chunk[name], kind) for name, kind in zip(header, kinds)]
-                out.write(_rows_xml(cells, start + 2).encode())
+                out.write(_rows_xml(cells, start + 2))
         out.write(b"</sheetData></worksheet>")
 
 
