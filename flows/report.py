@@ -15,9 +15,11 @@ from pathlib import Path
 import duckdb
 import jinja2
 import pandas as pd
+import pyarrow.parquet as pq
 from markupsafe import Markup
 
 from flows import report_charts as charts
+from flows import report_limits as limits
 from flows import report_sections as sections
 from flows.manifest import MANIFEST, describe_files, read_json
 from flows.codebook import table_spec
@@ -27,7 +29,8 @@ from schemas import TABLES
 REPORT_DIR = "report"
 REPORT_FILE = "index.html"
 CHART_MAX_ROWS = 2000
-"""A chart of more rows is left out of the report; its table still lists them all."""
+"""A chart of more rows is left out of the report. The charts are given at most report_limits.CHART_LIMIT rows
+(summed over the papers), so this only guards against a chart that forgets to be."""
 TEMPLATES = Path(__file__).parent / "templates" / "report"
 DUCKDB_FILE = "whitepaper.duckdb"
 DATAPACKAGE_FILE = "datapackage.json"
@@ -41,6 +44,9 @@ SECTION_TABLES = {
 }
 """The tables each section of the page is drawn from; a release without them gets a line saying so instead."""
 CHANGES_TABLE = "changes"
+LEAN_COLUMNS = {"updates": ["source_file"]}
+"""Tables of which the report reads only these columns: it counts accepted updates per file, and a million
+updates' other columns took a second to read for nothing. Their row counts and column lists stay whole."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,9 @@ class Release:
 def build_report(release_dir: Path) -> Path:
     """Write <release_dir>/report/index.html from the release's own files; return its path."""
     release_dir = Path(release_dir)
-    page = render_report(load_release(release_dir))
+    with charts.engine_starting():
+        release = load_release(release_dir)
+    page = render_report(release)
     out = release_dir / REPORT_DIR / REPORT_FILE
     out.parent.mkdir(exist_ok=True)
     out.write_text(page, encoding="utf-8", newline="\n")
@@ -69,7 +77,8 @@ def build_report(release_dir: Path) -> Path:
 def load_release(release_dir: Path) -> Release:
     """Read a (possibly still staged) release: its tables, identity, package descriptor and files."""
     data = release_dir / "data"
-    tables = {p.stem: read_parquet(p) for p in sorted(data.glob("*.parquet"))}
+    tables = {p.stem: pq.read_table(p, columns=LEAN_COLUMNS[p.stem]).to_pandas() if p.stem in LEAN_COLUMNS
+              else read_parquet(p) for p in sorted(data.glob("*.parquet"))}
     con = duckdb.connect(str(release_dir / DUCKDB_FILE), read_only=True)
     try:
         release_id, as_of, created, content_hash = con.execute(
@@ -95,35 +104,39 @@ def report_context(release: Release) -> dict:
     """Everything the template shows, as plain values; a section whose tables the release lacks is None."""
     t = release.tables
     has = {name: all(table in t for table in tables) for name, tables in SECTION_TABLES.items()}
-    targets = sections.target_rows(t["target_attainment"], t["tasks"]) if has["targets"] else None
-    scorecard = sections.scorecard_rows(t["department_scorecard"]) if has["scorecard"] else None
-    quarters = t["quarter_summary"].sort_values(["document_id", "quarter"]) if has["quarters"] else None
+    targets = sections.target_rows(t["target_attainment"], t["tasks"], limits.LIST_LIMIT) if has["targets"] else None
+    scorecard = sections.scorecard_rows(t["department_scorecard"], limits.LIST_LIMIT) if has["scorecard"] else None
+    quarters = sections.quarter_rows(t["quarter_summary"], limits.LIST_LIMIT) if has["quarters"] else None
     documents = t["documents"].sort_values("document_id") if "documents" in t else pd.DataFrame({"document_id": []})
     title_zh, _, title_en = release.package.get("title", "").partition(" / ")
+    progress = has["progress"]
     return {
         "release": release,
         "title_zh": title_zh,
         "title_en": title_en or title_zh,
         "version": release.package.get("version", ""),
-        "documents": documents.to_dict("records"),
+        "documents": limits.Shown(documents.head(limits.DOCUMENT_LIMIT).to_dict("records"), len(documents)),
         "multiple_documents": documents["document_id"].nunique() > 1,
         "illustrative": "updates" in t and sections.is_illustrative(t["updates"]),
         "missing": {name: [table for table in tables if table not in t] for name, tables in SECTION_TABLES.items()},
-        "headline": sections.headline(t["milestone_status"]) if has["progress"] else None,
-        "ratings": sections.rating_counts(t["task_progress"], t["status_rules"]) if has["progress"] else None,
-        "tasks": sections.task_rows(t["task_progress"], t["milestone_status"], t["departments"]) if has["progress"] else None,
+        "headline": sections.headline(t["milestone_status"]) if progress else None,
+        "ratings": sections.rating_counts(t["task_progress"], t["status_rules"]) if progress else None,
+        "tasks": sections.task_rows(t["task_progress"], t["milestone_status"], t["departments"],
+                                    limits.LIST_LIMIT) if progress else None,
         "scorecard": scorecard,
-        "scorecard_svg": _both(charts.scorecard_chart, t["department_scorecard"]) if scorecard else None,
-        "quarters": None if quarters is None else quarters.to_dict("records"),
-        "quarter_svg": _both(charts.quarter_chart, quarters) if quarters is not None and len(quarters) else None,
+        **_scorecard_chart(t["department_scorecard"] if scorecard else None),
+        "quarters": quarters,
+        "quarter_svg": _both(charts.quarter_chart, limits.quarter_chart_rows(t["quarter_summary"])) if quarters else None,
         "targets": targets,
-        "targets_svg": _both(charts.targets_chart, pd.DataFrame(sections.distinct_targets(targets))) if targets else None,
-        "rejections": sections.rejection_summary(t["update_rejections"], t["updates"]) if has["refused"] else None,
-        "quality": sections.quality_rows(t["quality_notes"]) if has["quality"] else None,
+        "target_counts": sections.target_counts(t["target_attainment"]) if targets else None,
+        **_targets_chart(targets, t["target_attainment"] if targets else None),
+        "rejections": sections.rejection_summary(t["update_rejections"], t["updates"], limits.LIST_LIMIT)
+        if has["refused"] else None,
+        "quality": sections.quality_rows(t["quality_notes"], limits.LIST_LIMIT) if has["quality"] else None,
         "changes": sections.changes_section(t.get(CHANGES_TABLE)),
         "overview": sections.table_overview(t),
-        "files": _files(release.files, data=False),
-        "data_files": _files(release.files, data=True),
+        "files": _capped(_files(release.files, data=False)),
+        "data_files": _capped(_files(release.files, data=True)),
         "manifest_file": MANIFEST,
         "citation": citation(release),
         "licenses": release.package.get("licenses", []),
@@ -178,12 +191,34 @@ def human_bytes(n: int) -> str:
     raise AssertionError("unreachable")
 
 
+def _scorecard_chart(scorecard: pd.DataFrame | None) -> dict:
+    """The scorecard chart (lead rows summed per division over the papers) and how many divisions it leaves out."""
+    if scorecard is None:
+        return {"scorecard_svg": None, "scorecard_chart": None}
+    rows, divisions = limits.scorecard_chart_rows(scorecard, limits.CHART_LIMIT)
+    return {"scorecard_svg": _both(charts.scorecard_chart, rows),
+            "scorecard_chart": limits.Shown(rows["department_id"].tolist(), divisions)}
+
+
+def _targets_chart(targets: limits.Shown | None, attainment: pd.DataFrame | None) -> dict:
+    """The targets chart: of the listed targets, a quarter's repeating its task's drawn once, at most CHART_LIMIT."""
+    if not targets:
+        return {"targets_svg": None, "targets_chart": None}
+    rows = limits.target_chart_rows(sections.distinct_targets(targets.rows), limits.CHART_LIMIT)
+    return {"targets_svg": _both(charts.targets_chart, pd.DataFrame(rows)),
+            "targets_chart": limits.Shown([r["target_id"] for r in rows], limits.distinct_target_count(attainment))}
+
+
+def _capped(files: list[dict]) -> limits.Shown:
+    """A file table of at most LIST_LIMIT rows (a release of 1,000 papers has 1,000 source texts); manifest.json lists all."""
+    return limits.Shown(files[:limits.LIST_LIMIT], len(files))
+
+
 def _both(chart, rows: pd.DataFrame) -> dict[str, Markup] | None:
     """A chart at desktop and at phone width (the page's CSS shows one), or None when it has nothing to draw.
 
-    Nor is one drawn for more than CHART_MAX_ROWS rows (a release of hundreds of papers): such a figure cannot
-    be read, Altair refuses 5,000 rows and Vega's renderer runs out of stack near that; the table under the
-    chart still lists every row.
+    Nor is one drawn for more than CHART_MAX_ROWS rows: such a figure cannot be read, Altair refuses 5,000 rows
+    and Vega's renderer runs out of stack near that.
     """
     if len(rows) > CHART_MAX_ROWS:
         return None

@@ -5,12 +5,18 @@ Chinese labels are drawn by the reader's own fonts. Each chart comes in two widt
 page's CSS shows one), and each SVG is an image with a text alternative. Row labels are drawn as left-aligned
 text in a column of their own rather than as axis labels: the reader's fonts may be wider than the ones the
 build measured with, and left-aligned text then runs into the gap instead of off the edge of the image.
+
+vl-convert draws a chart in a few tenths of a second (holding the GIL), after most of a second to start its
+JavaScript engine once per process; the report therefore draws few charts of at most report_limits.CHART_LIMIT
+rows, and build_report starts the engine while it reads the tables.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
+import threading
 
 import altair as alt
 import pandas as pd
@@ -33,6 +39,8 @@ OUTCOMES = {
 }
 """What became of a milestone with text, as of the release date. Colours differ in lightness too."""
 QUARTERS_ZH = "一二三四"
+WARM_UP = {"data": {"values": [{"n": 1}]}, "mark": "point", "encoding": {"x": {"field": "n", "type": "quantitative"}}}
+"""A chart drawn only to start vl-convert's engine while the release's tables are still being read."""
 
 
 def outcome_label(code: str) -> str:
@@ -139,6 +147,22 @@ def render_svg(chart: alt.TopLevelMixin, alt_text: str, id_prefix: str) -> str:
             .configure_legend(labelFontSize=12, symbolType="square", columnPadding=24, labelLimit=0).to_dict())
     svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
     return accessible_svg(unique_ids(svg, id_prefix), alt_text)
+
+
+@contextlib.contextmanager
+def engine_starting():
+    """Start vl-convert's JavaScript engine on a thread while the block runs (build_report reads the tables).
+
+    Starting it takes most of a second, during which other threads run (drawing a chart holds the GIL, so
+    charts themselves gain nothing from threads); once started it stays up for the process.
+    """
+    thread = threading.Thread(target=vl_convert.vegalite_to_svg, args=(WARM_UP,), kwargs={"vl_version": VL_VERSION},
+                              name="vl-convert-start", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 def unique_ids(svg: str, prefix: str) -> str:

@@ -12,6 +12,8 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from flows.codebook import table_spec
+from flows.report_limits import (LIST_LIMIT, Shown, first, quarter_selection, scorecard_selection, target_selection,
+                                 task_selection)
 from schemas import TABLES
 
 QUARTER_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
@@ -19,7 +21,7 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 ILLUSTRATIVE_PREFIX = "ILLUSTRATIVE-"
 CHANGE_KIND_COLUMNS = ("change_kind", "change_type", "change", "kind")
 """A changes table is summarised by the first of these columns it has."""
-MAX_CHANGE_ROWS = 200
+MAX_CHANGE_ROWS = LIST_LIMIT
 
 
 def headline(milestone_status: pd.DataFrame) -> dict[str, int]:
@@ -42,21 +44,29 @@ def rating_counts(task_progress: pd.DataFrame, status_rules: pd.DataFrame) -> li
             for r in ratings.itertuples()]
 
 
-def task_rows(task_progress: pd.DataFrame, milestone_status: pd.DataFrame, departments: pd.DataFrame) -> list[dict]:
-    """One row per task in the paper's order: title, lead division, rating and its four quarters, plan against report."""
+def task_rows(task_progress: pd.DataFrame, milestone_status: pd.DataFrame, departments: pd.DataFrame,
+              limit: int = LIST_LIMIT) -> Shown:
+    """One row per task in the paper's order: title, lead division, rating and its four quarters, plan against report.
+
+    Over `limit` tasks, the most overdue are listed (report_limits.task_selection); only their milestones are read.
+    """
     names_en = dict(zip(departments["department_id"], departments["name_en"]))
-    quarters = {task_id: group.sort_values("quarter") for task_id, group in milestone_status.groupby("task_id")}
+    chosen = task_selection(task_progress, limit)
+    milestones = milestone_status[milestone_status["task_id"].isin(chosen["task_id"])].sort_values(["task_id", "quarter"])
+    quarters: dict[str, list[dict]] = {}
+    for m in milestones.itertuples():
+        quarters.setdefault(m.task_id, []).append(quarter_cell(m))
     rows = []
-    for t in task_progress.sort_values(["document_id", "task_seq"]).itertuples():
+    for t in chosen.sort_values(["document_id", "task_seq"]).itertuples():
         rows.append({
             "document_id": t.document_id, "task_id": t.task_id, "seq": t.task_seq, "number": task_number(t.task_seq),
             "title_zh": t.title_zh, "lead_zh": t.lead_name_zh, "lead_en": _text(names_en.get(t.lead_department_id)),
             "rating": t.rating, "rating_zh": t.rating_zh, "rating_en": t.rating_en,
             "planned": t.milestones_planned, "completed": t.milestones_completed, "overdue": t.milestones_overdue,
             "completion_pct": None if pd.isna(t.completion_pct) else float(t.completion_pct),
-            "quarters": [quarter_cell(m) for m in quarters.get(t.task_id, pd.DataFrame()).itertuples()],
+            "quarters": quarters.get(t.task_id, []),
         })
-    return rows
+    return Shown(rows, len(task_progress))
 
 
 def quarter_cell(m) -> dict:
@@ -79,21 +89,35 @@ def quarter_cell(m) -> dict:
             "first_completed_on": _date(m.first_completed_on)}
 
 
-def scorecard_rows(scorecard: pd.DataFrame) -> list[dict]:
-    """Every division and role, lead before support, best on-time rate first."""
-    df = scorecard.assign(role_order=(scorecard["role"] != "lead").astype(int))
+def scorecard_rows(scorecard: pd.DataFrame, limit: int = LIST_LIMIT) -> Shown:
+    """Every division and role, lead before support, best on-time rate first (over `limit`, the rows with most due)."""
+    chosen = scorecard_selection(scorecard, limit)
+    df = chosen.assign(role_order=(chosen["role"] != "lead").astype(int))
     df = df.sort_values(["role_order", "on_time_pct", "name_zh"], ascending=[True, False, True], na_position="last")
-    return [{**_record(r, ["department_id", "name_zh", "role", "tasks", "milestones_due", "milestones_completed",
-                           "milestones_completed_on_time", "milestones_overdue", "milestones_not_reported"]),
-             "name_en": _text(r.name_en), "on_time_pct": _float(r.on_time_pct), "last_reported_on": _date(r.last_reported_on)}
-            for r in df.itertuples()]
+    return Shown([{**_record(r, ["document_id", "department_id", "name_zh", "role", "tasks", "milestones_due",
+                                 "milestones_completed", "milestones_completed_on_time", "milestones_overdue",
+                                 "milestones_not_reported"]),
+                   "name_en": _text(r.name_en), "on_time_pct": _float(r.on_time_pct),
+                   "last_reported_on": _date(r.last_reported_on)}
+                  for r in df.itertuples()], len(scorecard))
 
 
-def target_rows(targets: pd.DataFrame, tasks: pd.DataFrame) -> list[dict]:
-    """Each quantified target: the previous year's figure → the target as printed → the latest actual value."""
-    seqs = dict(zip(tasks["task_id"], tasks["task_seq"]))
+def quarter_rows(quarters: pd.DataFrame, limit: int = LIST_LIMIT) -> Shown:
+    """Every paper's quarters in order (over `limit`, the paper-quarters with most overdue milestones)."""
+    chosen = quarter_selection(quarters, limit).sort_values(["document_id", "quarter"])
+    return Shown(chosen.to_dict("records"), len(quarters))
+
+
+def target_rows(targets: pd.DataFrame, tasks: pd.DataFrame, limit: int = LIST_LIMIT) -> Shown:
+    """Each quantified target: the previous year's figure → the target as printed → the latest actual value.
+
+    Over `limit` targets, those missed by the most and then those with no actual yet are listed.
+    """
+    chosen = target_selection(targets, limit)
+    task_ids = set(chosen["task_id"])
+    seqs = {k: v for k, v in zip(tasks["task_id"], tasks["task_seq"]) if k in task_ids}
     rows = []
-    for r in targets.sort_values(["task_id", "target_id"]).itertuples():
+    for r in chosen.sort_values(["task_id", "target_id"]).itertuples():
         quarter = None if pd.isna(r.milestone_id) else int(str(r.milestone_id).rsplit("-q", 1)[1])
         rows.append({
             "target_id": r.target_id, "task_id": r.task_id, "task_number": task_number(seqs.get(r.task_id)),
@@ -107,7 +131,15 @@ def target_rows(targets: pd.DataFrame, tasks: pd.DataFrame) -> list[dict]:
             "actual_reported_on": _date(r.actual_reported_on), "is_met": bool(r.is_met),
             "label": f"{task_number(seqs.get(r.task_id))} {r.metric_zh}" + (f" (Q{quarter})" if quarter else ""),
         })
-    return rows
+    return Shown(rows, len(targets))
+
+
+def target_counts(targets: pd.DataFrame) -> dict[str, int]:
+    """Every target: how many were met, missed by their latest actual, or have no actual yet."""
+    met = targets["is_met"].astype(bool)
+    missing = targets["actual_value"].isna() & ~met
+    return {"total": len(targets), "met": int(met.sum()), "missed": int((~met & ~missing).sum()),
+            "no_actual": int(missing.sum())}
 
 
 def distinct_targets(rows: list[dict]) -> list[dict]:
@@ -121,32 +153,45 @@ def distinct_targets(rows: list[dict]) -> list[dict]:
     return sorted(out, key=lambda r: (r["task_id"], r["target_id"]))
 
 
-def rejection_summary(rejections: pd.DataFrame, updates: pd.DataFrame) -> dict:
-    """Rows accepted and refused per update file, refusals per reason code (with one reason as written), every refusal."""
+def rejection_summary(rejections: pd.DataFrame, updates: pd.DataFrame, limit: int = LIST_LIMIT) -> dict:
+    """Rows accepted and refused per update file, refusals per reason code (with one reason as written), the refusals.
+
+    Over `limit` files, the files with the most refused rows are listed; over `limit` refusals, the first in
+    file and row order. The counts always cover every row.
+    """
     by_code: dict[str, dict] = {}
-    for r in rejections.itertuples():
-        codes, reasons = r.reason_codes.split(";"), r.reasons.split("; ")
+    for codes_text, reasons_text in zip(rejections["reason_codes"].tolist(), rejections["reasons"].tolist()):
+        codes, reasons = codes_text.split(";"), reasons_text.split("; ")
         for i, code in enumerate(codes):
             entry = by_code.setdefault(code, {"code": code, "rows": 0, "example": ""})
             entry["rows"] += 1
             if not entry["example"]:
-                entry["example"] = reasons[i] if len(reasons) == len(codes) else r.reasons
-    accepted, refused = Counter(updates["source_file"]), Counter(rejections["source_file"])
-    files = [{"source_file": f, "name": PurePosixPath(f).name, "accepted": accepted.get(f, 0), "rejected": refused.get(f, 0),
-              "read": accepted.get(f, 0) + refused.get(f, 0)} for f in sorted(set(accepted) | set(refused))]
+                entry["example"] = reasons[i] if len(reasons) == len(codes) else reasons_text
+    # value_counts, not a Counter: iterating a million Arrow-backed strings one by one took seconds.
+    accepted, refused = _counts(updates["source_file"]), _counts(rejections["source_file"])
+    files = pd.DataFrame({"source_file": sorted(set(accepted) | set(refused))})
+    files = files.assign(accepted=files["source_file"].map(accepted).fillna(0).astype(int),
+                         rejected=files["source_file"].map(refused).fillna(0).astype(int))
+    chosen = first(files, limit, ["rejected", "accepted"], [False, False]).sort_values("source_file")
+    file_rows = [{"source_file": f, "name": PurePosixPath(f).name, "accepted": a, "rejected": r, "read": a + r}
+                 for f, a, r in zip(chosen["source_file"], chosen["accepted"].tolist(), chosen["rejected"].tolist())]
+    shown = rejections.sort_values(["source_file", "source_row"], na_position="first", kind="stable").head(limit)
     rows = [{"rejection_id": r.rejection_id, "file": PurePosixPath(r.source_file).name, "source_file": r.source_file,
              "row": None if pd.isna(r.source_row) else int(r.source_row), "level": r.level, "reasons": r.reasons,
              "reason_codes": r.reason_codes.split(";")}
-            for r in rejections.sort_values(["source_file", "source_row"], na_position="first").itertuples()]
-    return {"accepted": len(updates), "rejected": len(rejections), "files": files,
-            "by_code": sorted(by_code.values(), key=lambda e: (-e["rows"], e["code"])), "rows": rows}
+            for r in shown.itertuples()]
+    return {"accepted": len(updates), "rejected": len(rejections), "files": Shown(file_rows, len(files)),
+            "by_code": sorted(by_code.values(), key=lambda e: (-e["rows"], e["code"])),
+            "rows": Shown(rows, len(rejections))}
 
 
-def quality_rows(notes: pd.DataFrame) -> dict:
-    """Every quality note, and how many there are of each kind."""
+def quality_rows(notes: pd.DataFrame, limit: int = LIST_LIMIT) -> dict:
+    """Every quality note (over `limit`, the first in note order), and how many there are of each kind."""
+    shown = notes.sort_values("note_id").head(limit)
     rows = [{"note_id": r.note_id, "document_id": r.document_id, "table_name": r.table_name, "row_id": _text(r.row_id),
-             "flag": r.flag, "detail": r.detail} for r in notes.sort_values("note_id").itertuples()]
-    return {"rows": rows, "by_flag": sorted(Counter(notes["flag"]).items(), key=lambda kv: (-kv[1], kv[0]))}
+             "flag": r.flag, "detail": r.detail} for r in shown.itertuples()]
+    return {"rows": Shown(rows, len(notes)),
+            "by_flag": sorted(_counts(notes["flag"]).items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
 def changes_section(changes: pd.DataFrame | None) -> dict | None:
@@ -194,7 +239,7 @@ def column_labels(table: str, columns) -> list[dict]:
 
 def is_illustrative(updates: pd.DataFrame) -> bool:
     """True when any accepted update comes from a file marked as made up (examples/updates/ILLUSTRATIVE-*)."""
-    return any(PurePosixPath(f).name.startswith(ILLUSTRATIVE_PREFIX) for f in updates["source_file"])
+    return any(PurePosixPath(f).name.startswith(ILLUSTRATIVE_PREFIX) for f in updates["source_file"].unique())
 
 
 def task_number(seq) -> str:
@@ -212,6 +257,11 @@ def task_number(seq) -> str:
 def _record(row, names: list[str]) -> dict:
     """The named fields of a row, NumPy scalars turned into Python ones."""
     return {n: getattr(row, n).item() if hasattr(getattr(row, n), "item") else getattr(row, n) for n in names}
+
+
+def _counts(values: pd.Series) -> dict:
+    """How often each value occurs, as plain Python keys and ints."""
+    return {k: int(n) for k, n in values.value_counts(sort=False).items()}
 
 
 def _text(value) -> str | None:
