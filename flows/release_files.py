@@ -31,6 +31,7 @@ FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
 NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 CSV_LINE_END = "\r\n"
 CSV_CHUNK_ROWS = 100_000
+CSV_NEEDS_QUOTES = '[",\r\n]'   # what csv.QUOTE_MINIMAL quotes with "\r\n" line ends
 XLSX_MAX_CELL_CHARS = 32767
 CODEBOOK_SHEET = "_codebook"
 
@@ -106,38 +107,53 @@ def csv_cell(value, kind: str) -> str:
     return value.isoformat()
 
 
-def csv_column(series: pd.Series, kind: str) -> list[str]:
-    """csv_cell over a whole column, vectorised: the same text for every value."""
+def csv_column(series: pd.Series, kind: str) -> pyarrow.Array:
+    """csv_cell over a whole column, vectorised: the same text for every value, as an Arrow string array."""
     if kind == "string":
         values = text_array(series)
         risky = pc.fill_null(pc.match_substring_regex(values, "^" + FORMULA_LIKE.pattern), False)
-        return pc.fill_null(pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values), "").to_pylist()
+        return pc.fill_null(pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values), "")
     if kind in ("integer", "number"):
         numbers = series.to_numpy(dtype="float64", na_value=np.nan)
         missing = np.isnan(numbers)
         whole = ~missing & (np.abs(numbers) < 2**53) & (numbers == np.round(numbers))
         if kind == "integer" and whole.sum() + missing.sum() == len(numbers):
-            ints = series.astype("Int64").astype(object).where(~missing, None)
-            return ["" if v is None else str(v) for v in ints.tolist()]
+            ints = pyarrow.array(np.where(missing, 0, numbers).astype("int64"), mask=missing)
+            return pc.fill_null(ints.cast(pyarrow.string()), "")
         text = np.where(whole, np.where(whole, numbers, 0).astype("int64").astype(str), numbers.astype(str))
-        return np.where(missing, "", text).tolist()
+        return pyarrow.array(np.where(missing, "", text), pyarrow.string())
     # Dates and flags repeat a few hundred distinct values over a million rows: format each distinct one once.
     codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
-    text = np.array([csv_cell(v, kind) for v in distinct] + [""], dtype=object)
-    return text[codes].tolist()
+    text = pyarrow.array([csv_cell(v, kind) for v in distinct] + [""], pyarrow.string())
+    return text.take(pyarrow.array(np.where(codes < 0, len(distinct), codes)))
+
+
+def csv_field(cells: pyarrow.Array) -> pyarrow.Array:
+    """Quoted as csv.QUOTE_MINIMAL quotes: only a cell holding a comma, a quote or a line break, its quotes doubled."""
+    needs = pc.match_substring_regex(cells, CSV_NEEDS_QUOTES)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, cells)
+
+
+def csv_lines(frame: pd.DataFrame, spec: TableSpec) -> memoryview:
+    """The frame's rows as CSV lines, built column by column and taken from the Arrow buffer in one slice."""
+    fields = [csv_field(csv_column(frame[c.name], c.type)) for c in spec.columns]
+    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*fields, ","), CSV_LINE_END, "")
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32, count=len(lines) + 1, offset=lines.offset * 4)
+    return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
 def write_csv(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
     """Write RFC 4180 CSV (UTF-8 without BOM, CRLF, header row); return the number of rows.
 
     Rows are turned into text CSV_CHUNK_ROWS at a time, so a million-row table never holds all its cells as text.
+    The header goes through the csv module; the rows are quoted the same way by Arrow kernels (csv_field).
     """
     with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(spec.column_names)
+        csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL).writerow(spec.column_names)
+    with open(path, "ab") as f:
         for start in range(0, len(df), CSV_CHUNK_ROWS):
-            chunk = df.iloc[start:start + CSV_CHUNK_ROWS]
-            writer.writerows(zip(*(csv_column(chunk[c.name], c.type) for c in spec.columns)))
+            f.write(csv_lines(df.iloc[start:start + CSV_CHUNK_ROWS], spec))
     return len(df)
 
 

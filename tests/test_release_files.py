@@ -50,6 +50,30 @@ def test_csv_is_rfc4180_with_crlf_and_no_bom(tmp_path):
     ).encode("utf-8")
 
 
+def test_csv_rows_are_quoted_as_the_csv_module_quotes_them(tmp_path):
+    """The rows are built by Arrow kernels; every cell must come out as csv.writer would write it."""
+    import csv
+    import io
+
+    spec = table_spec("quality_notes")
+    details = ["", "plain", "a,b", 'say "hi"', "line\nbreak", "cr\rhere", "crlf\r\nend", '"', ",", " lead space",
+               "=1+1", "'=x", "中文，全角逗号", "tab\tin"]
+    df = canonical_frame(pd.DataFrame({
+        "note_id": [f"d-2014-n{i:02d}" for i in range(len(details))], "document_id": ["d-2014"] * len(details),
+        "table_name": ["tasks"] * len(details), "row_id": [None, "x,y"] + ["r"] * (len(details) - 2),
+        "flag": ["odd"] * len(details), "detail": details,
+        "source_start": pd.array([None, 0] + list(range(2, len(details))), dtype="Int64"),
+        "source_end": pd.array([5] * len(details), dtype="Int64"),
+    }), spec)
+    write_csv(df, spec, tmp_path / "q.csv")
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(spec.column_names)
+    for row in df.itertuples(index=False):
+        writer.writerow(csv_cell(None if pd.isna(v) else v, c.type) for v, c in zip(row, spec.columns))
+    assert (tmp_path / "q.csv").read_bytes() == expected.getvalue().encode("utf-8")
+
+
 def test_canonical_frame_orders_columns_and_sorts_rows_by_primary_key():
     spec = table_spec("task_departments")
     df = tiny_tables()["task_departments"]
