@@ -14,6 +14,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run as prefect_runtime_flow_run
 from prefect.utilities.annotations import quote
 
 from flows import fingerprint, parse_stage, pipeline
@@ -113,7 +114,8 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     unchanged = pipeline.nothing_new(out_dir, key)
     if unchanged is not None:
         _say(f"publish: {unchanged.message}")
-        write_status(out_dir, "completed", release_id=None, published=False, as_of=as_of)
+        write_status(out_dir, "completed", release_id=None, published=False, as_of=as_of, flow_run_id=_run_id())
+        _artifact(unchanged, as_of)
         return unchanged
     parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir))]  # a failure stops here
     parsed = check_papers(inputs, quote(parts), out_dir)
@@ -135,7 +137,18 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     result = publish(quote(bundle), out_dir, as_of, lock_timeout, allow_breaking)
     _say(f"publish: {result.message}")
     fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
-    write_status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of)
-    create_markdown_artifact(key="release-summary", markdown=artifact_markdown(result, tables, as_of),
-                             description="Release id, row counts and rejections of this refresh")
+    write_status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of,
+                 flow_run_id=_run_id())
+    _artifact(result, as_of, tables.get("update_rejections"))
     return result
+
+
+def _run_id() -> str | None:
+    """This flow run's id, so status.json points an operator at the run in the Prefect UI."""
+    run_id = prefect_runtime_flow_run.id
+    return str(run_id) if run_id else None
+
+
+def _artifact(result: PublishResult, as_of: dt.date, rejections=None) -> None:
+    create_markdown_artifact(key="release-summary", markdown=artifact_markdown(result, as_of, rejections),
+                             description="Release id, row counts and rejections of this refresh")

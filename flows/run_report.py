@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from flows.publish import PublishResult
 
 
@@ -18,16 +20,18 @@ def summary_lines(result: PublishResult, out_dir: Path) -> list[str]:
     return lines
 
 
-def artifact_markdown(result: PublishResult, tables: dict, as_of) -> str:
-    """The Prefect artifact of a run: what was published, what changed, how many rows, what was refused."""
+def artifact_markdown(result: PublishResult, as_of, rejections: pd.DataFrame | None = None) -> str:
+    """The Prefect artifact of a run: what was published, what changed, how many rows, what was refused.
+
+    The row counts are the result's, so a night with nothing new (which reads no table) reports them too.
+    """
     head = f"**{result.message}** (as of {as_of})"
     if result.change_summary:
         head += f"\n\nChanges: {result.change_summary}."
-    rows = "\n".join(f"| {name} | {len(df)} |" for name, df in sorted(tables.items()))
-    rejected = tables.get("update_rejections")
+    rows = "\n".join(f"| {name} | {n} |" for name, n in sorted(result.row_counts.items()))
     reasons = ""
-    if rejected is not None and len(rejected):
-        counts = rejected["reason_codes"].str.split(";").explode().value_counts()
+    if rejections is not None and len(rejections):
+        counts = rejections["reason_codes"].str.split(";").explode().value_counts()
         reasons = "\n\nRejected update rows by reason:\n\n" + "\n".join(f"- {code}: {n}" for code, n in counts.items())
     return f"{head}\n\n| table | rows |\n|---|---:|\n{rows}{reasons}\n"
 

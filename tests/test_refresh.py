@@ -49,10 +49,13 @@ def test_flow_publishes_the_parsers_tables_then_nothing_new(prefect_harness, raw
         assert sorted(got[key]) == sorted(expected[key]), table
     status = json.loads((out / "status.json").read_text())
     assert status["outcome"] == "completed" and status["release_id"] == first.release_id
+    assert status["flow_run_id"]   # the operator's way to the run in the Prefect UI
 
     second = refresh(raw_dir=raw, out_dir=out, as_of=AS_OF)
     assert not second.published and second.content_hash == first.content_hash
     assert second.message.startswith("nothing new")
+    again = json.loads((out / "status.json").read_text())
+    assert again["flow_run_id"] and again["flow_run_id"] != status["flow_run_id"] and not again["published"]
     assert [p.name for p in (out / "releases").iterdir() if not p.name.startswith(".")] == [first.release_id]
 
 

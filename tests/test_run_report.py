@@ -20,11 +20,19 @@ def result(published: bool, change_summary: str | None) -> PublishResult:
 
 
 def test_the_artifact_states_the_change_summary_under_the_outcome():
-    tables = {"tasks": pd.DataFrame({"task_id": ["a", "b"]}), "changes": pd.DataFrame({"table_name": ["tasks"]})}
-    markdown = artifact_markdown(result(True, SUMMARY), tables, "2014-12-31")
+    markdown = artifact_markdown(result(True, SUMMARY), "2014-12-31")
     assert markdown.startswith("**published release 2014-12-31-0123abcd: 2 tables, 3 rows** (as of 2014-12-31)\n\n"
                                f"Changes: {SUMMARY}.\n\n| table | rows |")
-    assert "Changes:" not in artifact_markdown(result(True, None), tables, "2014-12-31")
+    assert "Changes:" not in artifact_markdown(result(True, None), "2014-12-31")
+
+
+def test_the_artifact_counts_rows_and_rejection_reasons_also_when_nothing_was_new():
+    rejections = pd.DataFrame({"reason_codes": ["unknown_task;date_in_future", "unknown_task"]})
+    markdown = artifact_markdown(result(True, None), "2014-12-31", rejections)
+    assert "| changes | 1 |\n| tasks | 2 |" in markdown
+    assert "- unknown_task: 2\n- date_in_future: 1" in markdown
+    unchanged = artifact_markdown(result(False, None), "2014-12-31")
+    assert unchanged.startswith("**nothing new: outputs equal release x**") and "| tasks | 2 |" in unchanged
 
 
 def test_the_closing_lines_name_the_release_and_its_changes():
