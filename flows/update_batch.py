@@ -24,19 +24,20 @@ REPORT_FIELDS = ["document_id", "task_id", "milestone_id", "quarter", "departmen
 def _each(*columns: pd.Series, rule) -> tuple[pd.Series, np.ndarray]:
     """(rule(a, b, …) for every row of the columns, whether it passed), computed once per distinct combination.
 
-    A result passes unless it is a Problem or None.
+    A result passes unless it is a Problem or None. Columns are factorized as they are (Arrow-backed text
+    dictionary-encoded in place); only one row per distinct combination becomes Python values.
     """
     codes = None
     for column in columns:
-        c, _ = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=False)
+        c, _ = pd.factorize(column, use_na_sentinel=False)
         codes = c if codes is None else pd.factorize(codes * (int(c.max(initial=0)) + 1) + c)[0]
     combo, distinct = pd.factorize(codes)
     firsts = np.zeros(len(distinct), dtype=np.int64)
     firsts[combo[::-1]] = np.arange(len(combo))[::-1]
-    values = [column.to_numpy(dtype=object) for column in columns]
+    values = [column.iloc[firsts].to_numpy(dtype=object) for column in columns]
     results = np.empty(len(distinct), dtype=object)
-    for k, i in enumerate(firsts):
-        results[k] = rule(*(v[i] for v in values))
+    for k in range(len(distinct)):
+        results[k] = rule(*(v[k] for v in values))
     passed = np.array([not (r is None or isinstance(r, Problem)) for r in results], dtype=bool)
     return pd.Series(results[combo], index=columns[0].index, dtype=object), passed[combo]
 
