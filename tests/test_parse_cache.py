@@ -61,6 +61,21 @@ def test_an_unchanged_file_is_not_parsed_again(raw, tmp_path, spy):
     assert all(second.updates[p] == first.updates[p] for p in inputs.updates)
 
 
+def test_a_damaged_entry_is_parsed_again_and_rewritten(raw, tmp_path, spy):
+    inputs = pipeline.discover_inputs(raw)
+    first = pipeline.parse_inputs(inputs, tmp_path / "out")
+    entries = sorted((tmp_path / "out" / ".cache" / "parse" / "updates").glob("*.arrow"))
+    assert len(entries) == len(inputs.updates)
+    entries[0].write_bytes(entries[0].read_bytes()[:100])     # a run killed by the disk filling up
+    spy.clear()
+    second = pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert len(spy) == 1 and len(second.parsed_files) == 1
+    assert all(second.updates[p] == first.updates[p] for p in inputs.updates)
+    spy.clear()
+    pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert spy == []
+
+
 def test_a_changed_file_is_parsed_again_and_only_it(raw, tmp_path, spy):
     inputs = pipeline.discover_inputs(raw)
     pipeline.parse_inputs(inputs, tmp_path / "out")
