@@ -131,13 +131,18 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         if final.exists():
             return _reuse_release(final, info, staging, out_root, row_counts, summary)
 
+        parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
+        with _step("re-read and validate the staged Parquet files", out_root):
+            check_staged_parquet(frames, parquet_files)
         with _step(f"write {XLSX_FILE}", out_root):
             omitted = write_xlsx(frames, specs, staging / XLSX_FILE)
-        parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
+        documents = frames.get("documents")
+        # The sorted copies are written and checked: let them go before DuckDB and the report take their memory.
+        frames.clear()
         with _step(f"write {DUCKDB_FILE}", out_root):
             write_duckdb(staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
         with _step(f"write {DATAPACKAGE_FILE}", out_root):
-            version = _write_datapackage(staging, specs, frames, info, inputs, previous)
+            version = _write_datapackage(staging, specs, documents, info, inputs, previous)
         with _step(f"write {README_FILE}", out_root):
             readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
                                    macros=list(macros), metadata=load_release_metadata(),
@@ -151,8 +156,6 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
                                       code_version, previous_release=previous.name if previous else None,
                                       change_summary=summary)
             write_json(staging / MANIFEST, manifest)
-        with _step("re-read and validate the staged Parquet files", out_root):
-            check_staged_parquet(frames, parquet_files)
         with _step(f"re-hash every file against {MANIFEST}", out_root):
             check_files(staging, manifest)
         with _step(f"move the staged release to {RELEASES}/{info.release_id}", out_root):
@@ -164,7 +167,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         shutil.rmtree(moved_to or staging, ignore_errors=True)
         raise
     return PublishResult(info.release_id, True, final, digest, row_counts,
-                         f"published release {info.release_id}: {len(frames)} tables, "
+                         f"published release {info.release_id}: {len(row_counts)} tables, "
                          f"{sum(row_counts.values())} rows; latest points at it{_history_note(out_root)}"
                          f"{refresh_release_index(out_root)}", summary)
 
@@ -193,15 +196,15 @@ def check_staged_parquet(frames: dict[str, pd.DataFrame], parquet_files: dict[st
             raise ValueError(f"data/{name}.parquet does not read back as the {len(frames[name])} rows written")
 
 
-def _write_datapackage(staging: Path, specs: dict[str, TableSpec], frames: dict[str, pd.DataFrame],
+def _write_datapackage(staging: Path, specs: dict[str, TableSpec], documents: pd.DataFrame | None,
                        info: ReleaseInfo, inputs: list[InputFile], previous: Path | None) -> str:
     csv_files = {}
     for name in specs:
         path = staging / "data" / f"{name}.csv"
         csv_files[name] = {"path": f"data/{name}.csv", "bytes": path.stat().st_size, "sha256": file_sha256(path)}
     titles = {}
-    if "documents" in frames:
-        titles = dict(zip(frames["documents"]["source_file"], frames["documents"]["title_zh"]))
+    if documents is not None:
+        titles = dict(zip(documents["source_file"], documents["title_zh"]))
     sources = [{"title": titles.get(i.path, Path(i.path).name), "path": i.path, "sha256": i.sha256}
                for i in inputs if i.kind in ("whitepaper", "update")]
     package = build_datapackage(specs, csv_files, info, version="0.0.0", sources=sources,

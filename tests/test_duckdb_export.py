@@ -131,3 +131,20 @@ def test_table_ddl_declares_keys_only_towards_tables_in_the_file():
     assert '"milestone_id" VARCHAR NOT NULL' in ddl and '"text_zh" VARCHAR,' in ddl
     assert 'PRIMARY KEY ("milestone_id")' in ddl and 'UNIQUE ("task_id", "quarter")' in ddl
     assert 'FOREIGN KEY ("task_id") REFERENCES "tasks" ("task_id")' in ddl and '"documents"' not in ddl
+
+
+def test_tables_are_filled_in_batches_with_every_row_in_file_order(tmp_path, monkeypatch):
+    import flows.duckdb_export
+
+    monkeypatch.setattr(flows.duckdb_export, "INSERT_BATCH_ROWS", 2)
+    files = staged(tmp_path)
+    write_duckdb(tmp_path / "w.duckdb", files, INFO)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True)
+    try:
+        for name, path in files.items():
+            expected = pd.read_parquet(path)
+            got = con.execute(f"SELECT * FROM {name}").df()
+            assert len(expected) > 2 or name != "milestones"
+            assert got.astype(str).values.tolist() == expected.astype(str).values.tolist(), name
+    finally:
+        con.close()
