@@ -36,6 +36,20 @@ due_milestones as (
         and milestone_states.status <> 'cancelled'
 ),
 
+-- Counted per task first, then summed over each division's tasks: a division holds a task once (the key of
+-- task_departments), so its tasks are its rows and no milestone is counted twice
+task_counts as (
+    select
+        task_id,
+        count(milestone_id) as milestones_due,
+        count(milestone_id) filter (where is_completed) as milestones_completed,
+        count(milestone_id) filter (where is_on_time) as milestones_completed_on_time,
+        count(milestone_id) filter (where is_overdue) as milestones_overdue,
+        count(milestone_id) filter (where status = 'not_reported') as milestones_not_reported
+    from due_milestones
+    group by task_id
+),
+
 roles as (
     select
         src_tasks.document_id,
@@ -51,14 +65,15 @@ role_counts as (
         roles.document_id,
         roles.department_id,
         roles.role,
-        count(distinct roles.task_id) as tasks,
-        count(due_milestones.milestone_id) as milestones_due,
-        count(due_milestones.milestone_id) filter (where due_milestones.is_completed) as milestones_completed,
-        count(due_milestones.milestone_id) filter (where due_milestones.is_on_time) as milestones_completed_on_time,
-        count(due_milestones.milestone_id) filter (where due_milestones.is_overdue) as milestones_overdue,
-        count(due_milestones.milestone_id) filter (where due_milestones.status = 'not_reported') as milestones_not_reported
+        count(*) as tasks,
+        -- sums of counts are HUGEINT in DuckDB; cast back to the BIGINT counts the view has always had
+        cast(coalesce(sum(task_counts.milestones_due), 0) as bigint) as milestones_due,
+        cast(coalesce(sum(task_counts.milestones_completed), 0) as bigint) as milestones_completed,
+        cast(coalesce(sum(task_counts.milestones_completed_on_time), 0) as bigint) as milestones_completed_on_time,
+        cast(coalesce(sum(task_counts.milestones_overdue), 0) as bigint) as milestones_overdue,
+        cast(coalesce(sum(task_counts.milestones_not_reported), 0) as bigint) as milestones_not_reported
     from roles
-    left join due_milestones on due_milestones.task_id = roles.task_id
+    left join task_counts on task_counts.task_id = roles.task_id
     group by roles.document_id, roles.department_id, roles.role
 ),
 

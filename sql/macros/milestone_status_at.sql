@@ -34,34 +34,56 @@ statuses as (
     where kind = 'status'
 ),
 
+-- Where a division stands among the task's divisions when reports of one date are compared: the division named
+-- first (department_seq), then department_id. One rank over all tasks keeps that order within every task.
+division_order as (
+    select
+        src_task_departments.task_id,
+        src_task_departments.department_id,
+        dense_rank() over (
+            order by src_task_departments.department_seq, src_task_departments.department_id
+        ) as division_rank
+    from src_task_departments
+),
+
 reports_so_far as (
     select
-        src_updates.*,
-        src_task_departments.department_seq
+        src_updates.milestone_id,
+        src_updates.update_id,
+        src_updates.department_id,
+        src_updates.role,
+        src_updates.reported_on,
+        src_updates.status,
+        src_updates.percent_complete,
+        -- The order in which reports take precedence as one integer, largest first: the latest date, then the
+        -- lead division's report, then the division ranked first. arg_max over a BIGINT is several times faster
+        -- than over a struct; days since 1970 times 2^33 fits every date a report can have (years 1-9999).
+        (src_updates.reported_on - date '1970-01-01') * 8589934592
+            + (src_updates.role = 'lead')::bigint * 4294967296
+            - division_order.division_rank as precedence
     from src_updates
-    inner join src_task_departments
-        on src_task_departments.task_id = src_updates.task_id
-        and src_task_departments.department_id = src_updates.department_id
+    inner join division_order
+        on division_order.task_id = src_updates.task_id
+        and division_order.department_id = src_updates.department_id
     cross join params
     where src_updates.reported_on <= params.as_of_date
 ),
 
+-- One hash aggregate over the reports instead of a window sorting them all: arg_max keeps the report that
+-- takes precedence, and the first completion is found in the same pass.
 latest_report as (
-    select *
-    from reports_so_far
-    qualify row_number() over (
-        partition by milestone_id
-        order by reported_on desc, (role = 'lead') desc, department_seq, department_id
-    ) = 1
-),
-
-first_completion as (
     select
         reports_so_far.milestone_id,
-        min(reports_so_far.reported_on) as first_completed_on
+        arg_max(reports_so_far.update_id, reports_so_far.precedence) as update_id,
+        arg_max(reports_so_far.department_id, reports_so_far.precedence) as department_id,
+        arg_max(reports_so_far.role, reports_so_far.precedence) as role,
+        max(reports_so_far.reported_on) as reported_on,
+        arg_max(reports_so_far.status, reports_so_far.precedence) as status,
+        -- arg_max_null: the winning report's percent_complete even when it gives none (arg_max would skip it)
+        arg_max_null(reports_so_far.percent_complete, reports_so_far.precedence) as percent_complete,
+        min(reports_so_far.reported_on) filter (where statuses.is_completed) as first_completed_on
     from reports_so_far
-    inner join statuses on statuses.code = reports_so_far.status
-    where statuses.is_completed
+    left join statuses on statuses.code = reports_so_far.status
     group by reports_so_far.milestone_id
 ),
 
@@ -83,13 +105,12 @@ milestone_reports as (
         latest_report.role as reported_by_role,
         latest_report.update_id,
         latest_report.percent_complete,
-        first_completion.first_completed_on
+        latest_report.first_completed_on
     from src_milestones
     inner join src_tasks on src_tasks.task_id = src_milestones.task_id
     cross join params
     left join latest_report on latest_report.milestone_id = src_milestones.milestone_id
     left join src_departments on src_departments.department_id = latest_report.department_id
-    left join first_completion on first_completion.milestone_id = src_milestones.milestone_id
 ),
 
 judged as (

@@ -43,15 +43,32 @@ src_baselines as (
     select * from target_baselines
 ),
 
+-- Where a division stands among the task's divisions when reports of one date are compared: the division named
+-- first (department_seq), then department_id. One rank over all tasks keeps that order within every task.
+division_order as (
+    select
+        src_task_departments.task_id,
+        src_task_departments.department_id,
+        dense_rank() over (
+            order by src_task_departments.department_seq, src_task_departments.department_id
+        ) as division_rank
+    from src_task_departments
+),
+
 actual_reports as (
     select
         src_targets.target_id,
         src_updates.update_id,
         src_updates.actual_value,
         src_updates.reported_on,
-        src_updates.role,
-        src_task_departments.department_seq,
-        src_updates.department_id
+        -- the order in which reports take precedence, largest first: the latest date, then the lead division's
+        -- report, then the division's rank, then the later milestone's report (update_id desc)
+        {
+            'reported_on': src_updates.reported_on,
+            'is_lead': src_updates.role = 'lead',
+            'division_order': -division_order.division_rank,
+            'update_id': src_updates.update_id
+        } as precedence
     from src_targets
     inner join src_targets as reported_target
         on reported_target.task_id = src_targets.task_id
@@ -60,21 +77,23 @@ actual_reports as (
         and reported_target.target_value = src_targets.target_value
         and reported_target.target_value_max is not distinct from src_targets.target_value_max
     inner join src_updates on src_updates.target_id = reported_target.target_id
-    inner join src_task_departments
-        on src_task_departments.task_id = src_updates.task_id
-        and src_task_departments.department_id = src_updates.department_id
+    inner join division_order
+        on division_order.task_id = src_updates.task_id
+        and division_order.department_id = src_updates.department_id
     cross join params
     where src_updates.actual_value is not null
         and src_updates.reported_on <= params.as_of_date
 ),
 
+-- arg_max per target instead of a window sorting every report with a figure
 latest_actual as (
-    select *
+    select
+        actual_reports.target_id,
+        arg_max(actual_reports.update_id, actual_reports.precedence) as update_id,
+        arg_max(actual_reports.actual_value, actual_reports.precedence) as actual_value,
+        max(actual_reports.reported_on) as reported_on
     from actual_reports
-    qualify row_number() over (
-        partition by target_id
-        order by reported_on desc, (role = 'lead') desc, department_seq, department_id, update_id desc
-    ) = 1
+    group by actual_reports.target_id
 ),
 
 baselines as (

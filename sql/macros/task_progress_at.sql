@@ -61,6 +61,22 @@ last_reports as (
     group by src_updates.task_id
 ),
 
+-- milestone_states is read once, here: DuckDB materializes a CTE that is read twice, and one pass over the
+-- milestones gives both the counts and the most severe rating of the overdue ones
+rated_milestones as (
+    select
+        milestone_states.task_id,
+        milestone_states.has_text,
+        milestone_states.status,
+        milestone_states.is_completed,
+        milestone_states.is_overdue,
+        overdue_ratings.code as overdue_rating,
+        overdue_ratings.severity as overdue_severity
+    from milestone_states
+    left join status_effects on status_effects.code = milestone_states.status
+    left join ratings as overdue_ratings on overdue_ratings.code = status_effects.overdue_rating
+),
+
 milestone_counts as (
     select
         task_id,
@@ -69,20 +85,10 @@ milestone_counts as (
         count(*) filter (where is_overdue) as milestones_overdue,
         count(*) filter (where has_text and status = 'cancelled') as milestones_cancelled,
         count(*) filter (where has_text and status = 'not_reported') as milestones_not_reported,
-        count(*) filter (where status <> 'not_reported') as milestones_reported
-    from milestone_states
+        count(*) filter (where status <> 'not_reported') as milestones_reported,
+        arg_max(overdue_rating, overdue_severity) filter (where is_overdue) as worst_overdue_rating
+    from rated_milestones
     group by task_id
-),
-
-worst_overdue as (
-    select
-        milestone_states.task_id,
-        arg_max(ratings.code, ratings.severity) as rating
-    from milestone_states
-    inner join status_effects on status_effects.code = milestone_states.status
-    inner join ratings on ratings.code = status_effects.overdue_rating
-    where milestone_states.is_overdue
-    group by milestone_states.task_id
 ),
 
 rated as (
@@ -90,10 +96,9 @@ rated as (
         milestone_counts.*,
         case
             when milestone_counts.milestones_reported = 0 then 'not_reported'
-            else coalesce(worst_overdue.rating, 'green')
+            else coalesce(milestone_counts.worst_overdue_rating, 'green')
         end as rating
     from milestone_counts
-    left join worst_overdue on worst_overdue.task_id = milestone_counts.task_id
 ),
 
 final as (
