@@ -30,7 +30,7 @@ from flows.history import HISTORY_FILE, write_history
 from flows.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
                             make_release_id, read_json, read_manifest, write_json)
 from flows.release_dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
-from flows.release_files import (canonical_frame, file_sha256, read_parquet, write_csv, write_parquet,
+from flows.release_files import (canonical_frame, file_sha256, parquet_reads_back, write_csv, write_parquet,
                                  write_source_texts, write_xlsx)
 from flows.release_index import refresh_release_index
 from flows.release_lock import ReleaseLockBusy, release_lock
@@ -189,10 +189,10 @@ def check_staged_parquet(frames: dict[str, pd.DataFrame], parquet_files: dict[st
     """Read every staged Parquet file back and compare it with the validated rows written.
 
     A file that reads back equal to its frame (values and dtypes) passes the same Pandera models and references
-    as the frame did, so it is not validated a second time; one file at a time keeps memory flat.
+    as the frame did, so it is not validated a second time; one batch of one file at a time keeps memory flat.
     """
     for name, path in parquet_files.items():
-        if not read_parquet(path).equals(frames[name]):
+        if not parquet_reads_back(path, frames[name]):
             raise ValueError(f"data/{name}.parquet does not read back as the {len(frames[name])} rows written")
 
 

@@ -78,6 +78,23 @@ def read_parquet(path: Path) -> pd.DataFrame:
     return pq.read_table(path).to_pandas()
 
 
+def parquet_reads_back(path: Path, frame: pd.DataFrame, batch_rows: int = 200_000) -> bool:
+    """Whether the Parquet file reads back as exactly the frame (values and dtypes), batch_rows at a time so
+    that a million-row table is never held twice."""
+    source = pq.ParquetFile(path)
+    if source.metadata.num_rows != len(frame):
+        return False
+    if not len(frame):
+        return source.read().to_pandas().equals(frame)
+    start = 0
+    for batch in source.iter_batches(batch_size=batch_rows):
+        part = pyarrow.Table.from_batches([batch]).to_pandas()
+        if not part.equals(frame.iloc[start:start + len(part)].reset_index(drop=True)):
+            return False
+        start += len(part)
+    return start == len(frame)
+
+
 def neutralise_formula(text: str) -> str:
     """Prefix an apostrophe to text a spreadsheet would run as a formula: "=1+1" -> "'=1+1".
 

@@ -12,8 +12,8 @@ import pytest
 
 from fixtures_tables import tiny_tables
 from flows.codebook import table_spec
-from flows.release_files import (canonical_frame, csv_cell, neutralise_formula, read_parquet, restore_formula,
-                                 write_csv, write_parquet, write_source_texts, write_xlsx)
+from flows.release_files import (canonical_frame, csv_cell, neutralise_formula, parquet_reads_back, read_parquet,
+                                 restore_formula, write_csv, write_parquet, write_source_texts, write_xlsx)
 
 
 @pytest.mark.parametrize("text, csv_text", [
@@ -128,3 +128,21 @@ def test_source_texts_are_written_exactly_and_bad_ones_refused(tmp_path):
         write_source_texts({"szsti-2014": "a\r\nb"}, tmp_path / "t")
     with pytest.raises(ValueError, match="not a lowercase slug"):
         write_source_texts({"../escape": "a"}, tmp_path / "u")
+
+
+def test_parquet_reads_back_compares_every_batch_and_the_dtypes(tmp_path):
+    spec = table_spec("tasks")
+    frame = canonical_frame(tiny_tables()["tasks"], spec)
+    assert len(frame) == 2
+    write_parquet(frame, spec, tmp_path / "t.parquet")
+    assert parquet_reads_back(tmp_path / "t.parquet", frame, batch_rows=1)
+    changed = frame.copy()
+    changed.loc[len(frame) - 1, "title_zh"] = changed.loc[len(frame) - 1, "title_zh"] + "。"
+    assert not parquet_reads_back(tmp_path / "t.parquet", changed, batch_rows=1)
+    assert not parquet_reads_back(tmp_path / "t.parquet", frame.iloc[:-1], batch_rows=1)
+    retyped = frame.assign(task_seq=frame["task_seq"].astype("float64"))
+    assert not parquet_reads_back(tmp_path / "t.parquet", retyped, batch_rows=2)
+    empty = frame.iloc[:0]
+    write_parquet(empty, spec, tmp_path / "e.parquet")
+    assert parquet_reads_back(tmp_path / "e.parquet", empty)
+    assert not parquet_reads_back(tmp_path / "e.parquet", empty.assign(task_seq=empty["task_seq"].astype("float64")))
