@@ -250,3 +250,15 @@ def test_frictionless_validates_a_release_with_changes(tmp_path):
     report = frictionless_validate(second.release_dir)
     assert report["valid"], json.dumps(report, ensure_ascii=False)[:2000]
     assert report["stats"]["tasks"] == 12
+
+
+def test_release_tables_are_read_one_at_a_time_when_looked_up():
+    from flows.changes import LazyTables
+
+    loaded = []
+    tables = LazyTables(["tasks", "updates"], lambda name: loaded.append(name) or pd.DataFrame({"n": [1]}))
+    assert "updates" in tables and "targets" not in tables and list(tables) == ["tasks", "updates"]
+    assert loaded == []
+    assert len(tables["updates"]) == 1 and loaded == ["updates"]
+    with pytest.raises(KeyError):
+        tables["targets"]
