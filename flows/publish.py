@@ -10,7 +10,6 @@ at call time, so a test can make any one of them fail.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import shutil
@@ -30,8 +29,8 @@ from flows.history import HISTORY_FILE, write_history
 from flows.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
                             make_release_id, read_json, read_manifest, write_json)
 from flows.release_dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
-from flows.release_files import (canonical_frame, file_sha256, parquet_reads_back, write_csv, write_parquet,
-                                 write_source_texts, write_xlsx)
+from flows.release_files import (canonical_frame, check_source_texts, file_sha256, parquet_reads_back, write_csv,
+                                 write_parquet, write_source_texts, write_xlsx)
 from flows.release_index import refresh_release_index
 from flows.release_lock import ReleaseLockBusy, release_lock
 from flows.release_readme import render_readme
@@ -93,7 +92,7 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
         specs = {name: table_spec(name) for name in sorted(validated, key=_registry_order)}
         frames = {name: canonical_frame(validated[name], spec) for name, spec in specs.items()}
     with _step("check the source texts", out_root):
-        _check_sources(frames.get("documents"), sources)
+        check_source_texts(frames.get("documents"), sources)
     try:
         with release_lock(out_root, lock_timeout):
             return _publish_locked(frames, specs, sources=sources, inputs=inputs, out_root=out_root, as_of=as_of,
@@ -262,26 +261,6 @@ def _check_names(tables: dict[str, pd.DataFrame], views: dict[str, str], macros:
     clash = sorted(set(macros) & (set(tables) | set(views)))
     if clash:
         raise ValueError(f"{', '.join(clash)}: a macro cannot share its name with a table or view")
-
-
-def _check_sources(documents: pd.DataFrame | None, sources: dict[str, str]) -> None:
-    """Each document has its canonical text, and the text is the one its text_sha256 and text_chars describe."""
-    if documents is None:
-        return
-    problems = []
-    for row in documents.itertuples(index=False):
-        text = sources.get(row.document_id)
-        if text is None:
-            problems.append(f"documents: {row.document_id} has no canonical text in sources")
-            continue
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        if digest != row.text_sha256 or len(text) != row.text_chars:
-            problems.append(f"sources/{row.document_id}.txt: {len(text)} characters with SHA-256 {digest}, but "
-                            f"documents says {row.text_chars} characters with SHA-256 {row.text_sha256}")
-    extra = sorted(set(sources) - set(documents["document_id"]))
-    problems += [f"sources/{d}.txt: {d} is not a document_id in documents" for d in extra]
-    if problems:
-        raise ValueError("; ".join(problems))
 
 
 def _registry_order(name: str) -> tuple[int, str]:

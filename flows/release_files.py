@@ -220,6 +220,26 @@ def check_xlsx_cells(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec
                              "stored in a spreadsheet")
 
 
+def check_source_texts(documents: pd.DataFrame | None, sources: dict[str, str]) -> None:
+    """Each document has its canonical text, and the text is the one its text_sha256 and text_chars describe."""
+    if documents is None:
+        return
+    problems = []
+    for row in documents.itertuples(index=False):
+        text = sources.get(row.document_id)
+        if text is None:
+            problems.append(f"documents: {row.document_id} has no canonical text in sources")
+            continue
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest != row.text_sha256 or len(text) != row.text_chars:
+            problems.append(f"sources/{row.document_id}.txt: {len(text)} characters with SHA-256 {digest}, but "
+                            f"documents says {row.text_chars} characters with SHA-256 {row.text_sha256}")
+    extra = sorted(set(sources) - set(documents["document_id"]))
+    problems += [f"sources/{d}.txt: {d} is not a document_id in documents" for d in extra]
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
 def write_source_texts(sources: dict[str, str], folder: Path) -> list[Path]:
     """Write each canonical text as <document_id>.txt, UTF-8 with \\n line ends, exactly as the offsets index it."""
     folder.mkdir(parents=True, exist_ok=True)
