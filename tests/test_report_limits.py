@@ -22,25 +22,26 @@ def release(tmp_path_factory):
     return demo_release(tmp_path_factory)
 
 
+def _report_with(release, folder, **caps) -> str:
+    """The report of a copy of the release, built with flows/report_limits.py's caps set as given."""
+    copy = folder / "release"
+    shutil.copytree(release, copy)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in caps.items():
+            mp.setattr(limits, name, value)
+        return build_report(copy).read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def capped_html(release, tmp_path_factory):
     """The demo release's report with lists cut at 3 rows and charts at 2: the demo stands in for a big release."""
-    copy = tmp_path_factory.mktemp("capped") / "release"
-    shutil.copytree(release, copy)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(limits, "LIST_LIMIT", 3)
-        mp.setattr(limits, "CHART_LIMIT", 2)
-        return build_report(copy).read_text(encoding="utf-8")
+    return _report_with(release, tmp_path_factory.mktemp("capped"), LIST_LIMIT=3, CHART_LIMIT=2)
 
 
 @pytest.fixture(scope="module")
 def few_bars_html(release, tmp_path_factory):
     """The demo release's report with charts cut at 2 rows, lists left whole."""
-    copy = tmp_path_factory.mktemp("few-bars") / "release"
-    shutil.copytree(release, copy)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(limits, "CHART_LIMIT", 2)
-        return build_report(copy).read_text(encoding="utf-8")
+    return _report_with(release, tmp_path_factory.mktemp("few-bars"), CHART_LIMIT=2)
 
 
 def test_a_release_within_the_limits_is_shown_in_full(release):
