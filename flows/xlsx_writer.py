@@ -90,12 +90,17 @@ def column_cells(series: pd.Series, kind: str) -> pyarrow.Array:
     return pc.fill_null(cells, "<c/>")
 
 
+def joined_bytes(texts: pyarrow.Array) -> memoryview:
+    """The UTF-8 of every string of the array end to end, as one slice of its data buffer: no Python string per
+    element. The array must hold no nulls."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32, count=len(texts) + 1, offset=texts.offset * 4)
+    return memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]]
+
+
 def _rows_xml(cells: list[pyarrow.Array], first_row: int) -> memoryview:
     numbers = pyarrow.array(np.arange(first_row, first_row + len(cells[0])).astype(str))
     rows = pc.binary_join_element_wise('<row r="', numbers, '">', *cells, "</row>", "")
-    # The rows' bytes lie end to end in the array's data buffer: one slice, not a Python string per row.
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)
-    return memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
+    return joined_bytes(rows)
 
 
 def write_sheet(archive: zipfile.ZipFile, member: str, header: list[str], frame: pd.DataFrame | None,
