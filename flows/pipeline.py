@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from flows import fingerprint, parse_stage, paths
-from flows.memory import release_free_memory
 from flows.changes import CHANGES, compute_changes
+from flows.memory import release_free_memory
 from flows.publish import InputFile, PublishResult, publish_release
 from flows.release_dirs import latest_release_dir
 from flows.summaries import compute_summaries, summary_sql
