@@ -5,7 +5,8 @@ published under, a white paper's citation sidecar) and by the version of the cod
 that code's source files, the lookups it reads and the library versions. A change to any of them is a miss.
 White papers are kept as pickles of ParsedWhitepaper (a dozen small frames each); update files as Arrow IPC
 files, zstd-compressed (flows/update_columns.py): as small as Parquet, and four times faster to read back
-(1.6 s instead of 6.4 s for the 4,000 files of a million rows). The folder is <out>/.cache/parse/, ignored by git: a fresh clone rebuilds it.
+(1.6 s instead of 6.4 s for the 4,000 files of a million rows). The folder is <out>/.cache/parse/, ignored by
+git: a fresh clone rebuilds it.
 Cross-file steps (duplicates, conflicts, summaries, validation) always run over all rows.
 """
 
