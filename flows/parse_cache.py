@@ -4,7 +4,7 @@ One entry per input file, keyed by the SHA-256 of its bytes (and of what else it
 published under, a white paper's citation sidecar) and by the version of the code that parses it: a hash of
 that code's source files, the lookups it reads and the library versions. A change to any of them is a miss.
 White papers are kept as pickles of ParsedWhitepaper (a dozen small frames each); update files as Arrow IPC
-files, zstd-compressed (flows/update_columns.py): as small as Parquet, and four times faster to read back
+files, zstd-compressed (flows/updates/columns.py): as small as Parquet, and four times faster to read back
 (1.6 s instead of 6.4 s for the 4,000 files of a million rows). The folder is <out>/.cache/parse/, ignored by
 git: a fresh clone rebuilds it.
 Cross-file steps (duplicates, conflicts, summaries, validation) always run over all rows.
@@ -24,17 +24,17 @@ import pyarrow
 import pyarrow.ipc
 
 from flows import paths
-from flows.lookups import Lookups
-from flows.update_columns import UpdateColumns, from_arrow, read_update_columns, to_arrow
-from flows.update_files import FileProblem
-from flows.whitepaper import ParsedWhitepaper, read_whitepaper
+from flows.updates.columns import UpdateColumns, from_arrow, read_update_columns, to_arrow
+from flows.updates.read import FileProblem
+from flows.whitepaper.lookups import Lookups
+from flows.whitepaper.parse import ParsedWhitepaper, read_whitepaper
 
 CACHE_DIR = ".cache/parse"
-WHITEPAPER_CODE = ("flows/whitepaper.py", "flows/whitepaper_tasks.py", "flows/source_doc.py", "flows/text.py",
-                   "flows/quantities.py", "flows/lookups.py", "flows/frames.py", "flows/parse_cache.py",
+WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "flows/whitepaper/source_doc.py", "flows/whitepaper/text.py",
+                   "flows/whitepaper/quantities.py", "flows/whitepaper/lookups.py", "flows/tables/frames.py", "flows/parse_cache.py",
                    "schemas/whitepaper.py", "schemas/_fields.py")
 WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
-UPDATE_CODE = ("flows/update_files.py", "flows/update_columns.py", "flows/parse_cache.py")
+UPDATE_CODE = ("flows/updates/read.py", "flows/updates/columns.py", "flows/parse_cache.py")
 LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin")
 
 

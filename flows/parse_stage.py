@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.frames import to_frame
-from flows.lookups import load_lookups
 from flows.parse_cache import CACHE_DIR, ParseCache
-from flows.update_columns import UpdateColumns
-from flows.update_files import FileProblem
-from flows.validate import TableValidationError, validate_tables
-from flows.whitepaper import ParsedWhitepaper, WhitepaperError
+from flows.tables.frames import to_frame
+from flows.tables.validate import TableValidationError, validate_tables
+from flows.updates.columns import UpdateColumns
+from flows.updates.read import FileProblem
+from flows.whitepaper.lookups import load_lookups
+from flows.whitepaper.parse import ParsedWhitepaper, WhitepaperError
 
 
 @dataclass
@@ -65,7 +65,7 @@ def parse_batch(batch: Batch) -> Parsed:
         if cache:
             out.whitepapers.append(cache.whitepaper(path, lookups, batch.source_names[path]))
         else:
-            from flows.whitepaper import read_whitepaper
+            from flows.whitepaper.parse import read_whitepaper
 
             out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False,
                                                    frames=False))
@@ -74,7 +74,7 @@ def parse_batch(batch: Batch) -> Parsed:
         if cache:
             out.updates[path] = cache.update_file(path)
         else:
-            from flows.update_columns import read_update_columns
+            from flows.updates.columns import read_update_columns
 
             out.updates[path] = read_update_columns(path)
             out.parsed_files.append(path)

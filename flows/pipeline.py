@@ -15,15 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows import fingerprint, parse_stage, paths
-from flows.changes import CHANGES, compute_changes
+from flows import parse_stage, paths
 from flows.memory import release_free_memory
-from flows.publish import InputFile, PublishResult, publish_release
-from flows.release_dirs import latest_release_dir
-from flows.summaries import compute_summaries, summary_sql
-from flows.updates import find_update_files, ingest_updates
-from flows.validate import validate_tables  # noqa: F401 - re-exported for the flow
-from flows.whitepaper import relative_to_repo
+from flows.release import fingerprint
+from flows.release.changes import CHANGES, compute_changes
+from flows.release.dirs import latest_release_dir
+from flows.release.publish import InputFile, PublishResult, publish_release
+from flows.summaries.views import compute_summaries, summary_sql
+from flows.tables.validate import validate_tables  # noqa: F401 - re-exported for the flow
+from flows.updates.ingest import find_update_files, ingest_updates
+from flows.whitepaper.parse import relative_to_repo
 
 UPDATE_SUFFIXES = {".csv", ".xlsx", ".json"}
 

@@ -17,9 +17,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run as prefect_runtime_flow_run
 from prefect.utilities.annotations import quote
 
-from flows import fingerprint, parse_stage, pipeline
+from flows import parse_stage, pipeline
 from flows.memory import release_free_memory
-from flows.publish import PublishResult
+from flows.release import fingerprint
+from flows.release.publish import PublishResult
 from flows.run_report import artifact_markdown
 from flows.status import write_status
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.publish import PublishResult
+from flows.release.publish import PublishResult
 
 
 def summary_lines(result: PublishResult, out_dir: Path) -> list[str]:

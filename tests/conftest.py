@@ -27,7 +27,7 @@ def seed_raw() -> bytes:
 @pytest.fixture(scope="session")
 def seed():
     """The seed parsed once (ParsedWhitepaper); tests must not mutate its frames in place."""
-    from flows.whitepaper import read_whitepaper
+    from flows.whitepaper.parse import read_whitepaper
 
     return read_whitepaper(SEED_PATH)
 

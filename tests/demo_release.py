@@ -1,6 +1,6 @@
 """A demo release built once per test session from the seed and the illustrative updates (examples/README.md).
 
-Shared by tests/test_report.py and tests/test_report_browser.py: the refresh takes several seconds, so both
+Shared by tests/report/test_build.py and tests/report/test_build_browser.py: the refresh takes several seconds, so both
 modules reuse the one release this builds.
 """
 

@@ -12,7 +12,9 @@ import pytest
 from flows import paths
 from schemas import TABLES
 
-FLOW_MODULES = {"refresh.py", "serve.py", "refresh_runners.py"}  # where Prefect may be imported
+FLOW_MODULES = {"flows/refresh.py", "flows/serve.py", "flows/refresh_runners.py"}  # where Prefect may be imported
+MODULES = sorted([*(paths.REPO / "flows").rglob("*.py"), *(paths.REPO / "schemas").rglob("*.py")])
+STAGES = sorted(p.parent.name for p in (paths.REPO / "flows").glob("*/__init__.py"))
 README = (paths.REPO / "README.md").read_text(encoding="utf-8")
 
 
@@ -26,12 +28,41 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module", sorted((paths.REPO / "flows").glob("*.py")) + sorted((paths.REPO / "schemas").glob("*.py")),
-                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def _rel(path: Path) -> str:
+    return path.relative_to(paths.REPO).as_posix()
+
+
+@pytest.mark.parametrize("module", MODULES, ids=_rel)
 def test_only_flow_modules_import_prefect(module):
-    if module.name in FLOW_MODULES:
+    if _rel(module) in FLOW_MODULES:
         return
-    assert "prefect" not in _imports(module), f"{module.name} imports prefect: keep logic in plain functions"
+    assert "prefect" not in _imports(module), f"{_rel(module)} imports prefect: keep logic in plain functions"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=_rel)
+def test_modules_stay_small(module):
+    lines = len(module.read_text(encoding="utf-8").splitlines())
+    assert lines <= 300, f"{_rel(module)} has {lines} lines: split it by concern (STYLE.md: around 300 is a sign)"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_says_what_it_takes_gives_and_where_to_start(stage):
+    doc = ast.get_docstring(ast.parse((paths.REPO / "flows" / stage / "__init__.py").read_text(encoding="utf-8")))
+    assert doc and re.search(r"[Oo]pen \w+(\.py|/)", doc), f"flows/{stage}/__init__.py: say which module to open first"
+
+
+def _mirrored(test: Path) -> bool:
+    """tests/<stage>/test_<module>[_<concern>].py names a module flows/<stage>/<module>.py (or a package)."""
+    folder = paths.REPO / "flows" / test.parent.relative_to(paths.REPO / "tests")
+    words = test.stem.removeprefix("test_").split("_")
+    return any((folder / f"{'_'.join(words[:n])}.py").exists() or (folder / "_".join(words[:n])).is_dir()
+               for n in range(1, len(words) + 1))
+
+
+def test_tests_mirror_the_modules():
+    tests = sorted((paths.REPO / "tests").rglob("test_*.py"))
+    stray = [_rel(t) for t in tests if not _mirrored(t) and t.name not in ("test_conventions.py", "test_examples.py")]
+    assert not stray, f"test files that name no module of flows/: {stray}"
 
 
 def test_paths_module_imports_nothing_from_the_project():

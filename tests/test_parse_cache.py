@@ -1,4 +1,4 @@
-"""The parse cache (flows/parse_cache.py) and the nothing-new check (flows/fingerprint.py): an unchanged file
+"""The parse cache (flows/parse_cache.py) and the nothing-new check (flows/release/fingerprint.py): an unchanged file
 is not parsed again, a changed one is, a change of code makes every entry stale, and the tables are the same
 whether they came from the cache or not."""
 
@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from flows import parse_cache, pipeline
-from flows.corpus import CorpusSpec, write_corpus
+from flows.bench.corpus import CorpusSpec, write_corpus
 from flows.parse_cache import ParseCache, code_version
 from flows.parse_stage import Batch, parse_batch
 
@@ -103,7 +103,7 @@ def test_a_change_of_code_or_lookups_makes_every_entry_stale(raw, tmp_path, spy)
     parse_batch(batch)
     spy.clear()
     cache = ParseCache(tmp_path / "cache", inputs.lookups_dir, whitepaper_code="edited parser", update_code="edited reader")
-    from flows.lookups import load_lookups
+    from flows.whitepaper.lookups import load_lookups
     cache.whitepaper(inputs.whitepapers[0], load_lookups(inputs.lookups_dir), names[inputs.whitepapers[0]])
     cache.update_file(inputs.updates[0])
     assert spy == [inputs.whitepapers[0].name, inputs.updates[0].name]

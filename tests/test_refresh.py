@@ -15,7 +15,7 @@ import pytest
 
 from flows import paths
 from flows.pipeline import refresh_without_prefect
-from flows.whitepaper import read_whitepaper
+from flows.whitepaper.parse import read_whitepaper
 
 AS_OF = dt.date(2014, 12, 31)
 

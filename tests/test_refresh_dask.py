@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from flows import paths
-from flows.corpus import CorpusSpec, write_corpus
+from flows.bench.corpus import CorpusSpec, write_corpus
 
 AS_OF = dt.date(2026, 12, 31)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.publish import PublishResult
+from flows.release.publish import PublishResult
 from flows.run_report import artifact_markdown, summary_lines
 
 SUMMARY = "2 milestones newly completed; 1 update rejected; no schema change"

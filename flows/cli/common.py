@@ -1,0 +1,48 @@
+"""What every command shares: the Typer app, one way to fail, dates, and Prefect's quiet defaults."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from flows import paths
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="The `whitepaper` command.")
+
+
+@app.callback()
+def _group() -> None:
+    """Shenzhen public-service white papers (公共服务白皮书) as validated, traceable open data."""
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def quiet_prefect_env() -> None:
+    """Defaults for running Prefect unattended: no telemetry, quiet logs, a Prefect home we chose.
+
+    Set before prefect is imported; anything the user already set wins.
+    """
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_HOME", str(paths.REPO / ".prefect"))
+
+
+def today_in_shanghai() -> str:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()
+
+
+def parse_date(value: str, option: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date; expected YYYY-MM-DD, e.g. 2014-12-31", code=2)

@@ -1,0 +1,190 @@
+"""datapackage.json (Frictionless Data Package v2) generated from the Pandera models via the codebook.
+
+Resources point at the CSV files, so every constraint is written as it reads in the CSV: an allowed text
+value that a spreadsheet could run as a formula appears with the same leading apostrophe as in the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from flows.tables.codebook import ColumnSpec, TableSpec
+from flows.release.manifest import ReleaseInfo
+from flows.release.files import neutralise_formula
+
+DATAPACKAGE_FILE = "datapackage.json"
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+METADATA_FILE = Path(__file__).parent / "templates" / "release_metadata.yaml"
+FIRST_VERSION = "1.0.0"
+
+
+def load_release_metadata(path: Path = METADATA_FILE) -> dict:
+    """Titles, descriptions, publisher, licence and repository URL of the data set, in both languages."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def table_schema(spec: TableSpec, package_tables: set[str]) -> dict:
+    """The Table Schema of one table: fields, primary key, unique keys, and the foreign keys inside the package."""
+    schema: dict = {"fields": [field_descriptor(c) for c in spec.columns], "missingValues": [""]}
+    if spec.primary_key:
+        schema["primaryKey"] = list(spec.primary_key)
+    if spec.unique:
+        schema["uniqueKeys"] = [list(cols) for cols in spec.unique]
+    foreign_keys = [fk for fk in spec.foreign_keys if fk["reference"]["resource"] in package_tables]
+    if foreign_keys:
+        schema["foreignKeys"] = foreign_keys
+    return schema
+
+
+def field_descriptor(c: ColumnSpec) -> dict:
+    """One Table Schema field: name, type, Chinese title, bilingual description and constraints."""
+    constraints: dict = {}
+    if not c.nullable:
+        constraints["required"] = True
+    if c.unique:
+        constraints["unique"] = True
+    if c.enum is not None:
+        constraints["enum"] = [_csv_spelling(v, c.type) for v in c.enum]
+    if c.pattern is not None:
+        constraints["pattern"] = table_schema_pattern(c.pattern)
+    for key, value in (("minimum", c.minimum), ("maximum", c.maximum), ("exclusiveMinimum", c.exclusive_minimum),
+                       ("exclusiveMaximum", c.exclusive_maximum), ("minLength", c.min_length),
+                       ("maxLength", c.max_length)):
+        if value is not None:
+            constraints[key] = value
+    field = {"name": c.name, "type": c.type, "title": c.zh, "description": c.description}
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def table_schema_pattern(regex: str) -> str:
+    """Pandera's re.match pattern as a Table Schema pattern, which is implicitly anchored at both ends."""
+    body = regex[1:] if regex.startswith("^") else regex
+    if body.endswith("$") and not body.endswith("\\$"):
+        return body[:-1]
+    return f"(?:{body}).*"
+
+
+def _csv_spelling(value, kind: str):
+    if kind == "string":
+        return neutralise_formula(str(value))
+    if kind == "date":
+        return value.isoformat()
+    return value
+
+
+def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], info: ReleaseInfo, *,
+                      version: str, sources: list[dict], metadata: dict) -> dict:
+    """The package descriptor; csv_files maps a table to {"path", "bytes", "sha256"} of its CSV in the release."""
+    package: dict = {
+        "$schema": PROFILE,
+        "name": metadata["name"],
+        "title": f"{metadata['title_zh']} / {metadata['title_en']}",
+        "description": f"{metadata['description_zh']}\n\n{metadata['description_en']}\n\n"
+                       f"Release {info.release_id}, data as of {info.as_of.isoformat()}, "
+                       f"content hash sha256:{info.content_hash}.",
+        "version": version,
+        "created": info.created_text,
+        "keywords": list(metadata.get("keywords") or []),
+        "licenses": list(metadata["licenses"]),
+        "contributors": [{"title": metadata["publisher"], "roles": ["publisher"]}],
+        "sources": sources,
+    }
+    if metadata.get("repository_url"):
+        package["homepage"] = metadata["repository_url"]
+    package["resources"] = [
+        {
+            "name": name,
+            "type": "table",
+            "path": csv_files[name]["path"],
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "bytes": csv_files[name]["bytes"],
+            "hash": f"sha256:{csv_files[name]['sha256']}",
+            "title": spec.zh,
+            "description": spec.description,
+            "schema": table_schema(spec, set(specs)),
+        }
+        for name, spec in specs.items()
+    ]
+    return package
+
+
+def next_version(previous: dict | None, package: dict) -> str:
+    """Semantic version after the previous release's package.
+
+    Major when a table or column is removed or changes type (see schema_changes), minor when one is added or any
+    other rule or key changes, patch when only the data changed; 1.0.0 for the first release.
+    """
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", str((previous or {}).get("version", "")))
+    if not match:
+        return FIRST_VERSION
+    major, minor, patch = map(int, match.groups())
+    changes = schema_changes(previous, package)
+    if any(c.is_breaking for c in changes):
+        return f"{major + 1}.0.0"
+    if changes or _schemas(previous) != _schemas(package):
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """A table or column added, removed or retyped between two packages; column is None for a whole table."""
+
+    table: str
+    column: str | None
+    change: str
+    old_type: str | None = None
+    new_type: str | None = None
+
+    @property
+    def is_breaking(self) -> bool:
+        """Readers of the previous release lose something: a table or column is gone or holds another type."""
+        return self.change in ("removed", "retyped")
+
+    def __str__(self) -> str:
+        where = self.table if self.column is None else f"{self.table}.{self.column}"
+        what = "table" if self.column is None else "column"
+        if self.change == "retyped":
+            return f"{where} retyped from {self.old_type} to {self.new_type}"
+        return f"{what} {where} {self.change}"
+
+
+def schema_changes(previous: dict | None, package: dict) -> list[SchemaChange]:
+    """Every table and column added, removed or retyped from the previous package to this one (a rename is a
+    removal and an addition), in the order of the tables and columns."""
+    if previous is None:
+        return []
+    old, new = _column_types(previous), _column_types(package)
+    out = []
+    for table in [*old, *(t for t in new if t not in old)]:
+        if table not in new or table not in old:
+            out.append(SchemaChange(table, None, "removed" if table not in new else "added"))
+            continue
+        for col in [*old[table], *(c for c in new[table] if c not in old[table])]:
+            before, after = old[table].get(col), new[table].get(col)
+            if before != after:
+                change = "added" if before is None else "removed" if after is None else "retyped"
+                out.append(SchemaChange(table, col, change, before, after))
+    return out
+
+
+def schema_package(specs: dict[str, TableSpec]) -> dict:
+    """Just the resources' names and Table Schemas: enough to compare with a release's datapackage.json."""
+    return {"resources": [{"name": name, "schema": table_schema(spec, set(specs))} for name, spec in specs.items()]}
+
+
+def _column_types(package: dict) -> dict[str, dict[str, str]]:
+    return {r["name"]: {f["name"]: f["type"] for f in r.get("schema", {}).get("fields", [])}
+            for r in package.get("resources", [])}
+
+
+def _schemas(package: dict) -> dict[str, dict]:
+    return {r["name"]: r.get("schema") for r in package.get("resources", [])}

@@ -1,0 +1,263 @@
+"""Write one table as Parquet and CSV, all tables as one spreadsheet, and the canonical source texts.
+
+Pure file writers: the same frame always gives the same Parquet and CSV bytes, so releases can be compared
+by checksum. Only the CSV neutralises formula-like text; Parquet, DuckDB and the spreadsheet keep it as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from flows.tables.codebook import ColumnSpec, TableSpec
+from flows.release.xlsx_writer import SHEET_MAX_ROWS, joined_bytes, text_array, write_workbook
+from schemas._fields import ID_SLUG
+
+ARROW_TYPES = {"string": pyarrow.string(), "integer": pyarrow.int64(), "number": pyarrow.float64(),
+               "boolean": pyarrow.bool_(), "date": pyarrow.date32()}
+FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
+"""Text a spreadsheet may run as a formula (CSV injection): it starts with = + - @ tab or CR, after any apostrophes."""
+NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+CSV_LINE_END = "\r\n"
+CSV_CHUNK_ROWS = 100_000
+CSV_NEEDS_QUOTES = '[",\r\n]'   # what csv.QUOTE_MINIMAL quotes with "\r\n" line ends
+XLSX_MAX_CELL_CHARS = 32767
+CODEBOOK_SHEET = "_codebook"
+
+
+def canonical_frame(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """Columns in the model's order, one dtype per type, rows sorted by the primary key, a plain 0..n index."""
+    out = pd.DataFrame({c.name: _canonical_column(df[c.name], c) for c in spec.columns}, index=range(len(df)))
+    keys = list(spec.primary_key) or spec.column_names
+    return out.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _canonical_column(series: pd.Series, col: ColumnSpec) -> pd.Series:
+    values = series.reset_index(drop=True)
+    if col.type == "string":
+        return values.astype("str")
+    if col.type == "integer":
+        return values.astype("Int64" if col.extension_integer else "int64")
+    if col.type == "number":
+        return values.astype("float64")
+    if col.type == "boolean":
+        return values.astype("bool")
+    return pd.Series([None if pd.isna(v) else v.date() if isinstance(v, dt.datetime) else v for v in values],
+                     dtype=object)
+
+
+def arrow_schema(spec: TableSpec) -> pyarrow.Schema:
+    """Arrow types from the codebook, each field carrying its bilingual description."""
+    return pyarrow.schema([
+        pyarrow.field(c.name, ARROW_TYPES[c.type], nullable=c.nullable, metadata={"description": c.description})
+        for c in spec.columns
+    ])
+
+
+def write_parquet(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
+    """Write a canonical frame as zstd Parquet without its index; return the number of rows."""
+    table = pyarrow.Table.from_pandas(df, schema=arrow_schema(spec), preserve_index=False)
+    table = table.replace_schema_metadata({**table.schema.metadata, b"description": spec.description.encode()})
+    pq.write_table(table, path, compression="zstd")
+    return table.num_rows
+
+
+def read_parquet(path: Path) -> pd.DataFrame:
+    """Read a Parquet file back with the pandas dtypes it was written from."""
+    return pq.read_table(path).to_pandas()
+
+
+def parquet_reads_back(path: Path, frame: pd.DataFrame, batch_rows: int = 200_000) -> bool:
+    """Whether the Parquet file reads back as exactly the frame (values and dtypes), batch_rows at a time so
+    that a million-row table is never held twice."""
+    source = pq.ParquetFile(path)
+    if source.metadata.num_rows != len(frame):
+        return False
+    if not len(frame):
+        return source.read().to_pandas().equals(frame)
+    start = 0
+    for batch in source.iter_batches(batch_size=batch_rows):
+        part = pyarrow.Table.from_batches([batch]).to_pandas()
+        if not part.equals(frame.iloc[start:start + len(part)].reset_index(drop=True)):
+            return False
+        start += len(part)
+    return start == len(frame)
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula: "=1+1" -> "'=1+1".
+
+    Text already starting with apostrophes before such a character gets one more, so the change can be undone.
+    """
+    return "'" + text if FORMULA_LIKE.match(text) else text
+
+
+def restore_formula(cell: str) -> str:
+    """Undo neutralise_formula on a CSV text cell: "'=1+1" -> "=1+1"."""
+    return cell[1:] if NEUTRALISED.match(cell) else cell
+
+
+def csv_cell(value, kind: str) -> str:
+    """One CSV cell: empty for null, ISO dates, true/false, integral floats without ".0", text made formula-safe."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if kind == "string":
+        return neutralise_formula(str(value))
+    if kind == "integer":
+        return str(int(value))
+    if kind == "number":
+        number = float(value)
+        return str(int(number)) if number.is_integer() and abs(number) < 2**53 else repr(number)
+    if kind == "boolean":
+        return "true" if value else "false"
+    return value.isoformat()
+
+
+def csv_column(series: pd.Series, kind: str) -> pyarrow.Array:
+    """csv_cell over a whole column, vectorised: the same text for every value, as an Arrow string array."""
+    if kind == "string":
+        values = text_array(series)
+        risky = pc.fill_null(pc.match_substring_regex(values, "^" + FORMULA_LIKE.pattern), False)
+        return pc.fill_null(pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values), "")
+    if kind in ("integer", "number"):
+        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(numbers)
+        whole = ~missing & (np.abs(numbers) < 2**53) & (numbers == np.round(numbers))
+        if kind == "integer" and whole.sum() + missing.sum() == len(numbers):
+            ints = pyarrow.array(np.where(missing, 0, numbers).astype("int64"), mask=missing)
+            return pc.fill_null(ints.cast(pyarrow.string()), "")
+        text = np.where(whole, np.where(whole, numbers, 0).astype("int64").astype(str), numbers.astype(str))
+        return pyarrow.array(np.where(missing, "", text), pyarrow.string())
+    # Dates and flags repeat a few hundred distinct values over a million rows: format each distinct one once.
+    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+    text = pyarrow.array([csv_cell(v, kind) for v in distinct] + [""], pyarrow.string())
+    return text.take(pyarrow.array(np.where(codes < 0, len(distinct), codes)))
+
+
+def csv_field(cells: pyarrow.Array) -> pyarrow.Array:
+    """Quoted as csv.QUOTE_MINIMAL quotes: only a cell holding a comma, a quote or a line break, its quotes doubled."""
+    needs = pc.match_substring_regex(cells, CSV_NEEDS_QUOTES)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, cells)
+
+
+def csv_lines(frame: pd.DataFrame, spec: TableSpec) -> memoryview:
+    """The frame's rows as CSV lines, built column by column by Arrow kernels."""
+    fields = [csv_field(csv_column(frame[c.name], c.type)) for c in spec.columns]
+    return joined_bytes(pc.binary_join_element_wise(pc.binary_join_element_wise(*fields, ","), CSV_LINE_END, ""))
+
+
+def write_csv(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
+    """Write RFC 4180 CSV (UTF-8 without BOM, CRLF, header row); return the number of rows.
+
+    Rows are turned into text CSV_CHUNK_ROWS at a time, so a million-row table never holds all its cells as text.
+    The header goes through the csv module; the rows are quoted the same way by Arrow kernels (csv_field).
+    """
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator=CSV_LINE_END, quoting=csv.QUOTE_MINIMAL).writerow(spec.column_names)
+    with open(path, "ab") as f:
+        for start in range(0, len(df), CSV_CHUNK_ROWS):
+            f.write(csv_lines(df.iloc[start:start + CSV_CHUNK_ROWS], spec))
+    return len(df)
+
+
+def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], path: Path) -> list[str]:
+    """One sheet per table after a codebook sheet; every text cell is stored as text, never as a formula.
+
+    A table with more rows than a sheet holds is left out, never cut short: its codebook row says so and names
+    data/<table>.csv. Returns the tables left out.
+    """
+    check_xlsx_cells(frames, specs)
+    omitted = [name for name, df in frames.items() if len(df) > SHEET_MAX_ROWS - 1]
+    codebook = []
+    for name, spec in specs.items():
+        rules = "primary key " + ", ".join(spec.primary_key)
+        if name in omitted:
+            rules += (f"; not in this workbook: its {len(frames[name]):,} rows are more than a sheet holds "
+                      f"({SHEET_MAX_ROWS - 1:,} under the header); read data/{name}.csv or data/{name}.parquet")
+        codebook.append([name, "", "", spec.zh, spec.en, rules])
+        codebook += [[name, c.name, c.type, c.zh, c.en, "; ".join(c.rules())] for c in spec.columns]
+    sheets = [(CODEBOOK_SHEET, ["table", "column", "type", "name_zh", "description_en", "rules"], None, [], codebook)]
+    sheets += [(name, specs[name].column_names, df, [c.type for c in specs[name].columns], None)
+               for name, df in frames.items() if name not in omitted]
+    write_workbook(path, sheets)
+    return omitted
+
+
+def check_xlsx_cells(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]) -> None:
+    """Fail before writing on what a spreadsheet cannot hold: long sheet names, over-long text, control characters."""
+    for name, df in frames.items():
+        if len(name) > 31:
+            raise ValueError(f"{name}: a spreadsheet sheet name has at most 31 characters")
+        for col in specs[name].columns:
+            if col.type != "string" or not len(df):
+                continue
+            values = text_array(df[col.name])
+            too_long = pc.greater(pc.utf8_length(values), XLSX_MAX_CELL_CHARS)
+            illegal = pc.match_substring_regex(values, ILLEGAL_CHARACTERS_RE.pattern)
+            bad = pc.fill_null(pc.or_(too_long, illegal), False)
+            if not pc.any(bad).as_py():
+                continue
+            i = pc.index(bad, True).as_py()
+            value, where = values[i].as_py(), f"{name}: row {i + 1}, column {col.name}"
+            if len(value) > XLSX_MAX_CELL_CHARS:
+                raise ValueError(f"{where}: {len(value)} characters do not fit a spreadsheet cell "
+                                 f"(at most {XLSX_MAX_CELL_CHARS})")
+            raise ValueError(f"{where}: control character {ILLEGAL_CHARACTERS_RE.search(value).group()!r} cannot be "
+                             "stored in a spreadsheet")
+
+
+def check_source_texts(documents: pd.DataFrame | None, sources: dict[str, str]) -> None:
+    """Each document has its canonical text, and the text is the one its text_sha256 and text_chars describe."""
+    if documents is None:
+        return
+    problems = []
+    for row in documents.itertuples(index=False):
+        text = sources.get(row.document_id)
+        if text is None:
+            problems.append(f"documents: {row.document_id} has no canonical text in sources")
+            continue
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if digest != row.text_sha256 or len(text) != row.text_chars:
+            problems.append(f"sources/{row.document_id}.txt: {len(text)} characters with SHA-256 {digest}, but "
+                            f"documents says {row.text_chars} characters with SHA-256 {row.text_sha256}")
+    extra = sorted(set(sources) - set(documents["document_id"]))
+    problems += [f"sources/{d}.txt: {d} is not a document_id in documents" for d in extra]
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+def write_source_texts(sources: dict[str, str], folder: Path) -> list[Path]:
+    """Write each canonical text as <document_id>.txt, UTF-8 with \\n line ends, exactly as the offsets index it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for document_id, text in sorted(sources.items()):
+        if not re.match(ID_SLUG, document_id):
+            raise ValueError(f"sources: document id {document_id!r} is not a lowercase slug like szsti-2014")
+        if "\r" in text:
+            raise ValueError(f"sources/{document_id}.txt: the canonical text contains \\r; "
+                             "it must use \\n line ends, as its offsets index it")
+        path = folder / f"{document_id}.txt"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        written.append(path)
+    return written
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

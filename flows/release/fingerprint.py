@@ -1,0 +1,91 @@
+"""Nothing new, found cheaply: the same input files, the same code and the same as-of date as the latest release.
+
+A release is a pure function of its inputs (white papers, sidecars, lookups, update files), the code (flows/,
+schemas/, sql/ and library versions) and the as-of date. After each run the key of those is recorded in
+<out>/.cache/last_refresh.json with the release it gave; a run whose key equals the record, while latest
+still points at that release, would publish the same release again, so it stops before reading anything.
+Hashing the inputs reads their bytes once (a few hundred MB/s); nothing is parsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from flows import paths
+from flows.release.manifest import read_manifest
+from flows.release.dirs import latest_release_dir
+
+RECORD = ".cache/last_refresh.json"
+CODE_GLOBS = ("flows/**/*.py", "flows/**/templates/**/*", "schemas/**/*.py", "sql/**/*.sql")
+LIBRARIES = ("pandas", "pandera", "pyarrow", "duckdb", "openpyxl", "pypinyin", "jinja2", "altair")
+
+
+def code_fingerprint(repo: Path = paths.REPO) -> str:
+    """SHA-256 over every source file of the pipeline, its templates and SQL, and the library versions."""
+    digest = hashlib.sha256(platform.python_version().encode())
+    for name in LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=-\n".encode())
+    files = sorted({p for pattern in CODE_GLOBS for p in repo.glob(pattern) if p.is_file() and "__pycache__" not in p.parts})
+    for path in files:
+        digest.update(f"{path.relative_to(repo).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def input_hashes(inputs) -> dict[str, str]:
+    """source name → SHA-256 of every file a release is made from (papers, sidecars, lookups, update files)."""
+    files = [*inputs.whitepapers, *inputs.lookups, *inputs.updates]
+    files += [p.with_name(p.stem + ".meta.yaml") for p in inputs.whitepapers if p.with_name(p.stem + ".meta.yaml").exists()]
+    return {inputs.source_name(p): _file_sha256(p) for p in files}
+
+
+def _file_sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def run_key(inputs, as_of: dt.date, options: dict | None = None) -> str:
+    """One hash of everything a release depends on."""
+    key = {"as_of": as_of.isoformat(), "code": code_fingerprint(), "inputs": input_hashes(inputs), "options": options or {}}
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def unchanged_release(out_dir: Path, key: str) -> dict | None:
+    """The record of the run that had this key, if latest still points at the release it left; else None."""
+    record = _read(Path(out_dir) / RECORD)
+    if not record or record.get("key") != key:
+        return None
+    latest = latest_release_dir(Path(out_dir))
+    manifest = read_manifest(latest) if latest else None
+    if not manifest or latest.name != record.get("release_id") or manifest.get("content_hash") != record.get("content_hash"):
+        return None
+    return record
+
+
+def remember(out_dir: Path, key: str, content_hash: str, row_counts: dict[str, int]) -> None:
+    """Record the key of a completed run and the release latest now points at."""
+    latest = latest_release_dir(Path(out_dir))
+    if latest is None:
+        return
+    path = Path(out_dir) / RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps({"key": key, "release_id": latest.name, "content_hash": content_hash,
+                               "row_counts": row_counts}, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

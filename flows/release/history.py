@@ -1,0 +1,121 @@
+"""curated/releases.json: every release kept under releases/, rebuilt from the releases' own manifest.json files.
+
+Rebuilding rather than appending means the file can never disagree with the folders: a release removed by
+`whitepaper prune` or by hand disappears from it the next time it is written (on every publish and prune).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from flows.release.datapackage import DATAPACKAGE_FILE
+from flows.release.manifest import read_json, read_manifest
+from flows.release.dirs import LATEST_LINK, RELEASES, latest_release_dir
+
+HISTORY_FILE = "releases.json"
+
+
+def release_folders(out_root: Path) -> list[Path]:
+    """Every releases/<release_id>/ folder (staging folders left out), by name."""
+    folder = Path(out_root) / RELEASES
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def release_history(out_root: Path) -> dict:
+    """{"latest": id, "releases": [...]} oldest first: id, created, as-of, version, content hash, previous
+    release, rows per table and change summary of each release, from its manifest.json and datapackage.json."""
+    latest = latest_release_dir(Path(out_root))
+    releases = [release_entry(path) for path in release_folders(out_root)]
+    depth = _chain_lengths(releases)
+    # created has whole seconds: of two releases written in the same second, the one naming the other comes later.
+    releases.sort(key=lambda r: (r["created"] or "", depth[r["release_id"]], r["release_id"]))
+    return {"latest": latest.name if latest else None, "releases": releases}
+
+
+def _chain_lengths(releases: list[dict]) -> dict[str, int]:
+    """How many earlier releases each one reaches by previous_release links (among those still kept)."""
+    previous = {r["release_id"]: r["previous_release"] for r in releases}
+    lengths = {}
+    for release_id in previous:
+        seen, current = set(), previous[release_id]
+        while current in previous and current not in seen:
+            seen.add(current)
+            current = previous[current]
+        lengths[release_id] = len(seen)
+    return lengths
+
+
+def release_entry(release_dir: Path) -> dict:
+    """One release as releases.json lists it; a folder without a readable manifest says so in `problem`."""
+    manifest = read_manifest(release_dir)
+    if manifest is None:
+        return {"release_id": release_dir.name, "created": None, "as_of": None, "version": None, "content_hash": None,
+                "previous_release": None, "row_counts": {}, "change_summary": None,
+                "problem": f"{RELEASES}/{release_dir.name}/manifest.json is missing or not JSON"}
+    rows = {Path(e["path"]).stem: e["rows"] for e in manifest.get("outputs", [])
+            if e["path"].startswith("data/") and e["path"].endswith(".parquet") and "rows" in e}
+    return {
+        "release_id": manifest.get("release_id", release_dir.name),
+        "created": manifest.get("created"),
+        "as_of": manifest.get("as_of"),
+        "version": (read_json(release_dir / DATAPACKAGE_FILE) or {}).get("version"),
+        "content_hash": manifest.get("content_hash"),
+        "previous_release": manifest.get("previous_release"),
+        "row_counts": dict(sorted(rows.items())),
+        "change_summary": manifest.get("change_summary"),
+    }
+
+
+def write_history(out_root: Path) -> Path:
+    """Rewrite out_root/releases.json from the release folders, atomically (a reader sees the old or the new file)."""
+    out_root = Path(out_root)
+    text = json.dumps(release_history(out_root), ensure_ascii=False, indent=2) + "\n"
+    fd, tmp = tempfile.mkstemp(dir=out_root, prefix=".releases-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, out_root / HISTORY_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out_root / HISTORY_FILE
+
+
+def resolve_release(out_root: Path, name: str) -> Path:
+    """releases/<name>/ for a release id, a unique prefix of one, or `latest`; ValueError naming the choices."""
+    if name == LATEST_LINK:
+        latest = latest_release_dir(Path(out_root))
+        if latest is None:
+            raise ValueError(f"{out_root}: no release yet, so `latest` names none")
+        return latest
+    ids = [p.name for p in release_folders(out_root)]
+    matches = [i for i in ids if i == name] or [i for i in ids if i.startswith(name)]
+    if len(matches) == 1:
+        return Path(out_root) / RELEASES / matches[0]
+    known = ", ".join(ids) or "none"
+    what = "matches several releases" if matches else "is not a release"
+    raise ValueError(f"{name} {what} in {Path(out_root) / RELEASES}; give `latest` or one of: {known}")
+
+
+def history_lines(history: dict) -> list[str]:
+    """The history for a terminal, newest first: one block per release, latest marked."""
+    lines = []
+    for r in reversed(history["releases"]):
+        mark = "  (latest)" if r["release_id"] == history["latest"] else ""
+        lines.append(f"{r['release_id']}{mark}")
+        if r.get("problem"):
+            lines.append(f"  {r['problem']}")
+            continue
+        total = sum(r["row_counts"].values())
+        lines.append(f"  created {r['created']} · as of {r['as_of']} · version {r['version']} · "
+                     f"{total} rows in {len(r['row_counts'])} tables")
+        lines.append(f"  previous: {r['previous_release'] or 'none'}")
+        lines.append(f"  changes: {r['change_summary'] or 'not recorded'}")
+    return lines or ["no release yet"]

@@ -1,0 +1,79 @@
+"""<out_root>/index.html: every release of an output root, newest first, each with a link to its report.
+
+Rebuilt by the publisher after latest is switched, from the releases' own manifest.json, datapackage.json and
+milestone_status; it links to report/index.html inside each release folder, so it works on any static host.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import jinja2
+
+from flows.release.manifest import read_json, read_manifest
+from flows.release.dirs import RELEASES, latest_release_dir
+from flows.release.files import read_parquet
+from flows.report.build import REPORT_DIR, REPORT_FILE, TEMPLATES
+from flows.report.sections import headline
+
+INDEX_FILE = "index.html"
+TEMPLATE = "releases.html.j2"
+
+
+def release_entries(out_root: Path) -> list[dict]:
+    """One entry per release folder holding a manifest, newest as-of date first (then newest created)."""
+    folder, latest = Path(out_root) / RELEASES, latest_release_dir(Path(out_root))
+    entries = []
+    for release in sorted(folder.iterdir()) if folder.is_dir() else []:
+        manifest = read_manifest(release) if release.is_dir() and not release.name.startswith(".") else None
+        if manifest is None:
+            continue
+        package = read_json(release / "datapackage.json") or {}
+        has_report = (release / REPORT_DIR / REPORT_FILE).is_file()
+        status = release / "data" / "milestone_status.parquet"
+        entries.append({
+            "release_id": release.name, "as_of": manifest.get("as_of", ""), "created": manifest.get("created", ""),
+            "version": package.get("version", ""), "title": package.get("title", ""),
+            "href": f"{RELEASES}/{release.name}/{REPORT_DIR}/{REPORT_FILE}" if has_report
+            else f"{RELEASES}/{release.name}/README.md",
+            "has_report": has_report, "folder": f"{RELEASES}/{release.name}/",
+            "is_latest": latest is not None and release.resolve() == latest.resolve(),
+            "headline": headline(read_parquet(status)) if status.is_file() else None,
+        })
+    return sorted(entries, key=lambda e: (e["as_of"], e["created"], e["release_id"]), reverse=True)
+
+
+def render_release_index(entries: list[dict]) -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    title = next((e["title"] for e in entries if e["title"]), "")
+    return env.get_template(TEMPLATE).render(entries=entries, title_zh=title.partition(" / ")[0],
+                                             title_en=title.partition(" / ")[2])
+
+
+def write_release_index(out_root: Path) -> Path:
+    """Rewrite <out_root>/index.html in one rename, so a reader never sees half a page."""
+    path = Path(out_root) / INDEX_FILE
+    tmp = path.with_name(f".{INDEX_FILE}-{secrets.token_hex(6)}")
+    try:
+        tmp.write_text(render_release_index(release_entries(Path(out_root))), encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def refresh_release_index(out_root: Path) -> str:
+    """write_release_index after a publish: '' when done, else a clause for the publish message.
+
+    The index is a convenience page derived from the releases: failing to write it must neither undo nor hide
+    a release that is already published and pointed at by latest.
+    """
+    try:
+        write_release_index(out_root)
+    except (OSError, ValueError, KeyError, jinja2.TemplateError) as err:
+        return (f"; {INDEX_FILE} was not rebuilt ({type(err).__name__}: {err}); rebuild it with "
+                f"`python -c 'from flows.release.index import write_release_index as w; w(\"{out_root}\")'`")
+    return ""

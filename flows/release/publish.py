@@ -1,0 +1,292 @@
+"""Publish validated tables as a release under curated/releases/<release_id>/ and point latest at it.
+
+Pure (no Prefect): the flow calls publish_release. Everything is written into releases/.staging-<random>/,
+checked (the re-read Parquet equal to the validated frames, every file re-hashed against manifest.json),
+renamed into place, and only then are latest and LATEST switched. A failure at any step removes the staging folder and leaves
+latest, LATEST and every earlier release as they were. The step functions are looked up in this module
+at call time, so a test can make any one of them fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from flows.release.change_summary import summarize_changes
+from flows.release.changes import CHANGES, compute_changes, refuse_breaking
+from flows.tables.codebook import TableSpec, table_spec
+from flows.release.datapackage import DATAPACKAGE_FILE, build_datapackage, load_release_metadata, next_version
+from flows.release.duckdb_export import RELEASE_INFO, write_duckdb
+from flows.release.history import HISTORY_FILE, write_history
+from flows.release.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
+                            make_release_id, read_json, read_manifest, write_json)
+from flows.release.dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
+from flows.release.files import (canonical_frame, check_source_texts, file_sha256, parquet_reads_back, write_csv,
+                                 write_parquet, write_source_texts, write_xlsx)
+from flows.release.index import refresh_release_index
+from flows.release.lock import ReleaseLockBusy, release_lock
+from flows.release.readme import render_readme
+from flows.report.build import REPORT_DIR, REPORT_FILE, build_report
+from flows.tables.validate import TableValidationError, validate_tables
+from schemas import TABLES
+
+DUCKDB_FILE = "whitepaper.duckdb"
+XLSX_FILE = "whitepaper.xlsx"
+README_FILE = "README.md"
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One raw input file that went into the release."""
+
+    path: str
+    sha256: str
+    bytes: int
+    kind: str
+    rows_read: int | None = None
+    rows_accepted: int | None = None
+    rows_rejected: int | None = None
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    release_id: str | None
+    published: bool
+    release_dir: Path | None
+    content_hash: str
+    row_counts: dict[str, int]
+    message: str
+    change_summary: str | None = None
+
+
+class PublishError(RuntimeError):
+    """Publishing stopped; the message names the step and the table, file or rule, in one paragraph."""
+
+
+def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str], inputs: list[InputFile],
+                    out_root: Path, as_of: dt.date, views: dict[str, str] | None = None,
+                    macros: dict[str, str] | None = None, code_version: str = "",
+                    lock_timeout: float = 0, allow_breaking: bool = False) -> PublishResult:
+    """Validate tables, write them as a release into out_root and point latest at it, unless nothing changed.
+
+    The release is new only when its data files or source texts differ from the release latest points at:
+    the as-of date alone never makes one. With lock_timeout=0 a second concurrent caller fails at once.
+    A table or column of the previous release removed or retyped is refused unless allow_breaking. A changes
+    table among the tables (flows/release/changes.py) must be the one against the release latest points at; it is
+    published with the others but left out of the content hash.
+    """
+    out_root, views, macros = Path(out_root), dict(views or {}), dict(macros or {})
+    with _step("check the arguments", out_root):
+        _check_names(tables, views, macros)
+    with _step("validate the tables", out_root):
+        validated = validate_tables(tables, context="tables to publish")
+    with _step("sort the rows by primary key", out_root):
+        specs = {name: table_spec(name) for name in sorted(validated, key=_registry_order)}
+        frames = {name: canonical_frame(validated[name], spec) for name, spec in specs.items()}
+    with _step("check the source texts", out_root):
+        check_source_texts(frames.get("documents"), sources)
+    try:
+        with release_lock(out_root, lock_timeout):
+            return _publish_locked(frames, specs, sources=sources, inputs=inputs, out_root=out_root, as_of=as_of,
+                                   views=views, macros=macros, code_version=code_version, allow_breaking=allow_breaking)
+    except ReleaseLockBusy as err:
+        raise PublishError(str(err)) from None
+
+
+def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], *, sources: dict[str, str],
+                    inputs: list[InputFile], out_root: Path, as_of: dt.date, views: dict[str, str],
+                    macros: dict[str, str], code_version: str, allow_breaking: bool) -> PublishResult:
+    with _step("create the staging folder", out_root):
+        remove_stale_staging(out_root)
+        previous = latest_release_dir(out_root)
+        staging = new_staging_dir(out_root)
+    moved_to: Path | None = None
+    try:
+        with _step("compare with the previous release", out_root):
+            refuse_breaking(previous, specs, allow_breaking)
+            summary = _check_changes(frames, previous)
+        rows = _write_data_files(frames, specs, staging, out_root)
+        with _step("write sources/", out_root):
+            write_source_texts(sources, staging / "sources")
+        with _step("hash the data files", out_root):
+            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging)})
+            previous_manifest = read_manifest(previous) if previous else None
+        row_counts = {name: len(df) for name, df in frames.items()}
+        if previous_manifest and previous_manifest.get("content_hash") == digest:
+            shutil.rmtree(staging)
+            return PublishResult(None, False, None, digest, row_counts,
+                                 f"nothing new: outputs equal release {previous_manifest.get('release_id')}", summary)
+        info = ReleaseInfo(make_release_id(as_of, digest), as_of, dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+                           digest)
+        final = out_root / RELEASES / info.release_id
+        if final.exists():
+            return _reuse_release(final, info, staging, out_root, row_counts, summary)
+
+        parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
+        with _step("re-read and validate the staged Parquet files", out_root):
+            check_staged_parquet(frames, parquet_files)
+        with _step(f"write {XLSX_FILE}", out_root):
+            omitted = write_xlsx(frames, specs, staging / XLSX_FILE)
+        documents = frames.get("documents")
+        # The sorted copies are written and checked: let them go before DuckDB and the report take their memory.
+        frames.clear()
+        with _step(f"write {DUCKDB_FILE}", out_root):
+            write_duckdb(staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
+        with _step(f"write {DATAPACKAGE_FILE}", out_root):
+            version = _write_datapackage(staging, specs, documents, info, inputs, previous)
+        with _step(f"write {README_FILE}", out_root):
+            readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
+                                   macros=list(macros), metadata=load_release_metadata(),
+                                   previous_release=previous.name if previous else None, change_summary=summary,
+                                   xlsx_omitted=omitted)
+            (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
+        with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
+            build_report(staging)
+        with _step(f"write {MANIFEST}", out_root):
+            manifest = build_manifest(info, [_input_entry(i) for i in inputs], describe_files(staging, rows),
+                                      code_version, previous_release=previous.name if previous else None,
+                                      change_summary=summary)
+            write_json(staging / MANIFEST, manifest)
+        with _step(f"re-hash every file against {MANIFEST}", out_root):
+            check_files(staging, manifest)
+        with _step(f"move the staged release to {RELEASES}/{info.release_id}", out_root):
+            os.rename(staging, final)
+            moved_to = final
+        with _step("switch latest", out_root):
+            switch_latest(out_root, info.release_id)
+    except BaseException:
+        shutil.rmtree(moved_to or staging, ignore_errors=True)
+        raise
+    return PublishResult(info.release_id, True, final, digest, row_counts,
+                         f"published release {info.release_id}: {len(row_counts)} tables, "
+                         f"{sum(row_counts.values())} rows; latest points at it{_history_note(out_root)}"
+                         f"{refresh_release_index(out_root)}", summary)
+
+
+def _write_data_files(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], staging: Path,
+                      out_root: Path) -> dict[str, int]:
+    """Write data/<table>.parquet and data/<table>.csv; return rows per relative path."""
+    (staging / "data").mkdir()
+    rows = {}
+    for name, df in frames.items():
+        for suffix, writer in (("parquet", write_parquet), ("csv", write_csv)):
+            rel = f"data/{name}.{suffix}"
+            with _step(f"write {rel}", out_root):
+                rows[rel] = writer(df, specs[name], staging / rel)
+    return rows
+
+
+def check_staged_parquet(frames: dict[str, pd.DataFrame], parquet_files: dict[str, Path]) -> None:
+    """Read every staged Parquet file back and compare it with the validated rows written.
+
+    A file that reads back equal to its frame (values and dtypes) passes the same Pandera models and references
+    as the frame did, so it is not validated a second time; one batch of one file at a time keeps memory flat.
+    """
+    for name, path in parquet_files.items():
+        if not parquet_reads_back(path, frames[name]):
+            raise ValueError(f"data/{name}.parquet does not read back as the {len(frames[name])} rows written")
+
+
+def _write_datapackage(staging: Path, specs: dict[str, TableSpec], documents: pd.DataFrame | None,
+                       info: ReleaseInfo, inputs: list[InputFile], previous: Path | None) -> str:
+    csv_files = {}
+    for name in specs:
+        path = staging / "data" / f"{name}.csv"
+        csv_files[name] = {"path": f"data/{name}.csv", "bytes": path.stat().st_size, "sha256": file_sha256(path)}
+    titles = {}
+    if documents is not None:
+        titles = dict(zip(documents["source_file"], documents["title_zh"]))
+    sources = [{"title": titles.get(i.path, Path(i.path).name), "path": i.path, "sha256": i.sha256}
+               for i in inputs if i.kind in ("whitepaper", "update")]
+    package = build_datapackage(specs, csv_files, info, version="0.0.0", sources=sources,
+                                metadata=load_release_metadata())
+    previous_package = read_json(previous / DATAPACKAGE_FILE) if previous else None
+    package["version"] = next_version(previous_package, package)
+    write_json(staging / DATAPACKAGE_FILE, package)
+    return package["version"]
+
+
+def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path,
+                   row_counts: dict[str, int], summary: str | None) -> PublishResult:
+    """The same data was published earlier on the same as-of date, but latest moved on: point latest back at it."""
+    shutil.rmtree(staging)
+    existing = read_manifest(final) or {}
+    if existing.get("content_hash") != info.content_hash:
+        raise PublishError(f"publishing into {out_root} failed at step 'choose the release folder': "
+                           f"{RELEASES}/{info.release_id} exists with content hash {existing.get('content_hash')}, "
+                           f"not {info.content_hash}; move it aside and publish again.")
+    with _step("switch latest", out_root):
+        switch_latest(out_root, info.release_id)
+    return PublishResult(info.release_id, True, final, info.content_hash, row_counts,
+                         f"latest points again at release {info.release_id}, whose outputs equal these"
+                         f"{_history_note(out_root)}{refresh_release_index(out_root)}", summary)
+
+
+def _check_changes(frames: dict[str, pd.DataFrame], previous: Path | None) -> str | None:
+    """The summary of the changes table given, once it is known to be the one against the release latest points at."""
+    if CHANGES not in frames:
+        return None
+    expected = canonical_frame(compute_changes(previous, frames), table_spec(CHANGES))
+    if not expected.equals(frames[CHANGES]):
+        against = f"release {previous.name}" if previous else "no release (this is the first)"
+        raise ValueError(f"the {CHANGES} table given is not the list of changes against {against}, which latest "
+                         "points at now; latest probably moved while this refresh ran, so run the refresh again")
+    return summarize_changes(frames[CHANGES], has_previous=previous is not None)
+
+
+def _history_note(out_root: Path) -> str:
+    """Rewrite releases.json; a failure is told, not raised: the release is already published and latest points at it."""
+    try:
+        write_history(out_root)
+    except OSError as err:
+        return (f"; but {HISTORY_FILE} could not be rewritten ({err}): `whitepaper history` reads the releases "
+                "themselves, and the next publish or prune writes it again")
+    return ""
+
+
+def _check_names(tables: dict[str, pd.DataFrame], views: dict[str, str], macros: dict[str, str]) -> None:
+    if not tables:
+        raise ValueError("no tables were given")
+    reserved = [n for n in (*tables, *views, *macros) if n == RELEASE_INFO]
+    if reserved:
+        raise ValueError(f"{RELEASE_INFO} is written by the publisher itself; it cannot be a table, view or macro")
+    clash = sorted(set(macros) & (set(tables) | set(views)))
+    if clash:
+        raise ValueError(f"{', '.join(clash)}: a macro cannot share its name with a table or view")
+
+
+def _registry_order(name: str) -> tuple[int, str]:
+    order = list(TABLES)
+    return (order.index(name) if name in order else len(order), name)
+
+
+def _input_entry(item: InputFile) -> dict:
+    return {k: v for k, v in asdict(item).items() if v is not None}
+
+
+@contextmanager
+def _step(step: str, out_root: Path) -> Iterator[None]:
+    """Turn any failure inside a step into one PublishError paragraph naming the step."""
+    try:
+        yield
+    except PublishError:
+        raise
+    except Exception as err:
+        raise PublishError(f"publishing into {out_root} failed at step '{step}': {_one_paragraph(err)} "
+                           "Nothing was published: latest, LATEST and earlier releases are unchanged.") from err
+
+
+def _one_paragraph(err: Exception) -> str:
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+    text = "; ".join(lines).replace(":; ", ": ") or repr(err)
+    if not isinstance(err, (TableValidationError, ValueError)):
+        text = f"{type(err).__name__}: {text}"
+    return text if re.search(r"[.!?]$", text) else text + "."

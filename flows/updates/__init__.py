@@ -1,0 +1,8 @@
+"""Taking in progress updates: files in raw/updates/<document_id>/ → the `updates` and `update_rejections` tables.
+
+Takes the update files and the white papers' tables; gives accepted reports, every rejected row or file with all
+its reasons, quality notes and a count per file. One row's path, one module after the other: read.py (a file
+into rows of text cells, safely) → columns.py (those rows as columns) → format.py (headers and spellings) →
+rules.py (one report against its paper) → batch.py (the rules over many rows at once) → settle.py (duplicates
+and conflicts). Open ingest.py first: it runs that path over every file. template.py writes a ready-to-fill sheet.
+"""

@@ -1,0 +1,137 @@
+"""The update format: its columns in English and Chinese, and the spellings a cell may use for each value.
+
+This is the contract divisions and scripts write to (raw/updates/README.md describes it for them). Pure:
+text in, a value or the Problem with it out; nothing here needs the white paper.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import unicodedata
+import urllib.parse
+from pathlib import Path
+
+from flows import paths
+from flows.updates.read import FileProblem, Problem
+from flows.whitepaper.text import cn_number
+
+COLUMNS: dict[str, tuple[str, bool]] = {  # column: (Chinese header also accepted, required)
+    "task": ("任务", True),
+    "quarter": ("季度", True),
+    "department": ("责任部门", True),
+    "reported_on": ("报告日期", True),
+    "status": ("状态", True),
+    "percent_complete": ("完成比例", False),
+    "actual_value": ("实际值", False),
+    "evidence_url": ("佐证链接", False),
+    "note": ("备注", False),
+}
+INFO_COLUMNS = {"task_title": "任务名称", "milestone_text": "进度内容", "role": "角色", "due_date": "到期日", "target": "量化目标"}
+"""Read-only columns the template adds for the person filling it in; ignored when read back."""
+MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
+DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                  r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+"""A date as written; a time of day after it (2014-06-30T17:00:00+08:00, from a script) is ignored."""
+COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([^\d\s.]*)$")
+QUARTER = re.compile(r"^(?:Q\s*(\d+)|第?\s*([一二三四五六七八九十\d]+)\s*(?:季度)?)$")
+
+
+def folded(text: str) -> str:
+    """Full-width digits, letters and punctuation made ASCII (５０％ → 50%), outer spaces removed."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def header_key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", folded(name).lower())
+
+
+HEADER_NAMES = {**{header_key(c): c for c in COLUMNS}, **{header_key(zh): c for c, (zh, _) in COLUMNS.items()}}
+INFO_NAMES = {header_key(n) for pair in INFO_COLUMNS.items() for n in pair}
+
+
+def accepted_headers() -> str:
+    return ", ".join(f"{c}/{zh}" for c, (zh, _) in COLUMNS.items())
+
+
+def map_columns(header: list[str]) -> tuple[dict[str, str], list[str]] | FileProblem:
+    """(column of the format → header as written, unknown headers), or why the header is not the update format's."""
+    found: dict[str, str] = {}
+    unknown = []
+    for name in header:
+        key = header_key(name)
+        column = HEADER_NAMES.get(key)
+        if column is None:
+            if key and key not in INFO_NAMES:
+                unknown.append(name)
+            continue
+        if column in found:
+            return FileProblem("duplicate_column", f"columns {found[column]!r} and {name!r} both give {column}; keep one")
+        found[column] = name
+    if not found:
+        shown = ", ".join(repr(h) for h in header[:6])
+        return FileProblem("not_a_table", f"the first row ({shown}) is not the update header; expected the columns "
+                           f"{accepted_headers()}")
+    missing = [f"{c} ({zh})" for c, (zh, required) in COLUMNS.items() if required and c not in found]
+    if missing:
+        return FileProblem("missing_column", f"required column missing: {', '.join(missing)}; the header must name "
+                           f"{', '.join(c for c, (_, r) in COLUMNS.items() if r)} (English or Chinese)")
+    return found, unknown
+
+
+def load_statuses(lookups: Path = paths.LOOKUPS) -> dict[str, str]:
+    """Accepted spelling (folded, lower case, _ for spaces) → status code, from raw/lookups/statuses.csv."""
+    with open(lookups / "statuses.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return {header_key(spelling): row["code"] for row in rows if row["is_reportable"].strip() == "true"
+            for spelling in row["accepted_values"].split("|") if spelling.strip()}
+
+
+def parse_quarter(text: str) -> int | Problem:
+    value = folded(text).upper()
+    m = QUARTER.fullmatch(value)
+    number = None
+    if m:
+        digits = m.group(1) or m.group(2)
+        number = int(digits) if digits.isdigit() else cn_number(digits)
+    if number is None:
+        return Problem("bad_quarter", f"quarter {text.strip()!r} is not understood; write 1–4, Q1–Q4 or 第一季度…第四季度")
+    if not 1 <= number <= 4:
+        return Problem("quarter_out_of_range", f"quarter out of range: {text.strip()!r} is not a quarter 1–4")
+    return number
+
+
+def parse_date(text: str) -> dt.date | Problem:
+    value = folded(text)
+    m = DATE.fullmatch(value) or COMPACT_DATE.fullmatch(value)
+    try:
+        if m:
+            return dt.date(*map(int, m.groups()))
+    except ValueError:
+        return Problem("bad_date", f"date {text.strip()!r} does not exist in the calendar")
+    return Problem("bad_date", f"date {text.strip()!r} is not understood; write 2014-06-30, 2014/6/30 or 2014年6月30日")
+
+
+def parse_number(text: str) -> tuple[float, str] | None:
+    """'1,050' → (1050, ''); '60%' → (60, '%'); '1.2万家' → (12000, '家'); None when not a number."""
+    value = re.sub(r"(?<=\d)[,，](?=\d{3})", "", folded(text))
+    m = NUMBER.fullmatch(value)
+    if not m:
+        return None
+    number, unit = float(m.group(1)), m.group(2)
+    for word, factor in MULTIPLIERS.items():
+        if unit.startswith(word):
+            number, unit = number * factor, unit[len(word):]
+            break
+    return number, unit
+
+
+def parse_url(text: str) -> str | Problem:
+    value = text.strip()
+    parts = urllib.parse.urlsplit(value) if not re.search(r"\s", value) else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return Problem("bad_url", f"bad URL: evidence_url {value!r} is not an http(s) address; write it in full, starting "
+                       "with http:// or https://")
+    return value

@@ -1,0 +1,174 @@
+"""Take in the divisions' progress updates: accepted reports become `updates`, everything else `update_rejections`.
+
+Nothing is lost: every row read is either accepted or rejected with every reason, and a file that cannot
+be read is one file-level rejection. Exact duplicates keep their first copy; two different reports by one
+division on one milestone and date are a conflict, and both are rejected. Input files are never changed.
+Order: files sorted by their path, rows in file order, so the same inputs always give the same tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow
+
+from flows import paths
+from flows.tables.frames import frame_of, to_frame
+from flows.updates.batch import REPORT_FIELDS, check_rows, report_fields
+from flows.updates.columns import UpdateColumns, read_update_columns
+from flows.updates.format import COLUMNS, accepted_headers, load_statuses, map_columns
+from flows.updates.read import FileProblem
+from flows.updates.rules import Paper, Report, papers_of
+from flows.updates.settle import rejection_row, settle_frame, update_ids
+
+
+@dataclass
+class UpdateIngest:
+    updates: pd.DataFrame
+    rejections: pd.DataFrame
+    quality_notes: pd.DataFrame                # rows for the quality_notes table, note_id updates-n001…
+    file_counts: dict[str, dict]               # source_file → rows_read, rows_accepted, rows_rejected, file_rejected
+
+    @property
+    def rows_read(self) -> int:
+        return sum(c["rows_read"] for c in self.file_counts.values())
+
+
+def source_name(path: Path, root: Path) -> str:
+    """The path as published in source_file: relative to root when under it (raw/updates/szsti-2014/q2.csv)."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def find_update_files(updates_dir: Path = paths.UPDATES) -> list[Path]:
+    """Every file in raw/updates/<document_id>/ but README.md and hidden files; anything else is read or rejected."""
+    updates_dir = Path(updates_dir)
+    if not updates_dir.exists():
+        return []
+    return sorted(p for p in updates_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and p.name.lower() != "readme.md")
+
+
+def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt.date, root: Path = paths.REPO,
+                   document_id: str | None = None, lookups: Path = paths.LOOKUPS,
+                   read: Callable[[Path], UpdateColumns | FileProblem] = read_update_columns) -> UpdateIngest:
+    """Read, check and settle every update file against the white papers' tables, as of a date.
+
+    The document of a file is the name of its folder (raw/updates/<document_id>/), unless document_id is given.
+    "In the future" means after as_of. source_file is the path relative to root. read reads one file (the
+    pipeline passes one that remembers files it has read before: flows/parse_cache.py).
+    """
+    statuses = load_statuses(lookups)
+    known_documents = set(tables["documents"]["document_id"])
+    rejections: list[dict] = []
+    notes: list[dict] = []
+    counts: dict[str, dict] = {}
+    gathered: dict[str, list] = {name: [] for name in ROW_COLUMNS}   # per column, one Arrow array per file
+    named = {source_name(p, root): Path(p) for p in files}
+    for source in sorted(named):
+        path, doc = named[source], document_id or named[source].parent.name
+        counts[source] = {"document_id": doc if doc in known_documents else None, "rows_read": 0, "file_rejected": False}
+        if doc not in known_documents:
+            problem = FileProblem("unknown_document", f"folder {doc!r} is not a white paper of this release "
+                                  f"({', '.join(sorted(known_documents))}); put the file in raw/updates/<document_id>/")
+            rejections.append(rejection_row(source, None, [problem]))
+            counts[source]["file_rejected"] = True
+            continue
+        table = read(path)
+        columns = table if isinstance(table, FileProblem) else map_columns(table.header)
+        if isinstance(columns, FileProblem):
+            rejections.append(rejection_row(source, doc, [columns]))
+            counts[source]["file_rejected"] = True
+            continue
+        mapping, unknown = columns
+        if unknown:
+            notes.append({"document_id": doc, "table_name": "updates", "row_id": None, "flag": "update_unknown_column",
+                          "detail": f"{source}: column(s) {', '.join(repr(u) for u in unknown)} are not update columns and "
+                                    f"were ignored; the columns are {accepted_headers()}"})
+        counts[source]["rows_read"] = len(table)
+        n = len(table)
+        for name, values in (("document_id", pyarrow.array([doc] * n, pyarrow.string())),
+                             ("source_file", pyarrow.array([source] * n, pyarrow.string())),
+                             ("source_row", pyarrow.array(table.source_row, pyarrow.int64())), ("raw_cells", table.raw_cells),
+                             *((c, table.cells[mapping[c]] if c in mapping else pyarrow.array([""] * n, pyarrow.string()))
+                               for c in COLUMNS)):
+            gathered[name].append(values)
+        gathered["problems"].extend(table.problems)
+    rows = _frame(gathered)
+    del gathered
+    papers = papers_of(tables, sorted(set(rows["document_id"])))
+    candidates, rejected = _check(rows, papers, as_of, statuses) if len(rows) else (pd.DataFrame(columns=CANDIDATE_COLUMNS), [])
+    rejections += rejected
+    names = {k: v for p in papers.values() for k, v in p.department_names.items()}
+    kept, settled, conflict_notes = settle_frame(candidates, names, rows["raw_cells"])
+    del rows
+    rejections += settled
+    notes += conflict_notes
+    accepted = kept["source_file"].value_counts().to_dict()
+    rejected_rows = pd.Series([r["source_file"] for r in rejections if r["level"] == "row"], dtype=object).value_counts().to_dict()
+    for source, c in counts.items():
+        c["rows_accepted"] = int(accepted.get(source, 0))
+        c["rows_rejected"] = int(rejected_rows.get(source, 0))
+    notes = [{"note_id": f"updates-n{i:03d}", **n, "source_start": None, "source_end": None} for i, n in enumerate(notes, 1)]
+    kept = kept.assign(update_id=update_ids(kept)).sort_values("update_id", kind="stable", ignore_index=True)
+    rejected = to_frame(sorted(rejections, key=lambda r: (r["source_file"], r["source_row"] or 0)), "update_rejections")
+    return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts)
+
+
+CANDIDATE_COLUMNS = ["source_file", "source_row", *REPORT_FIELDS]
+ROW_COLUMNS = ["document_id", "source_file", "source_row", "raw_cells", "problems", *COLUMNS]
+
+
+def _frame(gathered: dict[str, list]) -> pd.DataFrame:
+    """The rows of every file as one frame, each column in one piece: per-file frames concatenated would leave
+    every column in thousands of chunks, and reaching one row of a chunked column walks them."""
+    columns = {}
+    for name in [n for n in gathered if n != "problems"]:
+        parts = gathered.pop(name)   # one column's pieces freed as soon as they are joined: memory stays flat
+        columns[name] = pyarrow.concat_arrays(parts).to_pandas() if parts else pd.Series([], dtype="str")
+        del parts
+    return pd.DataFrame({**columns, "problems": pd.Series(gathered.pop("problems"), dtype=object)})[ROW_COLUMNS]
+
+
+def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuses: dict[str, str]) -> tuple[pd.DataFrame, list[dict]]:
+    """The candidates (rows passing every rule, in file and row order) and the rejections of the rows."""
+    not_object = rows["problems"].map(lambda ps: any(p.code == "not_an_object" for p in ps)).to_numpy(dtype=bool)
+    rejections = [rejection_row(r.source_file, r.document_id, list(r.problems), r.source_row, r.raw_cells)
+                  for r in rows[not_object].itertuples(index=False)]
+    if not_object.any():
+        rows = rows[~not_object]
+    rows["clean_read"] = rows["problems"].map(len) == 0
+    reports, others = check_rows(rows, papers, as_of, statuses)
+    extra = []
+    at = rows.loc[list(others), ["problems", "source_file", "document_id", "source_row", "raw_cells"]]
+    for i, read_problems, source, doc, row, raw_cells in at.itertuples(name=None):
+        result = others[i]
+        problems = list(read_problems) + ([] if isinstance(result, Report) else result)
+        if problems:
+            rejections.append(rejection_row(source, doc, problems, int(row), raw_cells))
+        else:
+            extra.append(pd.DataFrame([report_fields(result)], index=[i]))
+    reports = pd.concat([reports, *extra]).sort_index() if extra else reports
+    candidates = rows.loc[reports.index, ["source_file", "source_row"]].join(reports)
+    return candidates, rejections
+
+
+def rejection_lines(ingest: UpdateIngest) -> list[str]:
+    """What `whitepaper check` prints: each rejection as FILE:row N: reasons, warnings, then a count per file."""
+    lines = []
+    for r in ingest.rejections.itertuples(index=False):
+        where = r.source_file if pd.isna(r.source_row) else f"{r.source_file}:row {int(r.source_row)}"
+        lines.append(f"{where}: {r.reasons}")
+    lines += [f"warning: {n.detail}" for n in ingest.quality_notes.itertuples(index=False) if n.flag == "update_unknown_column"]
+    for source, c in ingest.file_counts.items():
+        if c["file_rejected"]:
+            lines.append(f"{source}: rejected as a whole; no row was read")
+        else:
+            lines.append(f"{source}: {c['rows_read']} rows read, {c['rows_accepted']} accepted, {c['rows_rejected']} rejected")
+    return lines

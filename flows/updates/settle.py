@@ -1,0 +1,100 @@
+"""Settling: of the reports that passed their row rules, which are published when several say the same or differ.
+
+Exact duplicates (the same division, milestone, date and content) keep their first copy, in file and row order;
+two different reports by one division on one milestone and date are a conflict, and every one of them is
+rejected with the others named. Also the one shape of a rejection row, shared by every stage of the intake.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+
+from flows.updates.batch import REPORT_FIELDS
+from flows.updates.read import Problem
+from flows.updates.rules import Report
+
+
+@dataclass
+class _Candidate:
+    source_file: str
+    source_row: int
+    report: Report
+
+    @property
+    def rejection_id(self) -> str:
+        return f"{self.source_file}#{self.source_row}"
+
+
+def rejection_row(source_file: str, document_id: str | None, problems: list[Problem], source_row: int | None = None,
+               raw_cells: str | None = None, **links) -> dict:
+    return {"rejection_id": f"{source_file}#{source_row if source_row is not None else 'file'}", "document_id": document_id,
+            "source_file": source_file, "source_row": source_row, "level": "row" if source_row is not None else "file",
+            "raw_cells": raw_cells, "reasons": "; ".join(p.message for p in problems),
+            "reason_codes": ";".join(p.code for p in problems),
+            "duplicate_of": links.get("duplicate_of"), "conflicts_with": links.get("conflicts_with")}
+
+
+def _where(c: _Candidate) -> str:
+    return f"{c.source_file} row {c.source_row} ({c.report.status})"
+
+
+def _settle(candidates: list[_Candidate], paper_names: dict[str, str],
+            raw_cells: dict[tuple[str, int], str]) -> tuple[list[_Candidate], list[dict], list[dict]]:
+    """Keep one copy of exact duplicates; reject every report of a conflict. Returns (kept, rejections, notes)."""
+    groups: dict[tuple, list[_Candidate]] = defaultdict(list)
+    for c in candidates:
+        groups[(c.report.milestone_id, c.report.department_id, c.report.reported_on)].append(c)
+    kept, rejections, notes = [], [], []
+    for (milestone_id, department_id, day), group in groups.items():
+        name = paper_names.get(department_id, department_id)
+        if len({c.report.content for c in group}) > 1:
+            for c in group:
+                others = [o for o in group if o.report.content != c.report.content]
+                problem = Problem("conflict", f"conflict: {name} sent different reports on {milestone_id} for {day}; this one and "
+                                  f"{', '.join(_where(o) for o in others)} are all rejected; send one corrected row")
+                rejections.append(rejection_row(c.source_file, c.report.document_id, [problem], c.source_row,
+                                             raw_cells[c.source_file, c.source_row],
+                                             conflicts_with="; ".join(o.rejection_id for o in others)))
+            notes.append({"document_id": group[0].report.document_id, "table_name": "update_rejections",
+                          "row_id": group[0].rejection_id, "flag": "update_conflict",
+                          "detail": f"{name} sent {len(group)} reports on {milestone_id} for {day} that disagree "
+                                    f"({'; '.join(_where(c) for c in group)}); all were rejected, none is published"})
+            continue
+        first, *copies = group
+        kept.append(first)
+        for c in copies:
+            problem = Problem("duplicate", f"duplicate of {first.source_file} row {first.source_row}, which was accepted as "
+                              f"{first.report.update_id}")
+            rejections.append(rejection_row(c.source_file, c.report.document_id, [problem], c.source_row,
+                                         raw_cells[c.source_file, c.source_row], duplicate_of=first.report.update_id))
+    return kept, rejections, notes
+
+
+def settle_frame(candidates: pd.DataFrame, names: dict[str, str],
+                  raw_cells: pd.Series) -> tuple[pd.DataFrame, list[dict], list[dict]]:
+    """_settle, run only on the reports that share a division, milestone and date with another (the rest are kept)."""
+    shared = candidates.duplicated(["milestone_id", "department_id", "reported_on"], keep=False).to_numpy()
+    if not shared.any():
+        return candidates, [], []
+    group = candidates[shared]
+    raw = dict(zip(zip(group["source_file"], group["source_row"]), raw_cells.loc[group.index]))
+    listed = [_Candidate(r.source_file, int(r.source_row), Report(**{f: _none(getattr(r, f)) for f in REPORT_FIELDS
+                                                                   if f in Report.__dataclass_fields__}))
+              for r in group.itertuples(index=False)]
+    kept, rejections, notes = _settle(listed, names, raw)
+    keep = candidates[shared].set_index(["source_file", "source_row"]).index.isin([(c.source_file, c.source_row) for c in kept])
+    return pd.concat([candidates[~shared], group[keep]]), rejections, notes
+
+
+def _none(value):
+    return None if isinstance(value, float) and value != value else value
+
+
+def update_ids(kept: pd.DataFrame) -> pd.Series:
+    """<milestone_id>-<department_id>-<YYYYMMDD of reported_on>, as Report.update_id."""
+    days = pd.unique(kept["reported_on"])
+    compact = kept["reported_on"].map(dict(zip(days, (f"{d:%Y%m%d}" for d in days))))
+    return kept["milestone_id"].astype(str) + "-" + kept["department_id"].astype(str) + "-" + compact.astype(str)

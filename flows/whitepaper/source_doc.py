@@ -1,0 +1,57 @@
+"""A decoded white paper as lines with offsets, plus the notes collected while reading it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flows.whitepaper.text import SourceError, fold, line_spans, strip_span
+
+
+class WhitepaperError(SourceError):
+    """A white paper that does not follow the template; the message names the file, line and what was expected."""
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int   # 1-based line number, as an editor shows it
+    start: int    # offsets into the canonical text, surrounding whitespace excluded
+    end: int
+    folded: str   # the stripped line, folded for matching
+
+
+@dataclass
+class SourceDoc:
+    document_id: str
+    source_file: str
+    text: str
+    folded: str = ""
+    lines: list[Line] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.folded = fold(self.text)
+        for number, (start, end) in enumerate(line_spans(self.text), start=1):
+            start, end = strip_span(self.text, start, end)
+            self.lines.append(Line(number, start, end, self.folded[start:end]))
+
+    def span(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def note(self, table: str, row_id: str | None, flag: str, detail: str, start: int | None = None, end: int | None = None) -> None:
+        """Record an anomaly of the source; the parser never changes a value because of one."""
+        self.notes.append({"document_id": self.document_id, "table_name": table, "row_id": row_id,
+                           "flag": flag, "detail": detail, "source_start": start, "source_end": end})
+
+    def where(self, line: Line) -> str:
+        return f"{self.source_file}, line {line.number}"
+
+
+NUMBERED = re.compile(r"^\(\s*([零〇一二两三四五六七八九十百千]+)\s*\)\s*")  # (一) after folding （一）
+SECTION = re.compile(r"^([一二三四五六七八九十]+)\s*[、.]\s*(\S.*)$")      # 一、 工作职责
+
+
+def paragraphs_span(lines: list[Line]) -> tuple[int, int] | None:
+    """Span from the first to the last non-empty line: paragraphs joined exactly as in the source."""
+    body = [ln for ln in lines if ln.folded]
+    return (body[0].start, body[-1].end) if body else None

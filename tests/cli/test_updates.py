@@ -1,0 +1,65 @@
+"""`whitepaper check` and `whitepaper template`: what a division runs before sending a file."""
+
+import pytest
+from typer.testing import CliRunner
+
+from flows import cli, paths
+from flows.cli import updates as update_commands
+from tests.updates.fixtures import DOC, paper_tables, report, write_updates
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def tiny_paper(monkeypatch):
+    monkeypatch.setattr(update_commands, "_paper_tables", lambda document, raw: paper_tables())
+
+
+def test_check_prints_each_rejected_row_with_its_reasons_and_exits_1(tmp_path, tiny_paper, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_updates(tmp_path / "elsewhere", "csv", [report(), report(task=9, quarter=6)], name="q1")
+    result = runner.invoke(cli.app, ["check", "elsewhere/q1.csv", "--document", DOC, "--as-of", "2015-01-31"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("elsewhere/q1.csv:row 3: unknown task '9'") and "quarter out of range" in lines[0]
+    assert lines[-1] == "elsewhere/q1.csv: 2 rows read, 1 accepted, 1 rejected"
+
+
+def test_check_of_a_good_file_exits_0(tmp_path, tiny_paper, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_updates(tmp_path, "json", [report()], name="q1")
+    result = runner.invoke(cli.app, ["check", "q1.json", "--document", DOC, "--as-of", "2015-01-31"])
+    assert (result.exit_code, result.output) == (0, "q1.json: 1 rows read, 1 accepted, 0 rejected\n")
+
+
+def test_check_of_an_unreadable_file_names_the_file_level_reason(tmp_path, tiny_paper, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q1.csv").write_text("task,status\n1,completed\n", encoding="utf-8")
+    result = runner.invoke(cli.app, ["check", "q1.csv", "--document", DOC, "--as-of", "2015-01-31"])
+    assert result.exit_code == 1 and result.output.startswith("q1.csv: required column missing: quarter (季度)")
+
+
+def test_check_uses_as_of_for_future_dates(tmp_path, tiny_paper, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_updates(tmp_path, "csv", [report(reported_on="2014-06-30")], name="q1")
+    assert runner.invoke(cli.app, ["check", "q1.csv", "--document", DOC, "--as-of", "2014-06-29"]).exit_code == 1
+    assert runner.invoke(cli.app, ["check", "q1.csv", "--document", DOC, "--as-of", "2014-06-30"]).exit_code == 0
+
+
+def test_template_writes_a_sheet_that_check_then_reads(tmp_path, tiny_paper, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(cli.app, ["template", DOC, "--out", "t.xlsx"])
+    assert result.exit_code == 0 and result.output.split() == ["20", "t.xlsx"]
+    assert runner.invoke(cli.app, ["template", DOC, "--out", "t.txt"]).exit_code == 2
+
+
+def test_check_against_the_seed_paper_with_an_illustrative_file():
+    path = paths.EXAMPLES / "updates" / "szsti-2014" / "ILLUSTRATIVE-2014-q3.xlsx"
+    result = runner.invoke(cli.app, ["check", str(path), "--document", "szsti-2014", "--as-of", "2015-01-31"])
+    assert result.exit_code == 1
+    assert [line.split(": ", 1)[0].rsplit(":", 1)[-1] for line in result.output.splitlines()[:2]] == ["row 11", "row 12"]
+
+
+def test_check_of_an_unknown_document_exits_2(tmp_path):
+    result = runner.invoke(cli.app, ["check", str(paths.RAW / "updates" / "README.md"), "--document", "szsti-2099"])
+    assert result.exit_code == 2 and "szsti-2014" in result.output

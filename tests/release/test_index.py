@@ -1,0 +1,52 @@
+"""curated/index.html (flows/release/index.py): every release, newest first, each linking to its report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from tests.release.fixtures import publish_tiny, tiny_tables
+from flows.release.index import INDEX_FILE, refresh_release_index, release_entries
+
+
+def changed():
+    tables = tiny_tables()
+    tables["tasks"].loc[1, "title_zh"] = "建设创新载体(修订)"
+    return tables
+
+
+def test_every_publish_rewrites_the_index_newest_first_with_links_to_the_reports(tmp_path):
+    first = publish_tiny(tmp_path, as_of=dt.date(2014, 10, 1))
+    assert re.findall(r'data-release="([^"]+)"', (tmp_path / INDEX_FILE).read_text(encoding="utf-8")) == [first.release_id]
+    second = publish_tiny(tmp_path, tables=changed(), as_of=dt.date(2014, 12, 31))
+    html = (tmp_path / INDEX_FILE).read_text(encoding="utf-8")
+    assert re.findall(r'data-release="([^"]+)"', html) == [second.release_id, first.release_id]
+    for result in (first, second):
+        href = f"releases/{result.release_id}/report/index.html"
+        assert f'href="{href}"' in html and (tmp_path / href).is_file()
+    latest_row = re.search(rf'<tr data-release="{second.release_id}">.*?</tr>', html, flags=re.S).group()
+    assert "最新" in latest_row and "最新" not in re.search(rf'<tr data-release="{first.release_id}">.*?</tr>', html,
+                                                           flags=re.S).group()
+
+
+def test_pointing_latest_back_moves_the_latest_mark(tmp_path):
+    first = publish_tiny(tmp_path)
+    publish_tiny(tmp_path, tables=changed(), as_of=dt.date(2014, 12, 31))
+    publish_tiny(tmp_path)
+    entries = release_entries(tmp_path)
+    assert [(e["release_id"], e["is_latest"]) for e in entries][-1] == (first.release_id, True)
+    assert sum(e["is_latest"] for e in entries) == 1
+
+
+def test_staging_folders_and_folders_without_a_manifest_are_left_out(tmp_path):
+    result = publish_tiny(tmp_path)
+    (tmp_path / "releases" / ".staging-abc").mkdir()
+    (tmp_path / "releases" / "not-a-release").mkdir()
+    assert [e["release_id"] for e in release_entries(tmp_path)] == [result.release_id]
+
+
+def test_a_failure_to_write_the_index_is_told_not_raised(tmp_path):
+    (tmp_path / INDEX_FILE).mkdir()  # a folder where the page should go: os.replace fails
+    note = refresh_release_index(tmp_path)
+    assert note.startswith(f"; {INDEX_FILE} was not rebuilt (") and "write_release_index" in note
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index")], "no temporary file is left behind"

@@ -1,0 +1,57 @@
+"""The release workbook writer (flows/release/xlsx_writer.py): what openpyxl reads back, and a table too long for a sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import openpyxl
+import pandas as pd
+
+from flows.release import files as release_files
+from flows.tables.codebook import table_spec
+from flows.release.files import canonical_frame, write_xlsx
+from flows.release.xlsx_writer import write_workbook
+from tests.release.fixtures import tiny_tables
+
+
+def test_cells_read_back_as_written(tmp_path):
+    frame = pd.DataFrame({"text": ["=1+1", " a <b> & c ", "第一行\r\n第二行", None],
+                          "int": pd.array([7, None, -3, 2**40], dtype="Int64"),
+                          "num": [0.1, np.nan, 1e20, 4.0],
+                          "flag": [True, False, None, True],
+                          "day": [dt.date(2014, 3, 31), None, dt.date(1900, 3, 1), dt.date(2026, 12, 31)]})
+    kinds = ["string", "integer", "number", "boolean", "date"]
+    write_workbook(tmp_path / "w.xlsx", [("t", list(frame.columns), frame, kinds, None)])
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["t"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [["=1+1", 7, 0.1, True, dt.datetime(2014, 3, 31)],
+                    [" a <b> & c ", None, None, False, None],
+                    ["第一行\r\n第二行", -3, 1e20, None, dt.datetime(1900, 3, 1)],
+                    [None, 2**40, 4, True, dt.datetime(2026, 12, 31)]]
+    assert sheet["A2"].data_type == "s" and sheet["E2"].number_format == "yyyy-mm-dd" and sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[1]] == list(frame.columns)
+
+
+def test_a_table_longer_than_a_sheet_is_left_out_and_said_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(release_files, "SHEET_MAX_ROWS", 3)          # a header and two rows
+    specs = {name: table_spec(name) for name in ("departments", "milestones")}
+    frames = {name: canonical_frame(tiny_tables()[name], spec) for name, spec in specs.items()}
+    assert len(frames["departments"]) <= 2 < len(frames["milestones"])
+    omitted = write_xlsx(frames, specs, tmp_path / "w.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    assert omitted == ["milestones"] and book.sheetnames == ["_codebook", "departments"]
+    notes = [row[5].value for row in book["_codebook"].iter_rows(min_row=2) if row[0].value == "milestones" and not row[1].value]
+    assert "not in this workbook" in notes[0] and "data/milestones.csv" in notes[0]
+
+
+def test_the_release_readme_names_a_table_left_out_of_the_workbook():
+    from flows.release.manifest import ReleaseInfo
+    from flows.release.datapackage import load_release_metadata
+    from flows.release.readme import render_readme
+
+    specs = {"departments": table_spec("departments")}
+    info = ReleaseInfo("2014-12-31-abcdef12", dt.date(2014, 12, 31), dt.datetime(2015, 1, 1, tzinfo=dt.timezone.utc), "a" * 64)
+    readme = render_readme(info, specs, version="1.0.0", row_counts={"departments": 2}, views=[], macros=[],
+                           metadata=load_release_metadata(), xlsx_omitted=["departments"])
+    assert "Left out, having more rows than a sheet holds" in readme and "`departments`" in readme

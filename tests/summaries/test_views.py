@@ -1,0 +1,314 @@
+"""The summaries: status as of a date, lateness, the rating rule, scorecards, targets, and macros equal to views."""
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from flows import paths
+from flows.summaries.views import compute_summaries, status_rules_table, summary_connection, summary_sql, target_baselines_table
+from flows.updates.ingest import ingest_updates
+from flows.tables.validate import validate_tables
+from schemas.summaries import SUMMARY_TABLES
+from schemas.updates import RATINGS, REPORTABLE_STATUSES
+from tests.updates.fixtures import DOC, baselines, paper_tables, report, write_updates
+
+D = dt.date
+
+
+def tables_with(tmp_path, rows, tables=None) -> dict[str, pd.DataFrame]:
+    """The tiny paper with rows taken in as updates (all must be accepted), its baselines and status rules."""
+    tables = tables or paper_tables()
+    path = write_updates(tmp_path / DOC, "csv", rows) if rows else None
+    ingest = ingest_updates([path] if path else [], tables, D(2015, 12, 31), root=tmp_path)
+    assert ingest.rejections.empty, ingest.rejections["reasons"].tolist()
+    return {**tables, "updates": ingest.updates, "target_baselines": baselines(), "status_rules": status_rules_table()}
+
+
+def summaries(tmp_path, rows, as_of, tables=None) -> dict[str, pd.DataFrame]:
+    return compute_summaries(tables_with(tmp_path, rows, tables), as_of)
+
+
+def milestone(result, task, quarter) -> dict:
+    ms = result["milestone_status"].set_index("milestone_id")
+    return ms.loc[f"{DOC}-{task:02d}-q{quarter}"].to_dict()
+
+
+def task_row(result, task) -> dict:
+    return result["task_progress"].set_index("task_id").loc[f"{DOC}-{task:02d}"].to_dict()
+
+
+def test_without_reports_every_milestone_is_not_reported_never_delayed(tmp_path):
+    result = summaries(tmp_path, [], D(2014, 7, 1))
+    ms = result["milestone_status"]
+    assert set(ms["status"]) == {"not_reported"} and ms["reported_on"].isna().all()
+    assert set(result["task_progress"]["rating"]) == {"not_reported"}
+    q1 = milestone(result, 1, 1)
+    assert (q1["is_overdue"], q1["days_late"], q1["is_on_time"], q1["status_en"]) == (True, 92, False, "not reported")
+
+
+@pytest.mark.parametrize("as_of, is_overdue, days_late", [
+    (D(2014, 6, 29), False, None), (D(2014, 6, 30), False, None), (D(2014, 7, 1), True, 1), (D(2014, 9, 30), True, 92),
+])
+def test_a_milestone_is_overdue_from_the_day_after_its_quarter_ends(tmp_path, as_of, is_overdue, days_late):
+    q2 = milestone(summaries(tmp_path, [report(quarter=1, reported_on="2014-03-31")], as_of), 1, 2)
+    assert q2["due_date"] == D(2014, 6, 30) and q2["status"] == "not_reported"
+    assert (q2["is_overdue"], None if pd.isna(q2["days_late"]) else q2["days_late"]) == (is_overdue, days_late)
+
+
+ROWS = [report(quarter=2, reported_on="2014-06-15", status="in_progress", percent_complete=40),
+        report(quarter=2, reported_on="2014-07-10", status="completed")]
+
+
+@pytest.mark.parametrize("as_of, status, reported_on, overdue, on_time, days_late", [
+    (D(2014, 6, 14), "not_reported", None, False, False, None),
+    (D(2014, 6, 30), "in_progress", D(2014, 6, 15), False, False, None),
+    (D(2014, 7, 9), "in_progress", D(2014, 6, 15), True, False, 9),
+    (D(2014, 7, 10), "completed", D(2014, 7, 10), False, False, 10),
+    (D(2015, 1, 31), "completed", D(2014, 7, 10), False, False, 10),
+])
+def test_status_is_the_latest_report_on_or_before_the_date(tmp_path, as_of, status, reported_on, overdue, on_time, days_late):
+    q2 = milestone(summaries(tmp_path, ROWS, as_of), 1, 2)
+    got = (q2["status"], None if pd.isna(q2["reported_on"]) else q2["reported_on"], q2["is_overdue"], q2["is_on_time"],
+           None if pd.isna(q2["days_late"]) else q2["days_late"])
+    assert got == (status, reported_on, overdue, on_time, days_late)
+
+
+def test_completed_on_the_due_date_is_on_time(tmp_path):
+    q2 = milestone(summaries(tmp_path, [report(quarter=2, reported_on="2014-06-30")], D(2014, 12, 31)), 1, 2)
+    assert (q2["first_completed_on"], q2["is_on_time"], q2["days_late"]) == (D(2014, 6, 30), True, 0)
+
+
+def test_on_the_same_date_the_lead_divisions_report_wins_whatever_the_file_order(tmp_path):
+    rows = [report(department="乙处", status="delayed", reported_on="2014-03-31"),
+            report(department="甲处", status="completed", reported_on="2014-03-31", percent_complete=100)]
+    q1 = milestone(summaries(tmp_path, rows, D(2014, 4, 1)), 1, 1)
+    assert (q1["status"], q1["reported_by_department_id"], q1["reported_by_role"], q1["percent_complete"]) == (
+        "completed", "tiny-division-a", "lead", 100.0)
+
+
+def test_a_later_report_by_a_supporting_division_still_wins(tmp_path):
+    rows = [report(department="甲处", status="completed", reported_on="2014-03-30"),
+            report(department="乙处", status="in_progress", reported_on="2014-03-31")]
+    q1 = milestone(summaries(tmp_path, rows, D(2014, 4, 1)), 1, 1)
+    assert (q1["status"], q1["reported_by_zh"], q1["first_completed_on"], q1["is_completed"], q1["is_overdue"]) == (
+        "in_progress", "乙处", D(2014, 3, 30), False, True)
+
+
+def test_an_empty_quarter_is_never_overdue_nor_planned(tmp_path):
+    result = summaries(tmp_path, [], D(2015, 1, 31))
+    q3 = milestone(result, 1, 3)
+    assert (q3["has_text"], q3["is_overdue"], q3["status"]) == (False, False, "not_reported")
+    assert task_row(result, 1)["milestones_planned"] == 3 and task_row(result, 2)["milestones_planned"] == 4
+
+
+RATING_CASES = [
+    ("nothing reported", [], D(2014, 10, 1), "not_reported"),
+    ("all due done", [(1, "completed"), (2, "completed"), (3, "completed")], D(2014, 10, 1), "green"),
+    ("overdue in progress", [(1, "completed"), (2, "in_progress"), (3, "in_progress")], D(2014, 10, 1), "amber"),
+    ("overdue delayed", [(1, "completed"), (2, "in_progress"), (3, "delayed")], D(2014, 10, 1), "red"),
+    ("overdue not started", [(1, "not_started")], D(2014, 4, 1), "red"),
+    ("overdue without report", [(1, "completed")], D(2014, 10, 1), "red"),
+    ("cancelled not rated", [(1, "completed"), (2, "cancelled"), (3, "completed")], D(2014, 10, 1), "green"),
+    ("not yet due", [(1, "completed"), (2, "completed"), (3, "in_progress")], D(2014, 9, 30), "green"),
+    ("only an early report", [(4, "completed")], D(2014, 4, 1), "red"),
+    ("delayed but not due", [(1, "completed"), (2, "delayed")], D(2014, 6, 30), "green"),
+]
+
+
+@pytest.mark.parametrize("case, reports, as_of, rating", RATING_CASES, ids=[c[0] for c in RATING_CASES])
+def test_rating_rule(tmp_path, case, reports, as_of, rating):
+    rows = [report(task=2, quarter=q, department="乙处", reported_on=str(min(as_of, D(2014, 3 * q, 28))), status=s)
+            for q, s in reports]
+    got = task_row(summaries(tmp_path, rows, as_of), 2)
+    assert got["rating"] == rating
+    assert (got["rating_zh"], got["rating_en"]) == {"not_reported": ("未报告", "not reported"), "green": ("绿", "green"),
+                                                    "amber": ("黄", "amber"), "red": ("红", "red")}[rating]
+
+
+def test_the_rating_rule_is_read_from_status_rules(tmp_path):
+    tables = tables_with(tmp_path, [report(task=2, quarter=1, department="乙处", status="in_progress")])
+    assert task_row(compute_summaries(tables, D(2014, 4, 1)), 2)["rating"] == "amber"
+    rules = tables["status_rules"].copy()
+    rules.loc[rules["rule_id"] == "status-in_progress", "overdue_rating"] = "red"
+    assert task_row(compute_summaries({**tables, "status_rules": rules}, D(2014, 4, 1)), 2)["rating"] == "red"
+
+
+def test_task_progress_counts(tmp_path):
+    rows = [report(quarter=1, reported_on="2014-03-31"), report(quarter=2, reported_on="2014-07-05"),
+            report(quarter=4, department="乙处", reported_on="2014-08-01", status="cancelled")]
+    got = task_row(summaries(tmp_path, rows, D(2014, 10, 1)), 1)
+    assert {k: got[k] for k in ["lead_department_id", "lead_name_zh", "milestones_planned", "milestones_completed",
+                                "milestones_overdue", "milestones_cancelled", "milestones_not_reported", "completion_pct",
+                                "last_reported_on", "rating"]} == {
+        "lead_department_id": "tiny-division-a", "lead_name_zh": "甲处", "milestones_planned": 3,
+        "milestones_completed": 2, "milestones_overdue": 0, "milestones_cancelled": 1, "milestones_not_reported": 0,
+        "completion_pct": 100.0, "last_reported_on": D(2014, 8, 1), "rating": "green"}
+
+
+def test_department_scorecard(tmp_path):
+    rows = [report(quarter=1, reported_on="2014-03-31"),                                # 甲处 on task 1, on time
+            report(quarter=2, reported_on="2014-07-05"),                                # 甲处 on task 1, late
+            report(task=3, quarter=1, department="甲处", reported_on="2014-04-02"),      # 甲处 supports task 3, late
+            report(task=2, quarter=1, department="乙处", reported_on="2014-03-20")]      # 乙处 leads task 2, on time
+    card = summaries(tmp_path, rows, D(2014, 7, 1))["department_scorecard"]
+    got = card.set_index(["department_id", "role"])[
+        ["tasks", "milestones_due", "milestones_completed", "milestones_completed_on_time", "milestones_overdue",
+         "milestones_not_reported", "on_time_pct", "last_reported_on"]].to_dict("index")
+    assert got == {
+        ("tiny-division-a", "lead"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
+                                      "milestones_completed_on_time": 1, "milestones_overdue": 1, "milestones_not_reported": 1,
+                                      "on_time_pct": 50.0, "last_reported_on": D(2014, 3, 31)},
+        ("tiny-division-a", "support"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
+                                         "milestones_completed_on_time": 0, "milestones_overdue": 1,
+                                         "milestones_not_reported": 1, "on_time_pct": 0.0, "last_reported_on": D(2014, 4, 2)},
+        ("tiny-division-b", "lead"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
+                                      "milestones_completed_on_time": 1, "milestones_overdue": 1, "milestones_not_reported": 1,
+                                      "on_time_pct": 50.0, "last_reported_on": D(2014, 3, 20)},
+        ("tiny-division-b", "support"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
+                                         "milestones_completed_on_time": 1, "milestones_overdue": 1,
+                                         "milestones_not_reported": 1, "on_time_pct": 50.0, "last_reported_on": None},
+        ("tiny-division-c", "lead"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
+                                      "milestones_completed_on_time": 0, "milestones_overdue": 1, "milestones_not_reported": 1,
+                                      "on_time_pct": 0.0, "last_reported_on": None},
+    }
+
+
+def test_nothing_due_gives_no_on_time_rate(tmp_path):
+    card = summaries(tmp_path, [], D(2014, 3, 30))["department_scorecard"]
+    assert (card["milestones_due"] == 0).all() and card["on_time_pct"].isna().all()
+
+
+def test_quarter_summary(tmp_path):
+    rows = [report(quarter=1, reported_on="2014-03-31"), report(task=2, quarter=1, department="乙处", reported_on="2014-04-03"),
+            report(task=3, quarter=1, department="丙处", reported_on="2014-03-31", status="in_progress"),
+            report(task=3, quarter=3, department="丙处", reported_on="2014-05-01", status="cancelled")]
+    qs = summaries(tmp_path, rows, D(2014, 7, 1))["quarter_summary"].set_index("quarter")
+    assert qs.loc[1, ["milestones_planned", "milestones_completed", "milestones_on_time", "milestones_overdue",
+                      "milestones_not_reported", "milestones_cancelled"]].tolist() == [3, 2, 1, 1, 0, 0]
+    assert qs.loc[3, ["milestones_planned", "milestones_cancelled", "milestones_overdue"]].tolist() == [2, 1, 0]
+    assert qs["due_date"].tolist() == [D(2014, 3, 31), D(2014, 6, 30), D(2014, 9, 30), D(2014, 12, 31)]
+
+
+ACTUALS = [report(task=2, quarter=1, department="乙处", reported_on="2014-03-31", actual_value=962),
+           report(task=2, quarter=4, department="乙处", reported_on="2014-12-31", actual_value=1012),
+           report(task=3, quarter=3, department="丙处", reported_on="2014-09-30", actual_value="6家")]
+
+
+@pytest.mark.parametrize("as_of, actual, is_met", [(D(2014, 9, 30), 962.0, False), (D(2014, 12, 31), 1012.0, True)])
+def test_target_attainment_takes_the_latest_actual_of_the_same_quantity(tmp_path, as_of, actual, is_met):
+    ta = summaries(tmp_path, ACTUALS, as_of)["target_attainment"].set_index("target_id")
+    for target in (f"{DOC}-02-t1", f"{DOC}-02-q4-t1"):
+        row = ta.loc[target]
+        assert (row["actual_value"], row["is_met"], round(row["ratio_to_target"], 3)) == (actual, is_met, round(actual / 1000, 3))
+    assert ta.loc[f"{DOC}-02-t1", ["baseline_value", "baseline_year", "baseline_indicator_id"]].tolist() == [955.0, 2013, f"{DOC}-i01"]
+    assert pd.isna(ta.loc[f"{DOC}-02-q4-t1", "baseline_value"])
+    assert (ta.loc[f"{DOC}-03-t1", "actual_value"], ta.loc[f"{DOC}-03-t1", "is_met"]) == (6.0, True)
+    assert pd.isna(ta.loc[f"{DOC}-03-t2", "actual_value"]) and not ta.loc[f"{DOC}-03-t2", "is_met"]
+    assert ta.loc[f"{DOC}-02-t1", "due_date"] == D(2014, 12, 31) and ta.loc[f"{DOC}-02-q4-t1", "due_date"] == D(2014, 12, 31)
+
+
+def test_one_division_reporting_two_milestones_of_a_measure_on_one_date_gives_the_later_milestones_figure(tmp_path):
+    # Task 2's own target and its fourth quarter's state one quantity; 乙处 reports the first and the fourth
+    # quarter on the same day: whichever order the rows are read in, the fourth quarter's figure is taken.
+    rows = [report(task=2, quarter=4, department="乙处", reported_on="2014-06-30", actual_value=990),
+            report(task=2, quarter=1, department="乙处", reported_on="2014-06-30", actual_value=970)]
+    for ordered in (rows, rows[::-1]):
+        ta = summaries(tmp_path, ordered, D(2014, 12, 31))["target_attainment"].set_index("target_id")
+        assert ta.loc[f"{DOC}-02-t1", "actual_value"] == ta.loc[f"{DOC}-02-q4-t1", "actual_value"] == 990.0
+
+
+@pytest.mark.parametrize("comparator, value, upper, actual, is_met", [
+    (">", 1000, None, 1000, False), (">", 1000, None, 1001, True), (">=", 1000, None, 1000, True),
+    (">=", 1000, None, 999, False), ("=", 1000, None, 1000, True), ("=", 1000, None, 1200, True), ("=", 1000, None, 999, False),
+    ("between", 2, 3, 2, True), ("between", 2, 3, 4, True), ("between", 2, 3, 1, False),
+    ("<", 5, None, 4, True), ("<", 5, None, 5, False), ("<=", 5, None, 5, True), ("<=", 5, None, 6, False),
+])
+def test_is_met_for_each_comparator(tmp_path, comparator, value, upper, actual, is_met):
+    tables = paper_tables()
+    targets = tables["targets"]
+    task2 = targets["task_id"] == f"{DOC}-02"
+    targets.loc[task2, ["comparator", "target_value", "target_value_max"]] = [comparator, float(value), upper]
+    rows = [report(task=2, quarter=2, department="乙处", reported_on="2014-06-30", actual_value=actual)]
+    ta = summaries(tmp_path, rows, D(2014, 7, 1), tables)["target_attainment"].set_index("target_id")
+    assert ta.loc[f"{DOC}-02-t1", "is_met"] == is_met and ta.loc[f"{DOC}-02-q4-t1", "is_met"] == is_met
+
+
+@pytest.mark.parametrize("as_of", [D(2014, 3, 31), D(2014, 6, 30), D(2014, 7, 1), D(2014, 12, 31)])
+def test_each_view_equals_its_macro_at_the_release_date(tmp_path, as_of):
+    tables = tables_with(tmp_path, ROWS + ACTUALS + [report(task=3, quarter=1, department="甲处", reported_on="2014-03-31")])
+    con = summary_connection(tables, as_of)
+    for name in SUMMARY_TABLES:
+        view = con.execute(f"select * from {name} order by all").fetchall()
+        macro = con.execute(f"select * from {name}_at(?) order by all", [as_of]).fetchall()
+        assert view == macro and view, name
+
+
+def test_a_macro_at_another_date_is_that_dates_view(tmp_path):
+    tables = tables_with(tmp_path, ROWS + ACTUALS)
+    later = summary_connection(tables, D(2015, 1, 31))
+    earlier = compute_summaries(tables, D(2014, 7, 1))
+    for name in SUMMARY_TABLES:
+        macro = later.execute(f"select * from {name}_at(DATE '2014-07-01')").fetchdf()
+        assert len(macro) == len(earlier[name]) and macro["as_of_date"].dt.date.eq(D(2014, 7, 1)).all(), name
+    got = later.execute(f"select status from milestone_status_at(DATE '2014-07-01') where milestone_id = '{DOC}-01-q2'")
+    assert got.fetchall() == [("in_progress",)]
+
+
+def test_summaries_are_valid_against_their_models(tmp_path):
+    tables = tables_with(tmp_path, ROWS + ACTUALS)
+    result = compute_summaries(tables, D(2014, 12, 31))
+    assert list(result) == ["status_rules", "target_baselines", *SUMMARY_TABLES]
+    validate_tables({**tables, **result})
+
+
+def test_summary_sql_is_one_select_per_file_in_the_shape_of_the_others():
+    views, macros = summary_sql()
+    assert sorted(p.stem for p in paths.SQL.glob("*.sql") if p.stem in SUMMARY_TABLES) == sorted(SUMMARY_TABLES)
+    assert list(views) == list(SUMMARY_TABLES) and list(macros) == [f"{n}_at" for n in SUMMARY_TABLES]
+    for name in SUMMARY_TABLES:
+        for text in (views[name], (paths.SQL / "macros" / f"{name}_at.sql").read_text(encoding="utf-8")):
+            body = re.sub(r"--[^\n]*", "", text).strip()
+            assert body.startswith("with") and "final as (" in body, name
+            assert re.search(r"select \* from final(\s+order by [\w, ]+)?;?\s*$", body), name
+        assert "release_info" in views[name] and f"{name}_at(" in views[name]
+        assert macros[f"{name}_at"].startswith(f"create or replace macro {name}_at(as_of) as table\n")
+
+
+def test_status_rules_publish_the_vocabulary_and_the_rating_rule():
+    rules = status_rules_table()
+    statuses, ratings = rules[rules["kind"] == "status"], rules[rules["kind"] == "rating"]
+    assert sorted(statuses.loc[statuses["is_reportable"], "code"]) == sorted(REPORTABLE_STATUSES)
+    assert sorted(ratings["code"]) == sorted(RATINGS)
+    closed = statuses.set_index("code")["is_closed"]
+    assert sorted(closed[closed].index) == ["cancelled", "completed"]
+    rating_of = statuses.set_index("code")["overdue_rating"]
+    assert rating_of[["not_started", "in_progress", "delayed", "not_reported"]].tolist() == ["red", "amber", "red", "red"]
+    assert rules[["label_zh", "label_en", "description_zh", "description_en"]].notna().all().all()
+    validate_tables({"status_rules": rules})
+
+
+def test_the_seed_release_shows_every_milestone_not_reported(seed, tmp_path):
+    tables = {**seed.tables, "updates": ingest_updates([], seed.tables, D(2015, 1, 31), root=tmp_path).updates}
+    result = compute_summaries(tables, D(2015, 1, 31))
+    assert set(result["milestone_status"]["status"]) == {"not_reported"}
+    assert set(result["task_progress"]["rating"]) == {"not_reported"}
+    carriers = result["target_attainment"].set_index("target_id").loc["szsti-2014-02-t1"]
+    assert (carriers["baseline_value"], carriers["baseline_year"], pd.isna(carriers["actual_value"])) == (955.0, 2013, True)
+    teams = result["target_attainment"].set_index("target_id").loc["szsti-2014-05-t1"]
+    assert (teams["baseline_value"], teams["running_total_value"]) == (10.0, 45.0)
+    validate_tables({**tables, **result})
+
+
+def test_the_baseline_crosswalk_still_matches_the_parsed_seed(seed):
+    crosswalk = target_baselines_table(seed.tables)
+    targets = seed.tables["targets"].set_index("target_id")["value_text_zh"]
+    indicators = seed.tables["indicators"].set_index("indicator_id")["value_text_zh"]
+    assert len(crosswalk) == 7
+    for row in crosswalk.itertuples(index=False):
+        assert (targets[row.target_id], indicators[row.indicator_id]) == (row.target_text_zh, row.indicator_text_zh)
+
+
+def test_no_made_up_reports_in_raw_updates():
+    assert sorted(p.relative_to(paths.UPDATES).as_posix() for p in paths.UPDATES.rglob("*") if p.is_file()) == ["README.md"]

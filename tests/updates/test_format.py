@@ -1,0 +1,88 @@
+"""The update format: accepted spellings of each cell, and the header."""
+
+import datetime as dt
+
+import pytest
+
+from flows.updates.read import FileProblem, Problem
+from flows.updates.format import (COLUMNS, load_statuses, map_columns, parse_date, parse_number, parse_quarter,
+                                 parse_url)
+
+
+@pytest.mark.parametrize("text, quarter", [
+    ("1", 1), ("4", 4), ("Q2", 2), ("q3", 3), ("Ｑ４", 4), ("第一季度", 1), ("第四季度", 4), ("二季度", 2), ("3季度", 3),
+    ("第2季度", 2), (" 3 ", 3),
+])
+def test_quarter_spellings(text, quarter):
+    assert parse_quarter(text) == quarter
+
+
+@pytest.mark.parametrize("text, code", [
+    ("0", "quarter_out_of_range"), ("5", "quarter_out_of_range"), ("Q5", "quarter_out_of_range"),
+    ("第五季度", "quarter_out_of_range"), ("spring", "bad_quarter"), ("2014Q2", "bad_quarter"), ("Q", "bad_quarter"),
+])
+def test_quarter_rejections(text, code):
+    assert parse_quarter(text).code == code
+
+
+@pytest.mark.parametrize("text", ["2014-06-30", "2014/6/30", "2014年6月30日", "2014.06.30", "20140630",
+                                  "2014-06-30 00:00:00", "２０１４年６月３０日", "2014 年 6 月 30 日", "2014-06-30 12:00",
+                                  "2014-06-30T17:30:00+08:00", "2014-06-30T09:00:00.000Z"])
+def test_date_spellings(text):
+    assert parse_date(text) == dt.date(2014, 6, 30)
+
+
+@pytest.mark.parametrize("text", ["2014-02-30", "30/6/2014", "June 30", "2014-06-30 noon", "2014-6", "14-06-30"])
+def test_date_rejections(text):
+    assert parse_date(text).code == "bad_date"
+
+
+@pytest.mark.parametrize("text, parsed", [
+    ("1012", (1012.0, "")), ("1,012", (1012.0, "")), ("60%", (60.0, "%")), ("６０％", (60.0, "%")), ("38个", (38.0, "个")),
+    ("1.2万家", (12000.0, "家")), ("0.5", (0.5, "")), (" 7 ", (7.0, "")), ("-3", (-3.0, "")),
+])
+def test_numbers(text, parsed):
+    assert parse_number(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["about 50", "五十", "", "1 2"])
+def test_not_numbers(text):
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("https://example.org/report?id=3", True), ("http://www.szsti.gov.cn/", True), ("www.szsti.gov.cn", False),
+    ("ftp://example.org/x", False), ("https://", False), ("javascript:alert(1)", False), ("https://exa mple.org", False),
+])
+def test_urls(text, ok):
+    assert isinstance(parse_url(text), Problem) is not ok
+
+
+def test_status_vocabulary_has_every_spelling_of_the_issue():
+    statuses = load_statuses()
+    spellings = {"not_started": "not_started", "in_progress": "in_progress", "completed": "completed",
+                 "delayed": "delayed", "cancelled": "cancelled", "未启动": "not_started", "推进中": "in_progress",
+                 "进行中": "in_progress", "已完成": "completed", "滞后": "delayed", "延期": "delayed", "已取消": "cancelled"}
+    assert {s: statuses.get(s) for s in spellings} == spellings
+    assert "not_reported" not in statuses and "未报告" not in statuses
+
+
+def test_header_in_english_chinese_or_mixed_maps_to_the_columns():
+    english = map_columns(list(COLUMNS))
+    chinese = map_columns([zh for zh, _ in COLUMNS.values()])
+    assert english == ({c: c for c in COLUMNS}, []) and chinese[0] == {c: zh for c, (zh, _) in COLUMNS.items()}
+    mixed, unknown = map_columns(["Task", " 季度 ", "Department", "reported on", "STATUS", "进度内容", "负责人"])
+    assert mixed == {"task": "Task", "quarter": " 季度 ", "department": "Department", "reported_on": "reported on",
+                     "status": "STATUS"}
+    assert unknown == ["负责人"]
+
+
+@pytest.mark.parametrize("header, code", [
+    (["task", "quarter", "department", "status"], "missing_column"),
+    (["任务", "季度", "责任部门", "报告日期"], "missing_column"),
+    (["task", "quarter", "department", "reported_on", "status", "状态"], "duplicate_column"),
+    (["3", "Q2", "创新支撑处", "2014-06-30", "completed"], "not_a_table"),
+])
+def test_header_problems(header, code):
+    problem = map_columns(header)
+    assert isinstance(problem, FileProblem) and problem.code == code

@@ -1,0 +1,272 @@
+"""Taking in update files: accepted rows, every rejection reason in every format, accounting, duplicates, conflicts."""
+
+import datetime as dt
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from flows.updates.format import COLUMNS
+from flows.updates.ingest import find_update_files, ingest_updates, rejection_lines
+from flows.tables.validate import validate_tables
+from tests.updates.fixtures import DOC, paper_tables, report, write_updates
+
+AS_OF = dt.date(2015, 1, 31)
+FORMATS = ["csv", "xlsx", "json"]
+FIRST_ROW = {"csv": 2, "xlsx": 2, "json": 1}
+
+
+def ingest(tmp_path, files, tables=None, **kwargs):
+    return ingest_updates(files, tables or paper_tables(), kwargs.pop("as_of", AS_OF), root=tmp_path, **kwargs)
+
+
+def folder(tmp_path):
+    return tmp_path / "raw" / "updates" / DOC
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_accepted_row_is_normalised(tmp_path, fmt):
+    row = {"任务": f"{DOC}-02", "季度": "第四季度", "责任部门": "乙处", "报告日期": "2014年12月31日", "状态": "已完成",
+           "完成比例": "100%", "实际值": "1,012", "佐证链接": "https://example.org/r", "备注": " 示例 "}
+    path = write_updates(folder(tmp_path), fmt, [row])
+    result = ingest(tmp_path, [path])
+    assert result.rejections.empty
+    assert result.updates.to_dict("records") == [{
+        "update_id": f"{DOC}-02-q4-tiny-division-b-20141231", "document_id": DOC, "task_id": f"{DOC}-02",
+        "milestone_id": f"{DOC}-02-q4", "quarter": 4, "department_id": "tiny-division-b", "role": "lead",
+        "reported_on": dt.date(2014, 12, 31), "status": "completed", "percent_complete": 100.0, "actual_value": 1012.0,
+        "target_id": f"{DOC}-02-q4-t1", "evidence_url": "https://example.org/r", "note": "示例",
+        "source_file": f"raw/updates/{DOC}/updates.{fmt}", "source_row": FIRST_ROW[fmt]}]
+
+
+REASONS = [
+    ("missing_task", dict(task="")),
+    ("missing_quarter", dict(quarter="")),
+    ("missing_department", dict(department="")),
+    ("missing_reported_on", dict(reported_on="")),
+    ("missing_status", dict(status="")),
+    ("unknown_task", dict(task=9)),
+    ("bad_quarter", dict(quarter="spring")),
+    ("quarter_out_of_range", dict(quarter=5)),
+    ("unknown_department", dict(department="丁处")),
+    ("department_not_responsible", dict(task=2, department="甲处")),
+    ("bad_date", dict(reported_on="2014-13-01")),
+    ("date_before_plan_year", dict(reported_on="2013-12-31")),
+    ("date_in_future", dict(reported_on="2015-02-01")),
+    ("unknown_status", dict(status="done")),
+    ("bad_percent", dict(percent_complete="most")),
+    ("percent_out_of_range", dict(status="in_progress", percent_complete=101)),
+    ("percent_out_of_range", dict(status="in_progress", percent_complete="-5%")),
+    ("percent_contradicts_status", dict(status="completed", percent_complete=90)),
+    ("percent_contradicts_status", dict(status="not_started", percent_complete=10)),
+    ("bad_actual_value", dict(task=2, department="乙处", actual_value="lots")),
+    ("actual_value_without_target", dict(actual_value=3)),
+    ("actual_value_unit", dict(task=2, department="乙处", actual_value="1012人")),
+    ("ambiguous_actual_value", dict(task=3, department="丙处", actual_value=6)),
+    ("bad_url", dict(evidence_url="www.example.org/report")),
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("code, cells", REASONS, ids=[f"{c}-{i}" for i, (c, _) in enumerate(REASONS)])
+def test_each_rejection_reason(tmp_path, fmt, code, cells):
+    good = report(task=1, quarter=2, department="甲处", reported_on="2014-06-30", status="completed")
+    path = write_updates(folder(tmp_path), fmt, [report(**cells), good])
+    result = ingest(tmp_path, [path])
+    assert result.rejections[["source_row", "level", "reason_codes"]].to_dict("records") == [
+        {"source_row": FIRST_ROW[fmt], "level": "row", "reason_codes": code}]
+    rejected = result.rejections.iloc[0]
+    assert rejected["document_id"] == DOC and rejected["reasons"] and rejected["rejection_id"].endswith(f"#{FIRST_ROW[fmt]}")
+    assert json.loads(rejected["raw_cells"])["task"] == str(cells.get("task", 1))
+    assert list(result.updates["source_row"]) == [FIRST_ROW[fmt] + 1]
+
+
+def test_every_reason_of_a_row_is_given_in_order(tmp_path):
+    path = write_updates(folder(tmp_path), "csv", [report(task=9, quarter="Q7", department="丁处", reported_on="2013-01-01",
+                                                          status="finished", percent_complete="150", evidence_url="ftp://x")])
+    row = ingest(tmp_path, [path]).rejections.iloc[0]
+    assert row["reason_codes"] == ("unknown_task;quarter_out_of_range;unknown_department;date_before_plan_year;"
+                                   "unknown_status;percent_out_of_range;bad_url")
+    assert len(row["reasons"].split("; ")) >= 7
+
+
+def test_unknown_milestone(tmp_path):
+    tables = paper_tables()
+    tables["milestones"] = tables["milestones"][tables["milestones"]["milestone_id"] != f"{DOC}-01-q2"]
+    path = write_updates(folder(tmp_path), "csv", [report(quarter=2, reported_on="2014-06-30")])
+    assert ingest(tmp_path, [path], tables=tables).rejections["reason_codes"].tolist() == ["unknown_milestone"]
+
+
+def test_actual_value_picks_the_target_by_unit_and_falls_back_to_the_task_target(tmp_path):
+    rows = [report(task=3, quarter=4, department="丙处", reported_on="2014-12-31", actual_value="38个"),
+            report(task=3, quarter=3, department="丙处", reported_on="2014-09-30", actual_value="6家"),
+            report(task=2, quarter=2, department="乙处", reported_on="2014-06-30", actual_value=980)]
+    result = ingest(tmp_path, [write_updates(folder(tmp_path), "json", rows)])
+    assert result.rejections.empty
+    assert result.updates[["milestone_id", "actual_value", "target_id"]].values.tolist() == [
+        [f"{DOC}-02-q2", 980.0, f"{DOC}-02-t1"], [f"{DOC}-03-q3", 6.0, f"{DOC}-03-t1"], [f"{DOC}-03-q4", 38.0, f"{DOC}-03-t2"]]
+
+
+def test_extra_cells_in_a_csv_row_reject_the_row(tmp_path):
+    path = folder(tmp_path) / "q2.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("task,quarter,department,reported_on,status\n1,2,甲处,2014-06-30,completed,surplus\n"
+                    "1,1,甲处,2014-03-31,completed\n", encoding="utf-8")
+    result = ingest(tmp_path, [path])
+    assert result.rejections["reason_codes"].tolist() == ["extra_cells"] and len(result.updates) == 1
+
+
+def test_a_json_item_that_is_not_an_object_rejects_that_item(tmp_path):
+    path = folder(tmp_path) / "q2.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps([report(), "3,Q2,甲处"], ensure_ascii=False), encoding="utf-8")
+    result = ingest(tmp_path, [path])
+    assert result.rejections[["source_row", "reason_codes"]].values.tolist() == [[2, "not_an_object"]]
+
+
+FILE_PROBLEMS = [
+    ("empty", lambda p: p.with_suffix(".csv").write_bytes(b"")),
+    ("truncated", lambda p: p.with_suffix(".json").write_text('[{"task": 1, "quarter": 1', encoding="utf-8")),
+    ("undecodable", lambda p: p.with_suffix(".csv").write_bytes(b"\xff\xfe\x00\x00\x81")),
+    ("not_a_table", lambda p: p.with_suffix(".json").write_text('{"task": 1}', encoding="utf-8")),
+    ("missing_column", lambda p: p.with_suffix(".csv").write_text("task,quarter,department,status\n1,1,甲处,completed\n",
+                                                                   encoding="utf-8")),
+    ("unsupported_format", lambda p: p.with_suffix(".xls").write_bytes(b"\xd0\xcf\x11\xe0")),
+    ("truncated", lambda p: p.with_suffix(".xlsx").write_bytes(b"PK\x03\x04 cut short")),
+]
+
+
+@pytest.mark.parametrize("code, make", FILE_PROBLEMS, ids=[c for c, _ in FILE_PROBLEMS])
+def test_a_file_that_cannot_be_read_is_one_file_rejection_and_the_rest_goes_on(tmp_path, code, make):
+    good = write_updates(folder(tmp_path), "csv", [report()], name="good")
+    make(folder(tmp_path) / "bad")
+    bad = next(p for p in folder(tmp_path).iterdir() if p.stem == "bad")
+    result = ingest(tmp_path, [bad, good])
+    source = f"raw/updates/{DOC}/{bad.name}"
+    rejected = result.rejections.iloc[0]
+    assert len(result.rejections) == 1 and rejected["reasons"]
+    assert (rejected["rejection_id"], rejected["document_id"], rejected["source_file"], rejected["level"],
+            rejected["reason_codes"]) == (f"{source}#file", DOC, source, "file", code)
+    assert pd.isna(rejected["source_row"]) and pd.isna(rejected["raw_cells"])
+    assert len(result.updates) == 1
+    assert result.file_counts[source] == {"document_id": DOC, "rows_read": 0, "rows_accepted": 0, "rows_rejected": 0,
+                                          "file_rejected": True}
+
+
+def test_a_folder_that_is_no_document_is_a_file_rejection(tmp_path):
+    path = write_updates(tmp_path / "raw" / "updates" / "tiny-2015", "csv", [report()])
+    result = ingest(tmp_path, [path])
+    assert result.rejections[["level", "reason_codes"]].values.tolist() == [["file", "unknown_document"]]
+    assert pd.isna(result.rejections.iloc[0]["document_id"])
+    assert result.file_counts["raw/updates/tiny-2015/updates.csv"]["document_id"] is None
+
+
+def test_document_given_explicitly_for_a_file_in_any_folder(tmp_path):
+    path = write_updates(tmp_path / "anywhere", "csv", [report()])
+    result = ingest(tmp_path, [path], document_id=DOC)
+    assert result.updates["source_file"].tolist() == ["anywhere/updates.csv"] and result.rejections.empty
+
+
+def test_accounting_per_file_and_manifest_numbers(tmp_path):
+    q1 = write_updates(folder(tmp_path), "csv", [report(), report(task=9), report(quarter=2, reported_on="2014-06-30"),
+                                                  report()], name="q1")
+    q2 = write_updates(folder(tmp_path), "xlsx", [report(quarter=2, reported_on="2014-06-30", status="delayed"),
+                                                   report(task=2, department="乙处", quarter=2, reported_on="2014-06-30")],
+                       name="q2")
+    result = ingest(tmp_path, [q2, q1])
+    counts = {k: (c["rows_read"], c["rows_accepted"], c["rows_rejected"]) for k, c in result.file_counts.items()}
+    # q1: a duplicate of its row 2 and a bad task; q1 row 4 and q2 row 2 conflict (same division, milestone, date).
+    assert counts == {f"raw/updates/{DOC}/q1.csv": (4, 1, 3), f"raw/updates/{DOC}/q2.xlsx": (2, 1, 1)}
+    for c in result.file_counts.values():
+        assert c["rows_accepted"] + c["rows_rejected"] == c["rows_read"]
+    assert len(result.updates) + len(result.rejections) == result.rows_read
+
+
+def test_exact_duplicates_keep_the_first_copy_across_files(tmp_path):
+    a = write_updates(folder(tmp_path), "csv", [report(note="同一份")], name="a")
+    b = write_updates(folder(tmp_path), "json", [report(task=f"{DOC}-01", quarter="Q1", reported_on="2014/3/31",
+                                                        status="已完成", note="同一份")], name="b")
+    result = ingest(tmp_path, [b, a])
+    assert result.updates[["update_id", "source_file"]].values.tolist() == [
+        [f"{DOC}-01-q1-tiny-division-a-20140331", f"raw/updates/{DOC}/a.csv"]]
+    assert result.rejections[["source_file", "reason_codes", "duplicate_of"]].values.tolist() == [
+        [f"raw/updates/{DOC}/b.json", "duplicate", f"{DOC}-01-q1-tiny-division-a-20140331"]]
+    assert result.quality_notes.empty
+
+
+def test_a_conflict_rejects_both_reports_names_each_other_and_adds_a_quality_note(tmp_path):
+    a = write_updates(folder(tmp_path), "csv", [report(status="completed"), report(task=2, department="乙处")], name="a")
+    b = write_updates(folder(tmp_path), "xlsx", [report(status="in_progress", percent_complete=80)], name="b")
+    result = ingest(tmp_path, [a, b])
+    assert result.updates["task_id"].tolist() == [f"{DOC}-02"]
+    assert result.rejections[["rejection_id", "reason_codes", "conflicts_with"]].values.tolist() == [
+        [f"raw/updates/{DOC}/a.csv#2", "conflict", f"raw/updates/{DOC}/b.xlsx#2"],
+        [f"raw/updates/{DOC}/b.xlsx#2", "conflict", f"raw/updates/{DOC}/a.csv#2"]]
+    note = result.quality_notes.iloc[0]
+    assert (note["note_id"], note["flag"], note["table_name"], note["row_id"]) == (
+        "updates-n001", "update_conflict", "update_rejections", f"raw/updates/{DOC}/a.csv#2")
+    assert "a.csv row 2" in note["detail"] and "b.xlsx row 2" in note["detail"]
+
+
+def test_reports_by_different_divisions_on_one_date_do_not_conflict(tmp_path):
+    rows = [report(status="completed"), report(department="乙处", status="in_progress")]
+    result = ingest(tmp_path, [write_updates(folder(tmp_path), "csv", rows)])
+    assert len(result.updates) == 2 and result.rejections.empty
+
+
+def test_unknown_columns_are_ignored_with_a_note_and_template_columns_silently(tmp_path):
+    path = write_updates(folder(tmp_path), "csv", [report(负责人="张三", 进度内容="…", 角色="牵头")])
+    result = ingest(tmp_path, [path])
+    assert len(result.updates) == 1
+    assert result.quality_notes["flag"].tolist() == ["update_unknown_column"]
+    assert pd.isna(result.quality_notes.iloc[0]["row_id"])
+    assert "'负责人'" in result.quality_notes.iloc[0]["detail"] and "进度内容" not in result.quality_notes.iloc[0]["detail"]
+
+
+def test_input_files_are_never_changed(tmp_path):
+    paths = [write_updates(folder(tmp_path), fmt, [report(), report(task=9)], name=f"f{fmt}") for fmt in FORMATS]
+    before = {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in paths}
+    ingest(tmp_path, paths)
+    assert {p: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in paths} == before
+    assert sorted(folder(tmp_path).iterdir()) == sorted(paths)
+
+
+def test_the_same_files_in_any_order_give_the_same_tables(tmp_path):
+    a = write_updates(folder(tmp_path), "csv", [report(), report(task=9), report(status="delayed")], name="a")
+    b = write_updates(folder(tmp_path), "json", [report(), report(quarter=2, reported_on="2014-06-30")], name="b")
+    one, two = ingest(tmp_path, [a, b]), ingest(tmp_path, [b, a])
+    pd.testing.assert_frame_equal(one.updates, two.updates)
+    pd.testing.assert_frame_equal(one.rejections, two.rejections)
+
+
+def test_the_tables_are_valid_against_their_models_and_references(tmp_path):
+    rows = [report(), report(), report(task=9), report(task=2, department="乙处", actual_value=990),
+            report(department="乙处", status="completed"), report(department="乙处", status="delayed")]
+    result = ingest(tmp_path, [write_updates(folder(tmp_path), "csv", rows)])
+    tables = paper_tables()
+    validate_tables({**tables, "updates": result.updates, "update_rejections": result.rejections,
+                     "quality_notes": pd.concat([tables["quality_notes"], result.quality_notes], ignore_index=True)})
+
+
+def test_find_update_files_skips_readme_and_hidden_files_only(tmp_path):
+    updates = tmp_path / "updates"
+    for name in ["README.md", f"{DOC}/q2.csv", f"{DOC}/.DS_Store", f"{DOC}/notes.txt", "loose.csv"]:
+        (updates / name).parent.mkdir(parents=True, exist_ok=True)
+        (updates / name).write_text("x")
+    assert [p.relative_to(updates).as_posix() for p in find_update_files(updates)] == [
+        "loose.csv", f"{DOC}/notes.txt", f"{DOC}/q2.csv"]
+
+
+def test_check_output_names_file_row_and_reasons(tmp_path):
+    path = write_updates(folder(tmp_path), "csv", [report(), report(task=9, status="done")])
+    lines = rejection_lines(ingest(tmp_path, [path]))
+    assert lines[0].startswith(f"raw/updates/{DOC}/updates.csv:row 3: unknown task '9'")
+    assert "; unknown status 'done'" in lines[0]
+    assert lines[-1] == f"raw/updates/{DOC}/updates.csv: 2 rows read, 1 accepted, 1 rejected"
+
+
+def test_the_format_columns_are_the_ones_the_issue_names():
+    assert {c: zh for c, (zh, _) in COLUMNS.items()} == {
+        "task": "任务", "quarter": "季度", "department": "责任部门", "reported_on": "报告日期", "status": "状态",
+        "percent_complete": "完成比例", "actual_value": "实际值", "evidence_url": "佐证链接", "note": "备注"}
