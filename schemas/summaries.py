@@ -2,6 +2,11 @@
 
 Every summary is computed as of a date: the release's as_of_date in the views, any date in the
 <name>_at(DATE) macros. as_of_date is repeated on each row so a saved extract says when it was true.
+
+Known good, known bad and unknown are kept apart: a milestone is overdue, late or not on time only when an accepted
+report says so; past its due date with no report on its outcome it is unreported past due (a reporting gap), and
+every rate is over the outcomes that are known, null when none is. Columns whose meaning changed with this rule
+carry meaning=2 (schemas/_fields.field), which makes the release a new major version.
 """
 
 import pandas as pd
@@ -49,13 +54,26 @@ class MilestoneStatus(pa.DataFrameModel):
     first_completed_on: Series[Date] = field("首次报告完成日期", "Earliest date on or before as_of_date any division reported the "
                                              "milestone completed; null if none did.", nullable=True)
     is_completed: Series[bool] = field("是否完成", "True when the status is completed.")
-    is_overdue: Series[bool] = field("是否逾期", "True when as_of_date is after the due date, the quarter has text, and the status "
-                                     "is neither completed nor cancelled.")
-    is_on_time: Series[bool] = field("是否按时完成", "True when the milestone is completed and was first reported completed on or "
-                                     "before its due date; false otherwise (late, overdue, cancelled or not yet done).")
+    is_overdue: Series[bool] = field("是否逾期（已报告）", "True only when an accepted report says the milestone was not done by "
+                                     "its due date: as_of_date is after the due date, the quarter has text, and the latest "
+                                     "report, made on or after the due date, is neither completed nor cancelled. A milestone "
+                                     "nobody reported on is never overdue (see is_unreported_past_due).", meaning=2)
+    is_on_time: Series[pd.BooleanDtype] = field(
+        "是否按时完成", "True when the milestone is completed and was first reported completed on or before its due date; false "
+        "when it is known late (first reported completed after the due date, or overdue); null while the outcome is unknown "
+        "(not yet due and not completed, unreported past due, cancelled, or an empty quarter).", nullable=True, meaning=2)
     days_late: Series[pd.Int64Dtype] = field(
-        "逾期天数", "Completed: days from the due date to first_completed_on (0 when on time). Overdue: days from the due date "
-        "to as_of_date so far. Null otherwise.", nullable=True, ge=0)
+        "逾期天数", "Known lateness only. Completed: days from the due date to first_completed_on (0 when on time). Overdue: days "
+        "from the due date to the latest report saying it was still not done (reported_on; at least that late, 0 when that "
+        "report was made on the due date). Null otherwise, and always null where nobody reported.", nullable=True, ge=0,
+        meaning=2)
+    is_unreported_past_due: Series[bool] = field(
+        "逾期未报告", "True when the milestone is past due (as_of_date after the due date, the quarter has text, not completed or "
+        "cancelled) and no accepted report made on or after its due date says how it stands: a reporting gap, its outcome "
+        "unknown — never counted as overdue or late.")
+    days_since_due: Series[pd.Int64Dtype] = field(
+        "距到期日天数", "Days from the due date to as_of_date for a milestone past due and not completed or cancelled (overdue or "
+        "unreported past due): time elapsed, not lateness. Null otherwise.", nullable=True, ge=1)
 
     class Config:
         name = "milestone_status"
@@ -75,15 +93,23 @@ class TaskProgress(pa.DataFrameModel):
     lead_name_zh: Series[str] = field("牵头部门", "Lead division's name as printed.")
     milestones_planned: Series[int] = count("计划进度数", "Milestones of the task with text (quarters the paper leaves empty are left out).")
     milestones_completed: Series[int] = count("已完成进度数", "Of those, milestones whose status is completed.")
-    milestones_overdue: Series[int] = count("逾期进度数", "Of those, milestones overdue as of as_of_date.")
+    milestones_overdue: Series[int] = field("逾期进度数", "Of those, milestones a report says are overdue (is_overdue) as of "
+                                            "as_of_date; unreported ones are not counted.", ge=0, meaning=2)
     milestones_cancelled: Series[int] = count("已取消进度数", "Of those, milestones whose status is cancelled (shown, not rated).")
     milestones_not_reported: Series[int] = count("未报告进度数", "Of those, milestones without any accepted report.")
+    milestones_unreported_past_due: Series[int] = count("逾期未报告进度数", "Of those, milestones past due whose outcome nobody "
+                                                        "reported (is_unreported_past_due): the coverage to read next to the "
+                                                        "other counts.")
     completion_pct: Series[float] = field("完成百分比", "milestones_completed as a percentage of the planned milestones that are "
-                                          "not cancelled; null when every one is cancelled.", nullable=True, ge=0, le=100)
+                                          "not cancelled (a lower bound while milestones_not_reported > 0); null when no "
+                                          "milestone of the task has an accepted report or every one is cancelled.",
+                                          nullable=True, ge=0, le=100, meaning=2)
     last_reported_on: Series[Date] = field("最近报告日期", "Latest date of an accepted report on any milestone of the task.", nullable=True)
-    rating: Series[str] = field("评级", "not_reported: no milestone has an accepted report; green: none is overdue; amber: every "
-                                "overdue milestone is in_progress; red: an overdue milestone is delayed, not_started or not reported "
-                                "(rules in status_rules).", isin=RATINGS)
+    rating: Series[str] = field("评级", "red and amber only for known bad outcomes: red when a report says an overdue milestone "
+                                "is delayed or not_started; amber when every overdue milestone is reported in_progress; "
+                                "not_reported when the task's only problem is missing reports (a milestone past due whose "
+                                "outcome nobody reported) or nothing has been reported; green when every past-due milestone is "
+                                "reported completed or cancelled (rules in status_rules).", isin=RATINGS, meaning=2)
     rating_zh: Series[str] = field("评级(中文)", "The rating in Chinese, from status_rules.")
     rating_en: Series[str] = field("评级(英文)", "The rating in English, from status_rules.")
 
@@ -107,10 +133,16 @@ class DepartmentScorecard(pa.DataFrameModel):
     milestones_completed: Series[int] = count("已完成进度数", "Of the due milestones, those completed.")
     milestones_completed_on_time: Series[int] = count("按时完成进度数", "Of the due milestones, those first reported completed on or "
                                                       "before their due date.")
-    milestones_overdue: Series[int] = count("逾期进度数", "Of the due milestones, those overdue (past due, not completed).")
+    milestones_overdue: Series[int] = field("逾期进度数", "Of the due milestones, those a report says are overdue (is_overdue); "
+                                            "unreported ones are not counted.", ge=0, meaning=2)
     milestones_not_reported: Series[int] = count("未报告进度数", "Of the due milestones, those without any accepted report.")
-    on_time_pct: Series[float] = field("按时完成率", "milestones_completed_on_time as a percentage of milestones_due; null when "
-                                       "nothing is due.", nullable=True, ge=0, le=100)
+    milestones_unreported_past_due: Series[int] = count("逾期未报告进度数", "Of the due milestones, those past due whose outcome "
+                                                        "nobody reported (is_unreported_past_due).")
+    milestones_outcome_known: Series[int] = count("结果已知进度数", "Of the due milestones, those whose outcome is known: completed "
+                                                  "(on time or late) or reported overdue. The denominator of on_time_pct.")
+    on_time_pct: Series[float] = field("按时完成率", "milestones_completed_on_time as a percentage of milestones_outcome_known; null "
+                                       "when no due milestone's outcome is known (unreported milestones are left out, never "
+                                       "counted late).", nullable=True, ge=0, le=100, meaning=2)
     last_reported_on: Series[Date] = field("最近报告日期", "Latest date of an accepted report made by this division for tasks it "
                                            "holds this role for.", nullable=True)
 
@@ -130,8 +162,11 @@ class QuarterSummary(pa.DataFrameModel):
     milestones_planned: Series[int] = count("计划进度数", "Milestones of the quarter with text.")
     milestones_completed: Series[int] = count("已完成进度数", "Of those, completed.")
     milestones_on_time: Series[int] = count("按时完成进度数", "Of those, first reported completed on or before the due date.")
-    milestones_overdue: Series[int] = count("逾期进度数", "Of those, overdue as of as_of_date.")
+    milestones_overdue: Series[int] = field("逾期进度数", "Of those, reported overdue as of as_of_date (is_overdue); unreported "
+                                            "ones are not counted.", ge=0, meaning=2)
     milestones_not_reported: Series[int] = count("未报告进度数", "Of those, without any accepted report.")
+    milestones_unreported_past_due: Series[int] = count("逾期未报告进度数", "Of those, past due with no report on their outcome "
+                                                        "(is_unreported_past_due).")
     milestones_cancelled: Series[int] = count("已取消进度数", "Of those, cancelled.")
 
     class Config:
@@ -161,9 +196,11 @@ class TargetAttainment(pa.DataFrameModel):
     actual_reported_on: Series[Date] = field("实际值报告日期", "Date of that report.", nullable=True)
     actual_update_id: Series[str] = field("实际值报告编号", "That report (updates.update_id).", nullable=True)
     ratio_to_target: Series[float] = field("完成倍数", "actual_value / target_value; null without an actual value.", nullable=True)
-    is_met: Series[bool] = field("是否达标", "True when the latest actual value meets the target: > and >= and < and <= as written; "
-                                 "a bare number (=) and a range (between) are met once the number or the lower bound is reached. "
-                                 "False when not met or not reported (see actual_value).")
+    is_met: Series[pd.BooleanDtype] = field(
+        "是否达标", "True when the latest actual value meets the target: > and >= and < and <= as written; a bare number (=) and "
+        "a range (between) are met once the number or the lower bound is reached. False only when that value does not meet "
+        "it and was reported on or after the due date. Null when unknown: no actual value, or a shortfall reported before "
+        "the due date.", nullable=True, meaning=2)
     baseline_value: Series[float] = field("基线值", "The previous-year review's figure of the same quantity (target_baselines, "
                                           "same_measure), e.g. 955 carriers in 2013; null when there is none.", nullable=True)
     baseline_year: Series[pd.Int64Dtype] = field("基线年度", "Year of the baseline figure (the document's review year).", nullable=True)
@@ -172,6 +209,10 @@ class TargetAttainment(pa.DataFrameModel):
                                                "total it adds to (target_baselines, running_total), e.g. 45 teams; null otherwise.",
                                                nullable=True)
     running_total_indicator_id: Series[str] = field("累计基数指标编号", "The indicator holding that total.", nullable=True)
+    restates_target_id: Series[str] = field(
+        "重复的目标编号", "The target this one restates: an earlier target of the same task with the same unit, comparator and "
+        "value(s) (the task's own target first, then by milestone), e.g. task 2's 超过1000家 repeated in its fourth quarter. "
+        "Null for a distinct promise: count the rows where it is null.", nullable=True)
 
     class Config:
         name = "target_attainment"
@@ -180,7 +221,8 @@ class TargetAttainment(pa.DataFrameModel):
                               "previous year's figure, as of a date (view; macro target_attainment_at(DATE)).", ["target_id"],
                               [_ref("targets", "target_id"), _ref("updates", "actual_update_id", to=("update_id",)),
                                _ref("indicators", "baseline_indicator_id", to=("indicator_id",)),
-                               _ref("indicators", "running_total_indicator_id", to=("indicator_id",))])
+                               _ref("indicators", "running_total_indicator_id", to=("indicator_id",)),
+                               _ref("targets", "restates_target_id", to=("target_id",))])
 
 
 SUMMARY_TABLES = {m.Config.name: m for m in (MilestoneStatus, TaskProgress, DepartmentScorecard, QuarterSummary, TargetAttainment)}

@@ -104,10 +104,13 @@ class StatusRules(pa.DataFrameModel):
     is_reportable: Series[bool] = field("可报告", "True for a status a division may report; false for not_reported and ratings.")
     is_completed: Series[bool] = field("算作完成", "True when a milestone in this status counts as completed.")
     is_closed: Series[bool] = field("已关闭", "True when a milestone in this status can no longer be overdue (completed, cancelled).")
-    overdue_rating: Series[str] = field("逾期时任务评级", "The task rating an overdue milestone in this status leads to; null when "
-                                        "a milestone in this status is never overdue, and for ratings.", nullable=True, isin=RATINGS)
+    overdue_rating: Series[str] = field("逾期时任务评级", "The task rating a milestone past due in this status leads to: for a "
+                                        "reported status, when it is overdue; for not_reported, when no report on or after its due "
+                                        "date says how it stands (a reporting gap, rated not_reported, never red). Null when a "
+                                        "milestone in this status is never overdue, and for ratings.", nullable=True, isin=RATINGS,
+                                        meaning=2)
     severity: Series[pd.Int64Dtype] = field("严重程度", "For ratings: the order in which they override each other (a task takes "
-                                            "the most severe rating of its overdue milestones); null for statuses.", nullable=True, ge=0)
+                                            "the most severe rating of its past-due milestones); null for statuses.", nullable=True, ge=0)
     description_zh: Series[str] = field("说明", "What the status or rating means, in Chinese.")
     description_en: Series[str] = field("说明(英文)", "What the status or rating means, in English.")
 

@@ -96,6 +96,8 @@ def _schema_phrase(schema: pd.DataFrame) -> str:
         breaking = " (breaking)" if row.change_type in ("removed", "changed") else ""
         if row.column_name == WHOLE:
             parts.append(f"table {row.table_name} {row.change_type}{breaking}")
+        elif row.change_type == "changed" and ", meaning " in str(row.new_value):
+            parts.append(f"column {row.table_name}.{row.column_name} redefined ({row.old_value} → {row.new_value}){breaking}")
         elif row.change_type == "changed":
             parts.append(f"column {row.table_name}.{row.column_name} retyped from {row.old_value} to {row.new_value}{breaking}")
         else:

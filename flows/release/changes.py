@@ -27,7 +27,7 @@ CHANGES = "changes"
 
 
 class BreakingChangeError(ValueError):
-    """The tables would remove or retype a column (or a table) of the previous release."""
+    """The tables would remove, retype or redefine a column (or remove a table) of the previous release."""
 
 
 def compute_changes(previous_release_dir: Path | None, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -107,7 +107,7 @@ def diff_tables(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
 
 
 def refuse_breaking(previous_release_dir: Path | None, specs: dict, allow_breaking: bool) -> None:
-    """Raise BreakingChangeError naming every column removed or retyped, unless allow_breaking."""
+    """Raise BreakingChangeError naming every column removed, retyped or redefined, unless allow_breaking."""
     if previous_release_dir is None or allow_breaking:
         return
     package = read_json(Path(previous_release_dir) / DATAPACKAGE_FILE)
@@ -115,9 +115,10 @@ def refuse_breaking(previous_release_dir: Path | None, specs: dict, allow_breaki
     if breaking:
         raise BreakingChangeError(
             f"{'; '.join(map(str, breaking))}: readers of release {Path(previous_release_dir).name} (version "
-            f"{(package or {}).get('version')}) would lose {'this' if len(breaking) == 1 else 'these'}, so this "
+            f"{(package or {}).get('version')}) would lose or misread {'this' if len(breaking) == 1 else 'these'}, so this "
             "release needs a new major version. If the change is intended, publish it with "
-            "`whitepaper refresh --allow-breaking` (allow_breaking=True); otherwise keep the published columns and types.")
+            "`whitepaper refresh --allow-breaking` (allow_breaking=True); otherwise keep the published columns, types "
+            "and meanings.")
 
 
 def _row_changes(table: str, old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> list[dict]:
@@ -215,7 +216,7 @@ def _row(table: str, row_key: str, change_type: str, column: str, old: str | Non
 
 
 def _column_row(change: SchemaChange) -> dict:
-    kind = "changed" if change.change == "retyped" else change.change
+    kind = "changed" if change.change in ("retyped", "redefined") else change.change
     return _row(change.table, WHOLE, kind, change.column, change.old_type, change.new_type)
 
 

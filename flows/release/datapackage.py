@@ -20,6 +20,8 @@ DATAPACKAGE_FILE = "datapackage.json"
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 METADATA_FILE = Path(__file__).parent / "templates" / "release_metadata.yaml"
 FIRST_VERSION = "1.0.0"
+MEANING = "meaningVersion"
+"""Field property: the column's meaning version (schemas/_fields.field), written when above 1."""
 
 
 def load_release_metadata(path: Path = METADATA_FILE) -> dict:
@@ -57,6 +59,8 @@ def field_descriptor(c: ColumnSpec) -> dict:
         if value is not None:
             constraints[key] = value
     field = {"name": c.name, "type": c.type, "title": c.zh, "description": c.description}
+    if c.meaning != 1:  # absent means 1, so the packages of releases before meaning versions compare as they are
+        field[MEANING] = c.meaning
     if constraints:
         field["constraints"] = constraints
     return field
@@ -119,8 +123,8 @@ def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], i
 def next_version(previous: dict | None, package: dict) -> str:
     """Semantic version after the previous release's package.
 
-    Major when a table or column is removed or changes type (see schema_changes), minor when one is added or any
-    other rule or key changes, patch when only the data changed; 1.0.0 for the first release.
+    Major when a table or column is removed, changes type or changes meaning (see schema_changes), minor when one
+    is added or any other rule or key changes, patch when only the data changed; 1.0.0 for the first release.
     """
     match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", str((previous or {}).get("version", "")))
     if not match:
@@ -136,7 +140,8 @@ def next_version(previous: dict | None, package: dict) -> str:
 
 @dataclass(frozen=True)
 class SchemaChange:
-    """A table or column added, removed or retyped between two packages; column is None for a whole table."""
+    """A table or column added, removed, retyped or redefined (same type, new meaning version) between two packages;
+    column is None for a whole table. A redefined column's old_type and new_type read "<type>, meaning <n>"."""
 
     table: str
     column: str | None
@@ -147,22 +152,25 @@ class SchemaChange:
     @property
     def is_breaking(self) -> bool:
         """Readers of the previous release lose something: a table or column is gone or holds another type."""
-        return self.change in ("removed", "retyped")
+        return self.change in ("removed", "retyped", "redefined")
 
     def __str__(self) -> str:
         where = self.table if self.column is None else f"{self.table}.{self.column}"
         what = "table" if self.column is None else "column"
         if self.change == "retyped":
             return f"{where} retyped from {self.old_type} to {self.new_type}"
+        if self.change == "redefined":
+            return f"{where} redefined ({self.old_type} → {self.new_type})"
         return f"{what} {where} {self.change}"
 
 
 def schema_changes(previous: dict | None, package: dict) -> list[SchemaChange]:
-    """Every table and column added, removed or retyped from the previous package to this one (a rename is a
-    removal and an addition), in the order of the tables and columns."""
+    """Every table and column added, removed, retyped or redefined from the previous package to this one (a rename
+    is a removal and an addition), in the order of the tables and columns."""
     if previous is None:
         return []
     old, new = _column_types(previous), _column_types(package)
+    meanings = _column_meanings(previous), _column_meanings(package)
     out = []
     for table in [*old, *(t for t in new if t not in old)]:
         if table not in new or table not in old:
@@ -173,6 +181,9 @@ def schema_changes(previous: dict | None, package: dict) -> list[SchemaChange]:
             if before != after:
                 change = "added" if before is None else "removed" if after is None else "retyped"
                 out.append(SchemaChange(table, col, change, before, after))
+            elif before is not None and meanings[0][table].get(col, 1) != meanings[1][table].get(col, 1):
+                was, now = (f"{before}, meaning {m[table].get(col, 1)}" for m in meanings)
+                out.append(SchemaChange(table, col, "redefined", was, now))
     return out
 
 
@@ -183,6 +194,11 @@ def schema_package(specs: dict[str, TableSpec]) -> dict:
 
 def _column_types(package: dict) -> dict[str, dict[str, str]]:
     return {r["name"]: {f["name"]: f["type"] for f in r.get("schema", {}).get("fields", [])}
+            for r in package.get("resources", [])}
+
+
+def _column_meanings(package: dict) -> dict[str, dict[str, int]]:
+    return {r["name"]: {f["name"]: int(f.get(MEANING, 1)) for f in r.get("schema", {}).get("fields", [])}
             for r in package.get("resources", [])}
 
 

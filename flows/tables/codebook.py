@@ -43,6 +43,7 @@ class ColumnSpec:
     max_length: int | None = None
     other_checks: tuple[str, ...] = ()
     extension_integer: bool = False
+    meaning: int = 1
 
     @property
     def description(self) -> str:
@@ -150,5 +151,6 @@ def _column_spec(table: str, name: str, col) -> ColumnSpec:
         unique=bool(col.unique),
         other_checks=tuple(other),
         extension_integer=dtype in NULLABLE_INTEGER,
+        meaning=int(metadata.get("meaning", 1)),
         **rules,
     )

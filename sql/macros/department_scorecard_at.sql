@@ -1,5 +1,7 @@
 -- department_scorecard_at(as_of): per division and role, the milestones of its tasks that are due
--- (with text, due on or before as_of, not cancelled): completed, completed on time, overdue, not reported.
+-- (with text, due on or before as_of, not cancelled): completed, completed on time, overdue, not reported,
+-- unreported past due, and those whose outcome is known (completed, or reported overdue). The on-time rate is
+-- over the known outcomes only, null when none is known: a milestone nobody reported on is never counted late.
 -- A milestone's status is the task's, whoever reported it; last_reported_on is this division's own.
 with
 
@@ -45,7 +47,9 @@ task_counts as (
         count(milestone_id) filter (where is_completed) as milestones_completed,
         count(milestone_id) filter (where is_on_time) as milestones_completed_on_time,
         count(milestone_id) filter (where is_overdue) as milestones_overdue,
-        count(milestone_id) filter (where status = 'not_reported') as milestones_not_reported
+        count(milestone_id) filter (where status = 'not_reported') as milestones_not_reported,
+        count(milestone_id) filter (where is_unreported_past_due) as milestones_unreported_past_due,
+        count(milestone_id) filter (where is_completed or is_overdue) as milestones_outcome_known
     from due_milestones
     group by task_id
 ),
@@ -71,7 +75,9 @@ role_counts as (
         cast(coalesce(sum(task_counts.milestones_completed), 0) as bigint) as milestones_completed,
         cast(coalesce(sum(task_counts.milestones_completed_on_time), 0) as bigint) as milestones_completed_on_time,
         cast(coalesce(sum(task_counts.milestones_overdue), 0) as bigint) as milestones_overdue,
-        cast(coalesce(sum(task_counts.milestones_not_reported), 0) as bigint) as milestones_not_reported
+        cast(coalesce(sum(task_counts.milestones_not_reported), 0) as bigint) as milestones_not_reported,
+        cast(coalesce(sum(task_counts.milestones_unreported_past_due), 0) as bigint) as milestones_unreported_past_due,
+        cast(coalesce(sum(task_counts.milestones_outcome_known), 0) as bigint) as milestones_outcome_known
     from roles
     left join task_counts on task_counts.task_id = roles.task_id
     group by roles.document_id, roles.department_id, roles.role
@@ -103,7 +109,9 @@ final as (
         role_counts.milestones_completed_on_time,
         role_counts.milestones_overdue,
         role_counts.milestones_not_reported,
-        100.0 * role_counts.milestones_completed_on_time / nullif(role_counts.milestones_due, 0) as on_time_pct,
+        role_counts.milestones_unreported_past_due,
+        role_counts.milestones_outcome_known,
+        100.0 * role_counts.milestones_completed_on_time / nullif(role_counts.milestones_outcome_known, 0) as on_time_pct,
         own_reports.last_reported_on
     from role_counts
     cross join params

@@ -1,7 +1,10 @@
 -- milestone_status_at(as_of): every milestone's reported status as of a date.
 -- Its status is that of the latest accepted report on or before as_of; on the same date the lead
 -- division's report wins (then the division named first). No report is not_reported, never delayed.
--- A quarter the paper leaves empty has nothing due: it is shown but never overdue.
+-- Overdue is a known bad outcome: past its due date, not completed or cancelled, and the latest report, made on
+-- or after the due date, says it was not done. Past due with no such report is a reporting gap
+-- (is_unreported_past_due): its outcome is unknown, so it is neither overdue nor late nor on time.
+-- A quarter the paper leaves empty has nothing due: it is shown but never overdue nor unreported.
 with
 
 params as (
@@ -113,7 +116,7 @@ milestone_reports as (
     left join src_departments on src_departments.department_id = latest_report.department_id
 ),
 
-judged as (
+open_past_due as (
     select
         milestone_reports.*,
         statuses.label_zh as status_zh,
@@ -121,12 +124,21 @@ judged as (
         statuses.is_completed,
         milestone_reports.has_text
             and milestone_reports.as_of_date > milestone_reports.due_date
-            and not statuses.is_closed as is_overdue,
-        statuses.is_completed
-            and milestone_reports.first_completed_on <= milestone_reports.due_date as is_on_time
+            and not statuses.is_closed as is_open_past_due,
+        -- the latest report is the last word on the milestone: made on or after the due date, it says how the
+        -- milestone stood when it was due; made before it (or no report at all), nobody has said
+        coalesce(milestone_reports.reported_on >= milestone_reports.due_date, false) as is_reported_since_due
     from milestone_reports
     -- a left join: a status missing from status_rules leaves nulls that fail validation, never drops a milestone
     left join statuses on statuses.code = milestone_reports.status
+),
+
+judged as (
+    select
+        open_past_due.*,
+        open_past_due.is_open_past_due and open_past_due.is_reported_since_due as is_overdue,
+        open_past_due.is_open_past_due and not open_past_due.is_reported_since_due as is_unreported_past_due
+    from open_past_due
 ),
 
 final as (
@@ -152,11 +164,18 @@ final as (
         first_completed_on,
         is_completed,
         is_overdue,
-        is_on_time,
+        -- null where the outcome is not known yet: not due, unreported, cancelled or an empty quarter
+        case
+            when is_completed then first_completed_on <= due_date
+            when is_overdue then false
+        end as is_on_time,
+        -- overdue: only the days a report vouches for, to the latest one saying it was still not done
         case
             when is_completed then greatest(first_completed_on - due_date, 0)
-            when is_overdue then as_of_date - due_date
-        end as days_late
+            when is_overdue then reported_on - due_date
+        end as days_late,
+        is_unreported_past_due,
+        case when is_open_past_due then as_of_date - due_date end as days_since_due
     from judged
 )
 

@@ -3,6 +3,10 @@
 -- Targets of one task with the same unit, comparator and value(s) state the same quantity (the task's
 -- "more than 1000 carriers" and its fourth quarter's), so a value reported against one counts for all.
 -- A bare number (=) or a range (between) is met once the number or the range's lower bound is reached.
+-- is_met is known only from a reported figure: true when the latest one meets the target, false when it does not
+-- and was reported on or after the due date; null otherwise (no figure, or a shortfall before the due date).
+-- A target restating an earlier one of the same quantity (the task's own first, then by milestone) names it in
+-- restates_target_id, so distinct promises are the rows where it is null.
 -- One division reporting on one date against two milestones of the same measure: the later milestone's
 -- report wins (update_id desc), so the figure chosen never depends on the order rows are read in.
 with
@@ -116,7 +120,20 @@ running_total as (
     select * from baselines where baseline_kind = 'running_total'
 ),
 
-final as (
+-- the first target of each quantity of a task is the promise; later ones with the same unit, comparator and
+-- value(s) restate it (task 2's 超过1000家 in its target and again in its fourth quarter)
+promises as (
+    select
+        src_targets.target_id,
+        first_value(src_targets.target_id) over (
+            partition by src_targets.task_id, src_targets.unit_zh, src_targets.comparator,
+                src_targets.target_value, src_targets.target_value_max
+            order by src_targets.milestone_id nulls first, src_targets.target_id
+        ) as promise_target_id
+    from src_targets
+),
+
+attained as (
     select
         src_tasks.document_id,
         src_targets.target_id,
@@ -134,19 +151,20 @@ final as (
         latest_actual.reported_on as actual_reported_on,
         latest_actual.update_id as actual_update_id,
         latest_actual.actual_value / nullif(src_targets.target_value, 0) as ratio_to_target,
-        coalesce(case src_targets.comparator
+        case src_targets.comparator
             when '>' then latest_actual.actual_value > src_targets.target_value
             when '>=' then latest_actual.actual_value >= src_targets.target_value
             when '=' then latest_actual.actual_value >= src_targets.target_value
             when 'between' then latest_actual.actual_value >= src_targets.target_value
             when '<' then latest_actual.actual_value < src_targets.target_value
             when '<=' then latest_actual.actual_value <= src_targets.target_value
-        end, false) as is_met,
+        end as meets_target,
         same_measure.value as baseline_value,
         same_measure.review_year as baseline_year,
         same_measure.indicator_id as baseline_indicator_id,
         running_total.value as running_total_value,
-        running_total.indicator_id as running_total_indicator_id
+        running_total.indicator_id as running_total_indicator_id,
+        nullif(promises.promise_target_id, src_targets.target_id) as restates_target_id
     from src_targets
     cross join params
     inner join src_tasks on src_tasks.task_id = src_targets.task_id
@@ -155,6 +173,38 @@ final as (
     left join latest_actual on latest_actual.target_id = src_targets.target_id
     left join same_measure on same_measure.target_id = src_targets.target_id
     left join running_total on running_total.target_id = src_targets.target_id
+    inner join promises on promises.target_id = src_targets.target_id
+),
+
+final as (
+    select
+        document_id,
+        target_id,
+        task_id,
+        milestone_id,
+        metric_zh,
+        comparator,
+        target_value,
+        target_value_max,
+        unit_zh,
+        value_text_zh,
+        due_date,
+        as_of_date,
+        actual_value,
+        actual_reported_on,
+        actual_update_id,
+        ratio_to_target,
+        case
+            when meets_target then true
+            when not meets_target and actual_reported_on >= due_date then false
+        end as is_met,
+        baseline_value,
+        baseline_year,
+        baseline_indicator_id,
+        running_total_value,
+        running_total_indicator_id,
+        restates_target_id
+    from attained
 )
 
 select * from final

@@ -1,8 +1,9 @@
--- task_progress_at(as_of): per task, its milestones completed and overdue and a rating, as of a date.
--- Rating (rules in status_rules): not_reported when no milestone of the task has an accepted report;
--- otherwise the most severe overdue_rating of its overdue milestones (amber for in_progress; red for
--- delayed, not_started or not reported), green when none is overdue. Cancelled milestones are never
--- overdue: shown in the counts, not rated.
+-- task_progress_at(as_of): per task, its milestones completed, overdue and unreported past due, and a rating,
+-- as of a date. Rating (rules in status_rules): not_reported when no milestone of the task has an accepted report;
+-- otherwise the most severe rating its past-due open milestones lead to: a known overdue one the overdue_rating of
+-- its status (amber for in_progress; red for delayed or not_started), one whose outcome nobody reported the
+-- overdue_rating of the not_reported status (not_reported: a reporting gap, never red); green when there is none.
+-- Cancelled milestones are never overdue: shown in the counts, not rated.
 with
 
 params as (
@@ -33,6 +34,13 @@ status_effects as (
     select code, overdue_rating
     from status_rules
     where kind = 'status'
+),
+
+-- the rating a past-due milestone without a report on its outcome leads to: the not_reported status's rule
+gap_effect as (
+    select overdue_rating
+    from status_rules
+    where kind = 'status' and code = 'not_reported'
 ),
 
 ratings as (
@@ -70,11 +78,17 @@ rated_milestones as (
         milestone_states.status,
         milestone_states.is_completed,
         milestone_states.is_overdue,
+        milestone_states.is_unreported_past_due,
         overdue_ratings.code as overdue_rating,
         overdue_ratings.severity as overdue_severity
     from milestone_states
+    cross join gap_effect
     left join status_effects on status_effects.code = milestone_states.status
-    left join ratings as overdue_ratings on overdue_ratings.code = status_effects.overdue_rating
+    left join ratings as overdue_ratings
+        on overdue_ratings.code = case
+            when milestone_states.is_overdue then status_effects.overdue_rating
+            when milestone_states.is_unreported_past_due then gap_effect.overdue_rating
+        end
 ),
 
 milestone_counts as (
@@ -85,8 +99,9 @@ milestone_counts as (
         count(*) filter (where is_overdue) as milestones_overdue,
         count(*) filter (where has_text and status = 'cancelled') as milestones_cancelled,
         count(*) filter (where has_text and status = 'not_reported') as milestones_not_reported,
+        count(*) filter (where is_unreported_past_due) as milestones_unreported_past_due,
         count(*) filter (where status <> 'not_reported') as milestones_reported,
-        arg_max(overdue_rating, overdue_severity) filter (where is_overdue) as worst_overdue_rating
+        arg_max(overdue_rating, overdue_severity) filter (where is_overdue or is_unreported_past_due) as worst_overdue_rating
     from rated_milestones
     group by task_id
 ),
@@ -115,8 +130,10 @@ final as (
         rated.milestones_overdue,
         rated.milestones_cancelled,
         rated.milestones_not_reported,
-        100.0 * rated.milestones_completed
-            / nullif(rated.milestones_planned - rated.milestones_cancelled, 0) as completion_pct,
+        rated.milestones_unreported_past_due,
+        -- nothing reported: how much is done is unknown, never 0 %
+        case when rated.milestones_reported > 0 then 100.0 * rated.milestones_completed
+            / nullif(rated.milestones_planned - rated.milestones_cancelled, 0) end as completion_pct,
         last_reports.last_reported_on,
         rated.rating,
         ratings.label_zh as rating_zh,
