@@ -201,7 +201,7 @@ def test_removing_a_published_column_is_refused_unless_allowed(tmp_path, use_mod
         publish_tiny(tmp_path, tables=with_changes(tmp_path, tiny_tables()))
     message = str(err.value)
     assert "failed at step 'compare with the previous release': column tasks.note_zh removed: readers of release " \
-           f"{first.release_id} (version 1.0.0) would lose this" in message
+           f"{first.release_id} (version 1.0.0) would lose or misread this" in message
     assert "`whitepaper refresh --allow-breaking`" in message and "Nothing was published" in message
     assert snapshot(tmp_path) == before
 
@@ -220,10 +220,37 @@ def test_refuse_breaking_names_every_removed_table_and_retyped_column(tmp_path):
         {"name": "contacts", "schema": {"fields": [{"name": "contact_id", "type": "string"}]}}]}
     (tmp_path / "datapackage.json").write_text(json.dumps(package))
     with pytest.raises(BreakingChangeError, match=r"^tasks.task_seq retyped from string to integer; table contacts "
-                                                  r"removed: readers of release \S+ \(version 1.4.2\) would lose these"):
+                                                  r"removed: readers of release \S+ \(version 1.4.2\) would lose or misread these"):
         refuse_breaking(tmp_path, {"tasks": spec}, allow_breaking=False)
     refuse_breaking(tmp_path, {"tasks": spec}, allow_breaking=True)
     refuse_breaking(None, {"tasks": spec}, allow_breaking=False)
+
+
+class TasksRedefined(Tasks):
+    title_zh: Series[str] = field("工作任务", "The same name and type with a new meaning (test only).", meaning=2)
+
+    class Config:
+        name = "tasks"
+        strict = True
+        metadata = Tasks.Config.metadata
+
+
+def test_a_column_whose_meaning_changes_is_a_breaking_change(tmp_path, use_model):
+    first = publish_tiny(tmp_path, tables=with_changes(tmp_path, tiny_tables()))
+    use_model(TasksRedefined)
+    before = snapshot(tmp_path)
+    with pytest.raises(PublishError) as err:
+        publish_tiny(tmp_path, tables=with_changes(tmp_path, tiny_tables()))
+    assert "tasks.title_zh redefined (string, meaning 1 → string, meaning 2): readers of release " \
+           f"{first.release_id} (version 1.0.0) would lose or misread this" in str(err.value)
+    assert snapshot(tmp_path) == before
+
+    allowed = publish_tiny(tmp_path, tables=with_changes(tmp_path, tiny_tables()), allow_breaking=True)
+    package = json.loads((allowed.release_dir / "datapackage.json").read_text())
+    assert package["version"] == "2.0.0"
+    title = next(f for r in package["resources"] if r["name"] == "tasks" for f in r["schema"]["fields"] if f["name"] == "title_zh")
+    assert title["meaningVersion"] == 2
+    assert allowed.change_summary == "schema: column tasks.title_zh redefined (string, meaning 1 → string, meaning 2) (breaking)"
 
 
 def test_adding_a_column_is_not_breaking(tmp_path, use_model):

@@ -93,6 +93,12 @@ def test_table_schema_pattern(regex, pattern):
     assert table_schema_pattern(regex) == pattern
 
 
+def _meaning(package, n):
+    """The package with its first field given meaning version n."""
+    package["resources"][0]["schema"]["fields"][0]["meaningVersion"] = n
+    return package
+
+
 def _package(version, **fields):
     return {"version": version, "resources": [
         {"name": name, "schema": {"fields": [{"name": c, "type": t} for c, t in cols.items()]}}
@@ -106,6 +112,10 @@ def _package(version, **fields):
     (_package("1.2.3", t={"a": "string"}), _package("0.0.0", t={"a": "string"}, u={"x": "integer"}), "1.3.0"),
     (_package("1.2.3", t={"a": "string", "b": "date"}), _package("0.0.0", t={"a": "string"}), "2.0.0"),
     (_package("1.2.3", t={"a": "string"}), _package("0.0.0", t={"a": "integer"}), "2.0.0"),
+    # the same name and type with a new meaning version; a field without one is meaning 1
+    (_package("1.2.3", t={"a": "string"}), _meaning(_package("0.0.0", t={"a": "string"}), 2), "2.0.0"),
+    (_meaning(_package("1.2.3", t={"a": "string"}), 2), _meaning(_package("0.0.0", t={"a": "string"}), 2), "1.2.4"),
+    (_meaning(_package("1.2.3", t={"a": "string"}), 1), _package("0.0.0", t={"a": "string"}), "1.3.0"),
 ])
 def test_next_version(previous, current, expected):
     assert next_version(previous, current) == expected

@@ -39,40 +39,63 @@ def task_row(result, task) -> dict:
     return result["task_progress"].set_index("task_id").loc[f"{DOC}-{task:02d}"].to_dict()
 
 
+def _na(value):
+    return None if pd.isna(value) else value
+
+
 def test_without_reports_every_milestone_is_not_reported_never_delayed(tmp_path):
     result = summaries(tmp_path, [], D(2014, 7, 1))
     ms = result["milestone_status"]
     assert set(ms["status"]) == {"not_reported"} and ms["reported_on"].isna().all()
     assert set(result["task_progress"]["rating"]) == {"not_reported"}
     q1 = milestone(result, 1, 1)
-    assert (q1["is_overdue"], q1["days_late"], q1["is_on_time"], q1["status_en"]) == (True, 92, False, "not reported")
+    assert (q1["is_overdue"], _na(q1["days_late"]), _na(q1["is_on_time"]), q1["status_en"]) == (False, None, None, "not reported")
+    assert (q1["is_unreported_past_due"], q1["days_since_due"]) == (True, 92)
 
 
-@pytest.mark.parametrize("as_of, is_overdue, days_late", [
+@pytest.mark.parametrize("as_of, unreported, days_since_due", [
     (D(2014, 6, 29), False, None), (D(2014, 6, 30), False, None), (D(2014, 7, 1), True, 1), (D(2014, 9, 30), True, 92),
 ])
-def test_a_milestone_is_overdue_from_the_day_after_its_quarter_ends(tmp_path, as_of, is_overdue, days_late):
+def test_past_due_without_a_report_is_a_reporting_gap_from_the_day_after_its_quarter_ends(tmp_path, as_of, unreported,
+                                                                                          days_since_due):
     q2 = milestone(summaries(tmp_path, [report(quarter=1, reported_on="2014-03-31")], as_of), 1, 2)
     assert q2["due_date"] == D(2014, 6, 30) and q2["status"] == "not_reported"
-    assert (q2["is_overdue"], None if pd.isna(q2["days_late"]) else q2["days_late"]) == (is_overdue, days_late)
+    assert (q2["is_overdue"], _na(q2["days_late"]), _na(q2["is_on_time"])) == (False, None, None)
+    assert (q2["is_unreported_past_due"], _na(q2["days_since_due"])) == (unreported, days_since_due)
+
+
+@pytest.mark.parametrize("reported_on, as_of, overdue, unreported, days_late, days_since_due", [
+    ("2014-06-20", D(2014, 6, 30), False, False, None, None),      # not due yet
+    ("2014-06-20", D(2014, 7, 1), False, True, None, 1),           # the only report predates the due date: unknown
+    ("2014-06-30", D(2014, 7, 1), True, False, 0, 1),              # on the due date it was still delayed
+    ("2014-07-20", D(2014, 9, 30), True, False, 20, 92),           # late by at least the 20 days the report vouches for
+    ("2014-07-20", D(2014, 7, 19), False, True, None, 19),         # that report is not known yet on the 19th
+])
+def test_overdue_only_when_a_report_on_or_after_the_due_date_says_it_is_not_done(tmp_path, reported_on, as_of, overdue,
+                                                                                 unreported, days_late, days_since_due):
+    q2 = milestone(summaries(tmp_path, [report(quarter=2, reported_on=reported_on, status="delayed")], as_of), 1, 2)
+    assert (q2["is_overdue"], q2["is_unreported_past_due"], _na(q2["days_late"]), _na(q2["days_since_due"])) == (
+        overdue, unreported, days_late, days_since_due)
+    assert _na(q2["is_on_time"]) == (False if overdue else None)
 
 
 ROWS = [report(quarter=2, reported_on="2014-06-15", status="in_progress", percent_complete=40),
         report(quarter=2, reported_on="2014-07-10", status="completed")]
 
 
-@pytest.mark.parametrize("as_of, status, reported_on, overdue, on_time, days_late", [
-    (D(2014, 6, 14), "not_reported", None, False, False, None),
-    (D(2014, 6, 30), "in_progress", D(2014, 6, 15), False, False, None),
-    (D(2014, 7, 9), "in_progress", D(2014, 6, 15), True, False, 9),
-    (D(2014, 7, 10), "completed", D(2014, 7, 10), False, False, 10),
-    (D(2015, 1, 31), "completed", D(2014, 7, 10), False, False, 10),
+@pytest.mark.parametrize("as_of, status, reported_on, overdue, unreported, on_time, days_late", [
+    (D(2014, 6, 14), "not_reported", None, False, False, None, None),
+    (D(2014, 6, 30), "in_progress", D(2014, 6, 15), False, False, None, None),
+    (D(2014, 7, 9), "in_progress", D(2014, 6, 15), False, True, None, None),
+    (D(2014, 7, 10), "completed", D(2014, 7, 10), False, False, False, 10),
+    (D(2015, 1, 31), "completed", D(2014, 7, 10), False, False, False, 10),
 ])
-def test_status_is_the_latest_report_on_or_before_the_date(tmp_path, as_of, status, reported_on, overdue, on_time, days_late):
+def test_status_is_the_latest_report_on_or_before_the_date(tmp_path, as_of, status, reported_on, overdue, unreported,
+                                                          on_time, days_late):
     q2 = milestone(summaries(tmp_path, ROWS, as_of), 1, 2)
-    got = (q2["status"], None if pd.isna(q2["reported_on"]) else q2["reported_on"], q2["is_overdue"], q2["is_on_time"],
-           None if pd.isna(q2["days_late"]) else q2["days_late"])
-    assert got == (status, reported_on, overdue, on_time, days_late)
+    got = (q2["status"], _na(q2["reported_on"]), q2["is_overdue"], q2["is_unreported_past_due"], _na(q2["is_on_time"]),
+           _na(q2["days_late"]))
+    assert got == (status, reported_on, overdue, unreported, on_time, days_late)
 
 
 def test_completed_on_the_due_date_is_on_time(tmp_path):
@@ -103,24 +126,28 @@ def test_an_empty_quarter_is_never_overdue_nor_planned(tmp_path):
     assert task_row(result, 1)["milestones_planned"] == 3 and task_row(result, 2)["milestones_planned"] == 4
 
 
-RATING_CASES = [
+QUARTER_END = {1: D(2014, 3, 31), 2: D(2014, 6, 30), 3: D(2014, 9, 30), 4: D(2014, 12, 31)}
+RATING_CASES = [  # reports are dated on the due date (or as_of if earlier) unless a date is given
     ("nothing reported", [], D(2014, 10, 1), "not_reported"),
     ("all due done", [(1, "completed"), (2, "completed"), (3, "completed")], D(2014, 10, 1), "green"),
     ("overdue in progress", [(1, "completed"), (2, "in_progress"), (3, "in_progress")], D(2014, 10, 1), "amber"),
     ("overdue delayed", [(1, "completed"), (2, "in_progress"), (3, "delayed")], D(2014, 10, 1), "red"),
     ("overdue not started", [(1, "not_started")], D(2014, 4, 1), "red"),
-    ("overdue without report", [(1, "completed")], D(2014, 10, 1), "red"),
+    ("past due without report is a gap, not red", [(1, "completed")], D(2014, 10, 1), "not_reported"),
+    ("a report before the due date says nothing of the outcome", [(1, "delayed", D(2014, 3, 20))], D(2014, 4, 1),
+     "not_reported"),
+    ("a gap beside a known overdue one", [(1, "in_progress")], D(2014, 7, 1), "amber"),
     ("cancelled not rated", [(1, "completed"), (2, "cancelled"), (3, "completed")], D(2014, 10, 1), "green"),
     ("not yet due", [(1, "completed"), (2, "completed"), (3, "in_progress")], D(2014, 9, 30), "green"),
-    ("only an early report", [(4, "completed")], D(2014, 4, 1), "red"),
+    ("only an early report", [(4, "completed", D(2014, 4, 1))], D(2014, 4, 1), "not_reported"),
     ("delayed but not due", [(1, "completed"), (2, "delayed")], D(2014, 6, 30), "green"),
 ]
 
 
 @pytest.mark.parametrize("case, reports, as_of, rating", RATING_CASES, ids=[c[0] for c in RATING_CASES])
 def test_rating_rule(tmp_path, case, reports, as_of, rating):
-    rows = [report(task=2, quarter=q, department="乙处", reported_on=str(min(as_of, D(2014, 3 * q, 28))), status=s)
-            for q, s in reports]
+    rows = [report(task=2, quarter=r[0], department="乙处", status=r[1],
+                   reported_on=str(r[2] if len(r) > 2 else min(as_of, QUARTER_END[r[0]]))) for r in reports]
     got = task_row(summaries(tmp_path, rows, as_of), 2)
     assert got["rating"] == rating
     assert (got["rating_zh"], got["rating_en"]) == {"not_reported": ("未报告", "not reported"), "green": ("绿", "green"),
@@ -149,30 +176,30 @@ def test_task_progress_counts(tmp_path):
 
 def test_department_scorecard(tmp_path):
     rows = [report(quarter=1, reported_on="2014-03-31"),                                # 甲处 on task 1, on time
-            report(quarter=2, reported_on="2014-07-05"),                                # 甲处 on task 1, late
+            report(quarter=2, reported_on="2014-07-05"),                                # 甲处 on task 1, not known on 07-01
             report(task=3, quarter=1, department="甲处", reported_on="2014-04-02"),      # 甲处 supports task 3, late
-            report(task=2, quarter=1, department="乙处", reported_on="2014-03-20")]      # 乙处 leads task 2, on time
+            report(task=2, quarter=1, department="乙处", reported_on="2014-03-20"),      # 乙处 leads task 2, on time
+            report(task=2, quarter=2, department="乙处", reported_on="2014-06-30", status="delayed")]  # overdue
     card = summaries(tmp_path, rows, D(2014, 7, 1))["department_scorecard"]
-    got = card.set_index(["department_id", "role"])[
-        ["tasks", "milestones_due", "milestones_completed", "milestones_completed_on_time", "milestones_overdue",
-         "milestones_not_reported", "on_time_pct", "last_reported_on"]].to_dict("index")
+    columns = ["tasks", "milestones_due", "milestones_completed", "milestones_completed_on_time", "milestones_overdue",
+               "milestones_not_reported", "milestones_unreported_past_due", "milestones_outcome_known", "on_time_pct",
+               "last_reported_on"]
+    got = {k: list(v.values()) for k, v in card.set_index(["department_id", "role"])[columns].to_dict("index").items()}
+    # Every unreported second quarter is left out of the on-time rate: 甲处 leads task 1 at 100 %, not 50 %.
     assert got == {
-        ("tiny-division-a", "lead"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
-                                      "milestones_completed_on_time": 1, "milestones_overdue": 1, "milestones_not_reported": 1,
-                                      "on_time_pct": 50.0, "last_reported_on": D(2014, 3, 31)},
-        ("tiny-division-a", "support"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
-                                         "milestones_completed_on_time": 0, "milestones_overdue": 1,
-                                         "milestones_not_reported": 1, "on_time_pct": 0.0, "last_reported_on": D(2014, 4, 2)},
-        ("tiny-division-b", "lead"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
-                                      "milestones_completed_on_time": 1, "milestones_overdue": 1, "milestones_not_reported": 1,
-                                      "on_time_pct": 50.0, "last_reported_on": D(2014, 3, 20)},
-        ("tiny-division-b", "support"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
-                                         "milestones_completed_on_time": 1, "milestones_overdue": 1,
-                                         "milestones_not_reported": 1, "on_time_pct": 50.0, "last_reported_on": None},
-        ("tiny-division-c", "lead"): {"tasks": 1, "milestones_due": 2, "milestones_completed": 1,
-                                      "milestones_completed_on_time": 0, "milestones_overdue": 1, "milestones_not_reported": 1,
-                                      "on_time_pct": 0.0, "last_reported_on": None},
+        ("tiny-division-a", "lead"): [1, 2, 1, 1, 0, 1, 1, 1, 100.0, D(2014, 3, 31)],
+        ("tiny-division-a", "support"): [1, 2, 1, 0, 0, 1, 1, 1, 0.0, D(2014, 4, 2)],
+        ("tiny-division-b", "lead"): [1, 2, 1, 1, 1, 0, 0, 2, 50.0, D(2014, 6, 30)],
+        ("tiny-division-b", "support"): [1, 2, 1, 1, 0, 1, 1, 1, 100.0, None],
+        ("tiny-division-c", "lead"): [1, 2, 1, 0, 0, 1, 1, 1, 0.0, None],
     }
+
+
+def test_no_known_outcome_gives_no_on_time_rate_never_zero(tmp_path):
+    card = summaries(tmp_path, [], D(2015, 1, 31))["department_scorecard"]
+    assert (card["milestones_due"] > 0).all() and (card["milestones_outcome_known"] == 0).all()
+    assert card["on_time_pct"].isna().all() and (card["milestones_overdue"] == 0).all()
+    assert (card["milestones_unreported_past_due"] == card["milestones_due"]).all()
 
 
 def test_nothing_due_gives_no_on_time_rate(tmp_path):
@@ -196,16 +223,17 @@ ACTUALS = [report(task=2, quarter=1, department="乙处", reported_on="2014-03-3
            report(task=3, quarter=3, department="丙处", reported_on="2014-09-30", actual_value="6家")]
 
 
-@pytest.mark.parametrize("as_of, actual, is_met", [(D(2014, 9, 30), 962.0, False), (D(2014, 12, 31), 1012.0, True)])
+# 962 on 2014-03-31 falls short of "more than 1000" by 2014-12-31, but the year is not over: not known to be missed
+@pytest.mark.parametrize("as_of, actual, is_met", [(D(2014, 9, 30), 962.0, None), (D(2014, 12, 31), 1012.0, True)])
 def test_target_attainment_takes_the_latest_actual_of_the_same_quantity(tmp_path, as_of, actual, is_met):
     ta = summaries(tmp_path, ACTUALS, as_of)["target_attainment"].set_index("target_id")
     for target in (f"{DOC}-02-t1", f"{DOC}-02-q4-t1"):
         row = ta.loc[target]
-        assert (row["actual_value"], row["is_met"], round(row["ratio_to_target"], 3)) == (actual, is_met, round(actual / 1000, 3))
+        assert (row["actual_value"], _na(row["is_met"]), round(row["ratio_to_target"], 3)) == (actual, is_met, round(actual / 1000, 3))
     assert ta.loc[f"{DOC}-02-t1", ["baseline_value", "baseline_year", "baseline_indicator_id"]].tolist() == [955.0, 2013, f"{DOC}-i01"]
     assert pd.isna(ta.loc[f"{DOC}-02-q4-t1", "baseline_value"])
     assert (ta.loc[f"{DOC}-03-t1", "actual_value"], ta.loc[f"{DOC}-03-t1", "is_met"]) == (6.0, True)
-    assert pd.isna(ta.loc[f"{DOC}-03-t2", "actual_value"]) and not ta.loc[f"{DOC}-03-t2", "is_met"]
+    assert pd.isna(ta.loc[f"{DOC}-03-t2", "actual_value"]) and pd.isna(ta.loc[f"{DOC}-03-t2", "is_met"])
     assert ta.loc[f"{DOC}-02-t1", "due_date"] == D(2014, 12, 31) and ta.loc[f"{DOC}-02-q4-t1", "due_date"] == D(2014, 12, 31)
 
 
@@ -230,9 +258,28 @@ def test_is_met_for_each_comparator(tmp_path, comparator, value, upper, actual, 
     targets = tables["targets"]
     task2 = targets["task_id"] == f"{DOC}-02"
     targets.loc[task2, ["comparator", "target_value", "target_value_max"]] = [comparator, float(value), upper]
-    rows = [report(task=2, quarter=2, department="乙处", reported_on="2014-06-30", actual_value=actual)]
-    ta = summaries(tmp_path, rows, D(2014, 7, 1), tables)["target_attainment"].set_index("target_id")
+    rows = [report(task=2, quarter=4, department="乙处", reported_on="2014-12-31", actual_value=actual)]
+    ta = summaries(tmp_path, rows, D(2015, 1, 1), tables)["target_attainment"].set_index("target_id")
     assert ta.loc[f"{DOC}-02-t1", "is_met"] == is_met and ta.loc[f"{DOC}-02-q4-t1", "is_met"] == is_met
+
+
+@pytest.mark.parametrize("actual, reported_on, as_of, is_met", [
+    (990, "2014-06-30", D(2014, 7, 1), None),        # short of it mid-year: not (yet) missed
+    (990, "2014-06-30", D(2015, 1, 31), None),       # and nobody reported a figure at or after the due date
+    (990, "2014-12-31", D(2015, 1, 31), False),      # short of it on the due date: missed
+    (1010, "2014-06-30", D(2014, 7, 1), True),       # reached early: met
+])
+def test_is_met_false_only_for_a_shortfall_reported_at_or_after_the_due_date(tmp_path, actual, reported_on, as_of, is_met):
+    rows = [report(task=2, quarter=2, department="乙处", reported_on=reported_on, actual_value=actual)]
+    ta = summaries(tmp_path, rows, as_of)["target_attainment"].set_index("target_id")
+    assert _na(ta.loc[f"{DOC}-02-t1", "is_met"]) == is_met
+
+
+def test_is_met_is_null_without_a_figure_and_a_restated_target_names_the_one_it_repeats(tmp_path):
+    ta = summaries(tmp_path, [], D(2015, 1, 31))["target_attainment"].set_index("target_id")
+    assert ta["is_met"].isna().all() and ta["actual_value"].isna().all()
+    assert {k: _na(v) for k, v in ta["restates_target_id"].items()} == {f"{DOC}-02-q4-t1": f"{DOC}-02-t1", f"{DOC}-02-t1": None,
+                                                  f"{DOC}-03-t1": None, f"{DOC}-03-t2": None}
 
 
 @pytest.mark.parametrize("as_of", [D(2014, 3, 31), D(2014, 6, 30), D(2014, 7, 1), D(2014, 12, 31)])
@@ -284,7 +331,7 @@ def test_status_rules_publish_the_vocabulary_and_the_rating_rule():
     closed = statuses.set_index("code")["is_closed"]
     assert sorted(closed[closed].index) == ["cancelled", "completed"]
     rating_of = statuses.set_index("code")["overdue_rating"]
-    assert rating_of[["not_started", "in_progress", "delayed", "not_reported"]].tolist() == ["red", "amber", "red", "red"]
+    assert rating_of[["not_started", "in_progress", "delayed", "not_reported"]].tolist() == ["red", "amber", "red", "not_reported"]
     assert rules[["label_zh", "label_en", "description_zh", "description_en"]].notna().all().all()
     validate_tables({"status_rules": rules})
 
