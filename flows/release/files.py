@@ -51,8 +51,8 @@ def _canonical_column(series: pd.Series, col: ColumnSpec) -> pd.Series:
         return values.astype("Int64" if col.extension_integer else "int64")
     if col.type == "number":
         return values.astype("float64")
-    if col.type == "boolean":
-        return values.astype("bool")
+    if col.type == "boolean":  # a nullable flag (is_met: null when unknown) keeps its nulls
+        return values.astype("boolean" if col.nullable else "bool")
     return pd.Series([None if pd.isna(v) else v.date() if isinstance(v, dt.datetime) else v for v in values],
                      dtype=object)
 

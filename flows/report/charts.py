@@ -34,10 +34,14 @@ OUTCOMES = {
     "on_time": ("按时完成", "completed on time", "#1a7f37"),
     "late": ("逾期完成", "completed late", "#8cc084"),
     "overdue": ("逾期未完成", "overdue", "#c62828"),
+    "unreported": ("未报告", "not reported", "#6e7781"),
     "cancelled": ("已取消", "cancelled", "#9e9e9e"),
     "open": ("未到期", "not yet due", "#cfd8dc"),
 }
-"""What became of a milestone with text, as of the release date. Colours differ in lightness too."""
+"""What became of a milestone with text, as of the release date. Colours differ in lightness too. "unreported" is
+past due with no report on its outcome: unknown, grey, never folded into overdue (red)."""
+UNKNOWN_ACTUAL = "实际：未知 actual, not known yet"
+"""A figure short of the target reported before its due date: not (yet) missed, so not red."""
 QUARTERS_ZH = "一二三四"
 WARM_UP = {"data": {"values": [{"n": 1}]}, "mark": "point", "encoding": {"x": {"field": "n", "type": "quantitative"}}}
 """A chart drawn only to start vl-convert's engine while the release's tables are still being read."""
@@ -49,7 +53,8 @@ def outcome_label(code: str) -> str:
 
 
 def scorecard_chart(scorecard: pd.DataFrame, *, narrow: bool = False) -> str:
-    """Stacked bars per lead division: due milestones completed on time, completed late and overdue; on-time rate."""
+    """Stacked bars per lead division: due milestones completed on time, completed late, overdue and not reported
+    (past due, outcome unknown); the on-time rate over the known outcomes, "—" when none is known."""
     size = NARROW if narrow else WIDE
     lead = scorecard[scorecard["role"] == "lead"].sort_values(["on_time_pct", "name_zh"], ascending=[False, True],
                                                                na_position="last")
@@ -57,7 +62,8 @@ def scorecard_chart(scorecard: pd.DataFrame, *, narrow: bool = False) -> str:
                          "due": lead["milestones_due"], "pct": lead["on_time_pct"].map(_pct)})
     counts = {"on_time": lead["milestones_completed_on_time"],
               "late": lead["milestones_completed"] - lead["milestones_completed_on_time"],
-              "overdue": lead["milestones_overdue"]}
+              "overdue": lead["milestones_overdue"],
+              "unreported": lead["milestones_unreported_past_due"]}
     order = rows["key"].tolist()
     bars = _stacked_bars(_long(rows["key"], counts), order, size, "到期进度数 milestones due")
     rate = alt.Chart(rows).mark_text(align="left", dx=4, fontSize=12).encode(
@@ -65,7 +71,8 @@ def scorecard_chart(scorecard: pd.DataFrame, *, narrow: bool = False) -> str:
     chart = alt.hconcat(_row_labels(rows, order, size), alt.layer(bars, rate), spacing=12)
     alt_text = "牵头任务的按时完成率 On-time rate of the tasks each division leads: " + "; ".join(
         f"{r.name_zh} {r.name_en or ''} {_pct(r.on_time_pct)} ({r.milestones_completed_on_time} of "
-        f"{r.milestones_due} due on time, {r.milestones_overdue} overdue)" for r in lead.itertuples())
+        f"{r.milestones_outcome_known} with a known outcome on time, {r.milestones_overdue} overdue, "
+        f"{r.milestones_unreported_past_due} not reported)" for r in lead.itertuples())
     return render_svg(chart, alt_text, f"scorecard-{'narrow' if narrow else 'wide'}")
 
 
@@ -80,16 +87,17 @@ def quarter_chart(quarters: pd.DataFrame, *, narrow: bool = False) -> str:
     counts = {"on_time": q["milestones_on_time"],
               "late": q["milestones_completed"] - q["milestones_on_time"],
               "overdue": q["milestones_overdue"],
+              "unreported": q["milestones_unreported_past_due"],
               "cancelled": q["milestones_cancelled"],
               "open": q["milestones_planned"] - q["milestones_completed"] - q["milestones_overdue"]
-              - q["milestones_cancelled"]}
+              - q["milestones_unreported_past_due"] - q["milestones_cancelled"]}
     labels = _row_labels(rows, keys, {**size, "labels": min(size["labels"], 100), "en": True})
     chart = alt.hconcat(labels, _stacked_bars(_long(rows["key"], counts), keys, size, "计划进度数 milestones planned"),
                         spacing=12)
     alt_text = "各季度进度节点 Milestones per quarter: " + "; ".join(
         f"Q{r.quarter} {r.milestones_planned} planned, {r.milestones_on_time} completed on time, "
         f"{r.milestones_completed - r.milestones_on_time} late, {r.milestones_overdue} overdue, "
-        f"{r.milestones_cancelled} cancelled" for r in q.itertuples())
+        f"{r.milestones_unreported_past_due} not reported, {r.milestones_cancelled} cancelled" for r in q.itertuples())
     return render_svg(chart, alt_text, f"quarters-{'narrow' if narrow else 'wide'}")
 
 
@@ -106,18 +114,20 @@ def targets_chart(targets: pd.DataFrame, *, narrow: bool = False) -> str | None:
     top = max(125.0, float(t[["baseline_pct", "actual_pct"]].max().max()) * 1.1)
     scale = alt.Scale(domain=[0, top], nice=False)
     y = alt.Y("key:N", sort=order, axis=None, scale=alt.Scale(domain=order))
-    met = ["实际：达标 actual, met" if m else "实际：未达标 actual, not met" for m in t["is_met"]]
+    met = [UNKNOWN_ACTUAL if m is None or pd.isna(m) else "实际：达标 actual, met" if m else "实际：未达标 actual, not met"
+           for m in t["is_met"]]
     baseline = pd.DataFrame({"key": t["key"], "pct": t["baseline_pct"], "value": t["baseline_value"].map(_number),
                              "kind": "基线（上年）baseline, previous year"}).dropna(subset=["pct"])
     actual = pd.DataFrame({"key": t["key"], "pct": t["actual_pct"], "value": t["actual_value"].map(_number),
                            "kind": met}).dropna(subset=["pct"])
-    missing = pd.DataFrame({"key": t.loc[t["actual_pct"].isna(), "key"], "pct": 0.0, "text": "尚无实际值 no actual yet"})
-    kinds = ["基线（上年）baseline, previous year", "实际：达标 actual, met", "实际：未达标 actual, not met"]
+    missing = pd.DataFrame({"key": t.loc[t["actual_pct"].isna(), "key"], "pct": 0.0, "text": "未报告实际值 no actual reported"})
+    kinds = ["基线（上年）baseline, previous year", "实际：达标 actual, met", "实际：未达标 actual, not met", UNKNOWN_ACTUAL]
     dots = alt.Chart(pd.concat([baseline, actual])).mark_point(filled=True, size=110, opacity=1).encode(
         y=y, x=alt.X("pct:Q", title="占目标值的百分比 % of the target", scale=scale),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=["#78909c", "#1a7f37", "#c62828"]),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=["#78909c", "#1a7f37", "#c62828", OUTCOMES["unreported"][2]]),
                         legend=alt.Legend(orient="bottom", columns=1 if narrow else 3, labelLimit=0)),
-        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["diamond", "circle", "circle"]), legend=None))
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["diamond", "circle", "circle", "circle"]),
+                        legend=None))
     layers = [
         alt.Chart(pd.DataFrame({"pct": [100.0], "text": ["目标 target"]})).mark_rule(color="#1f2328", strokeDash=[4, 3])
         .encode(x=alt.X("pct:Q", scale=scale)),

@@ -82,8 +82,9 @@ def target_selection(targets: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 
 def target_attention(targets: pd.DataFrame) -> np.ndarray:
-    """0 for a target missed by its latest actual, 1 for one with no actual yet, 2 for one met."""
-    return np.where(targets["is_met"].astype(bool), 2, np.where(targets["actual_value"].isna(), 1, 0))
+    """0 for a target known missed, 1 for one not known yet (is_met null), 2 for one met."""
+    is_met = targets["is_met"]
+    return np.where(is_met.eq(True).fillna(False), 2, np.where(is_met.eq(False).fillna(False), 0, 1))
 
 
 def scorecard_chart_rows(scorecard: pd.DataFrame, limit: int = CHART_LIMIT) -> tuple[pd.DataFrame, int]:
@@ -91,16 +92,17 @@ def scorecard_chart_rows(scorecard: pd.DataFrame, limit: int = CHART_LIMIT) -> t
 
     One paper has one lead row per division, so there this is its own rows. Many papers would each draw the
     same division again under one label, so their counts are added up and the on-time rate recomputed the
-    way the scorecard view computes it (completed on time / due).
+    way the scorecard view computes it (completed on time / outcome known, null when none is known).
     """
     lead = scorecard[scorecard["role"] == "lead"]
     lead = lead.assign(agency=lead["document_id"].str.rsplit("-", n=1).str[0])  # a document id is <agency>-<year>
-    counts = ["milestones_due", "milestones_completed", "milestones_completed_on_time", "milestones_overdue"]
+    counts = ["milestones_due", "milestones_completed", "milestones_completed_on_time", "milestones_overdue",
+              "milestones_unreported_past_due", "milestones_outcome_known"]
     divisions = lead.groupby("department_id", sort=True).agg(
         name_zh=("name_zh", "first"), name_en=("name_en", "first"), agency=("agency", "first"),
         **{c: (c, "sum") for c in counts}).reset_index()
-    due = divisions["milestones_due"].where(divisions["milestones_due"] != 0)
-    divisions = divisions.assign(role="lead", on_time_pct=100.0 * divisions["milestones_completed_on_time"] / due)
+    known = divisions["milestones_outcome_known"].where(divisions["milestones_outcome_known"] != 0)
+    divisions = divisions.assign(role="lead", on_time_pct=100.0 * divisions["milestones_completed_on_time"] / known)
     chosen = first(divisions, limit, ["milestones_due", "department_id"], [False, True])
     if chosen["agency"].nunique() > 1:
         # Every agency has its own 财务处 or 办公室: its id tells them apart, short enough for the phone-width chart.
@@ -113,15 +115,15 @@ def quarter_chart_rows(quarters: pd.DataFrame) -> pd.DataFrame:
     if quarters["document_id"].nunique() <= 1:
         return quarters
     counts = ["milestones_planned", "milestones_completed", "milestones_on_time", "milestones_overdue",
-              "milestones_cancelled", "milestones_not_reported"]
+              "milestones_cancelled", "milestones_not_reported", "milestones_unreported_past_due"]
     summed = quarters.groupby("quarter", sort=True)[counts].sum().reset_index()
     return summed.assign(document_id="all")
 
 
 def distinct_target_count(targets: pd.DataFrame) -> int:
-    """Targets the chart could draw: as sections.distinct_targets counts them, a quarter's target
-    repeating its task's (same quantity) once."""
-    return len(targets.drop_duplicates(["task_id", "comparator", "target_value", "target_value_max", "unit_zh"]))
+    """Targets the chart could draw: as sections.distinct_targets counts them, the distinct promises (a target
+    restating another is drawn once)."""
+    return int(targets["restates_target_id"].isna().sum())
 
 
 def target_chart_rows(rows: list[dict], limit: int = CHART_LIMIT) -> list[dict]:
@@ -134,7 +136,8 @@ def target_chart_rows(rows: list[dict], limit: int = CHART_LIMIT) -> list[dict]:
         missing = r["actual_value"] is None
         ratio = np.inf if missing or not r["target_value"] else r["actual_value"] / r["target_value"]
         nothing_to_draw = missing and r.get("baseline_value") is None
-        return (nothing_to_draw, 2 if r["is_met"] else 1 if missing else 0, ratio, r["task_id"], r["target_id"])
+        return (nothing_to_draw, 2 if r["is_met"] is True else 0 if r["is_met"] is False else 1, ratio, r["task_id"],
+                r["target_id"])
 
     chosen = sorted(rows, key=attention)[:limit]
     return sorted(chosen, key=lambda r: (r["task_id"], r["target_id"]))

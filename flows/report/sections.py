@@ -25,13 +25,15 @@ MAX_CHANGE_ROWS = LIST_LIMIT
 
 
 def headline(milestone_status: pd.DataFrame) -> dict[str, int]:
-    """Milestones with text: planned, completed, completed on time, overdue, not reported (as quarter_summary counts them)."""
+    """Milestones with text: planned, completed, completed on time, overdue (a report says so), past due with no
+    report on their outcome, and with no report at all (as quarter_summary counts them)."""
     planned = milestone_status[milestone_status["has_text"]]
     return {
         "planned": len(planned),
         "completed": int(planned["is_completed"].sum()),
-        "on_time": int(planned["is_on_time"].sum()),
+        "on_time": int(planned["is_on_time"].eq(True).sum()),
         "overdue": int(milestone_status["is_overdue"].sum()),
+        "unreported": int(milestone_status["is_unreported_past_due"].sum()),
         "not_reported": int((planned["status"] == "not_reported").sum()),
     }
 
@@ -80,11 +82,14 @@ def quarter_cell(m) -> dict:
         outcome = "cancelled"
     elif m.is_overdue:
         outcome = "overdue"
+    elif m.is_unreported_past_due:
+        outcome = "unreported"
     else:
         outcome = "open"
     return {"quarter": int(m.quarter), "quarter_zh": QUARTER_ZH[int(m.quarter)], "due_date": m.due_date,
             "text_zh": _text(m.text_zh), "status": m.status, "status_zh": m.status_zh, "status_en": m.status_en,
             "outcome": outcome, "days_late": days, "reported_on": _date(m.reported_on),
+            "days_since_due": None if pd.isna(m.days_since_due) else int(m.days_since_due),
             "reported_by_zh": _text(m.reported_by_zh), "percent_complete": _float(m.percent_complete),
             "first_completed_on": _date(m.first_completed_on)}
 
@@ -96,7 +101,8 @@ def scorecard_rows(scorecard: pd.DataFrame, limit: int = LIST_LIMIT) -> Shown:
     df = df.sort_values(["role_order", "on_time_pct", "name_zh"], ascending=[True, False, True], na_position="last")
     return Shown([{**_record(r, ["document_id", "department_id", "name_zh", "role", "tasks", "milestones_due",
                                  "milestones_completed", "milestones_completed_on_time", "milestones_overdue",
-                                 "milestones_not_reported"]),
+                                 "milestones_not_reported", "milestones_unreported_past_due",
+                                 "milestones_outcome_known"]),
                    "name_en": _text(r.name_en), "on_time_pct": _float(r.on_time_pct),
                    "last_reported_on": _date(r.last_reported_on)}
                   for r in df.itertuples()], len(scorecard))
@@ -128,29 +134,25 @@ def target_rows(targets: pd.DataFrame, tasks: pd.DataFrame, limit: int = LIST_LI
             "due_date": r.due_date, "baseline_value": _float(r.baseline_value),
             "baseline_year": None if pd.isna(r.baseline_year) else int(r.baseline_year),
             "running_total_value": _float(r.running_total_value), "actual_value": _float(r.actual_value),
-            "actual_reported_on": _date(r.actual_reported_on), "is_met": bool(r.is_met),
+            "actual_reported_on": _date(r.actual_reported_on), "is_met": None if pd.isna(r.is_met) else bool(r.is_met),
+            "restates_target_id": _text(r.restates_target_id),
             "label": f"{task_number(seqs.get(r.task_id))} {r.metric_zh}" + (f" (Q{quarter})" if quarter else ""),
         })
     return Shown(rows, len(targets))
 
 
 def target_counts(targets: pd.DataFrame) -> dict[str, int]:
-    """Every target: how many were met, missed by their latest actual, or have no actual yet."""
-    met = targets["is_met"].astype(bool)
-    missing = targets["actual_value"].isna() & ~met
-    return {"total": len(targets), "met": int(met.sum()), "missed": int((~met & ~missing).sum()),
-            "no_actual": int(missing.sum())}
+    """Distinct promises (targets restating none: restates_target_id null): how many were met, missed (a shortfall
+    reported on or after the due date) or are unknown (is_met null); and every target row, restatements included."""
+    promises = targets[targets["restates_target_id"].isna()]
+    met = promises["is_met"]
+    return {"total": len(targets), "promises": len(promises), "met": int(met.eq(True).sum()),
+            "missed": int(met.eq(False).sum()), "unknown": int(met.isna().sum())}
 
 
 def distinct_targets(rows: list[dict]) -> list[dict]:
-    """Targets for the chart: a milestone's target that repeats its task's own (same quantity) is drawn once."""
-    seen, out = set(), []
-    for row in sorted(rows, key=lambda r: (r["task_id"], r["quarter"] is not None, r["target_id"])):
-        key = (row["task_id"], row["comparator"], row["target_value"], row["target_value_max"], row["unit_zh"])
-        if key not in seen:
-            seen.add(key)
-            out.append(row)
-    return sorted(out, key=lambda r: (r["task_id"], r["target_id"]))
+    """Targets for the chart: a target restating another (restates_target_id) is drawn once, as the one it restates."""
+    return [row for row in rows if row["restates_target_id"] is None]
 
 
 def rejection_summary(rejections: pd.DataFrame, updates: pd.DataFrame, limit: int = LIST_LIMIT) -> dict:

@@ -77,14 +77,18 @@ def con(release):
 
 def test_headline_figures_equal_the_duckdb_views(page, con):
     totals = con.execute("SELECT sum(milestones_planned), sum(milestones_completed), sum(milestones_on_time), "
-                         "sum(milestones_overdue), sum(milestones_not_reported) FROM quarter_summary").fetchone()
-    shown = tuple(page.number(f"data-figure={k}") for k in ("completed", "on_time", "overdue", "not_reported"))
+                         "sum(milestones_overdue), sum(milestones_unreported_past_due), sum(milestones_not_reported) "
+                         "FROM quarter_summary").fetchone()
+    shown = tuple(page.number(f"data-figure={k}") for k in ("completed", "on_time", "overdue", "unreported", "not_reported"))
     assert shown == tuple(int(v) for v in totals[1:])
     assert f"/ {int(totals[0])}" in page.marked["data-figure=completed"]
     by_milestone = con.execute("SELECT count(*) FILTER (WHERE has_text AND is_completed), count(*) FILTER (WHERE is_on_time), "
-                               "count(*) FILTER (WHERE is_overdue), "
+                               "count(*) FILTER (WHERE is_overdue), count(*) FILTER (WHERE is_unreported_past_due), "
                                "count(*) FILTER (WHERE has_text AND status = 'not_reported') FROM milestone_status").fetchone()
     assert shown == by_milestone
+    # the demo has reporting gaps, and the page says how many in one sentence in each language
+    assert shown[3] == 7 and re.search(r"有 (\d+) 个已到期", page.marked["data-field=coverage"]).group(1) == "7"
+    assert "7 milestones past their due date have no report on their outcome" in page.marked["data-field=coverage"]
     assert page.marked["data-field=as_of"] == con.execute("SELECT as_of_date FROM release_info").fetchone()[0].isoformat()
     assert page.marked["data-field=release_id"] == con.execute("SELECT release_id FROM release_info").fetchone()[0]
 
@@ -101,12 +105,29 @@ def test_every_task_is_a_row_with_its_rating_and_four_quarters(html, page, con):
         assert page.number(f"data-rating={code}") == counts.get(code, 0)
 
 
-def test_late_and_overdue_milestones_show_their_days(html, con):
-    for milestone, days, completed in con.execute(
-            "SELECT milestone_id, days_late, is_completed FROM milestone_status WHERE days_late > 0").fetchall():
+def test_late_overdue_and_unreported_milestones_show_their_days(html, con):
+    rows = con.execute("SELECT milestone_id, days_late, days_since_due, is_completed, is_overdue, is_unreported_past_due "
+                       "FROM milestone_status WHERE days_late > 0 OR days_since_due IS NOT NULL").fetchall()
+    assert {r[5] for r in rows} == {True, False}, "the demo has overdue and unreported milestones"
+    for milestone, days_late, since_due, completed, overdue, unreported in rows:
         task = milestone.rsplit("-q", 1)[0]
         row = re.search(rf'<tr id="{task}".*?</tr>', html, flags=re.S).group()
-        assert (f"晚 {days} 天" if completed else f"逾期 {days} 天") in row, milestone
+        quarter = re.findall(r'<td class="q".*?</td>', row, flags=re.S)[int(milestone[-1]) - 1]
+        if completed:
+            assert f"晚 {days_late} 天" in quarter and "o-late" in quarter, milestone
+        elif overdue:
+            assert f"已过到期日 {since_due} 天" in quarter and "o-overdue" in quarter, milestone
+        else:
+            assert unreported and f"到期 {since_due} 天未报告" in quarter and "o-unreported" in quarter, milestone
+
+
+def test_targets_met_count_distinct_promises_and_unknown_is_its_own_category(page, con):
+    promises, met, missed, unknown = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE is_met), count(*) FILTER (WHERE NOT is_met), "
+        "count(*) FILTER (WHERE is_met IS NULL) FROM target_attainment WHERE restates_target_id IS NULL").fetchone()
+    assert (promises, met, missed, unknown) == (8, 5, 0, 3)
+    shown = tuple(page.number(f"data-field={k}") for k in ("promises", "targets_met", "targets_missed", "targets_unknown"))
+    assert shown == (promises, met, missed, unknown)
 
 
 def test_refused_updates_are_counted_by_reason_as_in_update_rejections(page, con):
@@ -207,33 +228,39 @@ def test_the_report_is_rebuilt_the_same_from_the_same_release(release, tmp_path)
 # The sections as plain rows, on tiny inline tables.
 
 def milestone_rows(*rows):
-    cols = ["task_id", "quarter", "has_text", "status", "is_completed", "is_on_time", "is_overdue", "days_late"]
+    cols = ["task_id", "quarter", "has_text", "status", "is_completed", "is_on_time", "is_overdue", "days_late",
+            "is_unreported_past_due"]
     return pd.DataFrame([dict(zip(cols, r)) for r in rows])
 
 
 def test_headline_counts_only_milestones_with_text():
     ms = milestone_rows(
-        ("t-01", 1, True, "completed", True, True, False, 0),
-        ("t-01", 2, True, "completed", True, False, False, 20),
-        ("t-01", 3, False, "not_reported", False, False, False, None),   # 第三季度 left empty: nothing due
-        ("t-01", 4, True, "not_reported", False, False, True, 31),
-        ("t-02", 1, True, "in_progress", False, False, False, None),
+        ("t-01", 1, True, "completed", True, True, False, 0, False),
+        ("t-01", 2, True, "completed", True, False, False, 20, False),
+        ("t-01", 3, False, "not_reported", False, None, False, None, False),   # 第三季度 left empty: nothing due
+        ("t-01", 4, True, "not_reported", False, None, False, None, True),     # past due, nobody reported: unknown
+        ("t-02", 1, True, "in_progress", False, None, False, None, False),
+        ("t-02", 2, True, "delayed", False, False, True, 3, False),
     )
-    assert sections.headline(ms) == {"planned": 4, "completed": 2, "on_time": 1, "overdue": 1, "not_reported": 1}
+    assert sections.headline(ms) == {"planned": 5, "completed": 2, "on_time": 1, "overdue": 1, "unreported": 1,
+                                     "not_reported": 1}
 
 
-@pytest.mark.parametrize("status, completed, on_time, overdue, has_text, outcome", [
-    ("completed", True, True, False, True, "on_time"),
-    ("completed", True, False, False, True, "late"),
-    ("cancelled", False, False, False, True, "cancelled"),
-    ("delayed", False, False, True, True, "overdue"),
-    ("in_progress", False, False, False, True, "open"),
-    ("not_reported", False, False, False, False, "none"),
+@pytest.mark.parametrize("status, completed, on_time, overdue, unreported, has_text, outcome", [
+    ("completed", True, True, False, False, True, "on_time"),
+    ("completed", True, False, False, False, True, "late"),
+    ("cancelled", False, None, False, False, True, "cancelled"),
+    ("delayed", False, False, True, False, True, "overdue"),
+    ("in_progress", False, None, False, False, True, "open"),
+    ("in_progress", False, None, False, True, True, "unreported"),    # its only report predates the due date
+    ("not_reported", False, None, False, True, True, "unreported"),
+    ("not_reported", False, None, False, False, False, "none"),
 ])
-def test_quarter_cell_outcome(status, completed, on_time, overdue, has_text, outcome):
+def test_quarter_cell_outcome(status, completed, on_time, overdue, unreported, has_text, outcome):
     row = pd.DataFrame([{"quarter": 2, "due_date": dt.date(2014, 6, 30), "text_zh": "制定方案" if has_text else None,
                          "has_text": has_text, "status": status, "status_zh": "", "status_en": "", "is_completed": completed,
-                         "is_on_time": on_time, "is_overdue": overdue, "days_late": pd.NA, "reported_on": None,
+                         "is_on_time": on_time, "is_overdue": overdue, "is_unreported_past_due": unreported,
+                         "days_late": pd.NA, "days_since_due": pd.NA, "reported_on": None,
                          "reported_by_zh": None, "percent_complete": None, "first_completed_on": None}])
     assert sections.quarter_cell(next(row.itertuples()))["outcome"] == outcome
 
@@ -256,12 +283,9 @@ def test_rejections_are_counted_per_reason_and_per_file():
 
 
 def test_a_quarter_target_repeating_its_task_target_is_charted_once():
-    rows = [{"task_id": "t-02", "target_id": "t-02-q4-t1", "quarter": 4, "comparator": ">", "target_value": 1000.0,
-             "target_value_max": None, "unit_zh": "家"},
-            {"task_id": "t-02", "target_id": "t-02-t1", "quarter": None, "comparator": ">", "target_value": 1000.0,
-             "target_value_max": None, "unit_zh": "家"},
-            {"task_id": "t-07", "target_id": "t-07-q3-t1", "quarter": 3, "comparator": "=", "target_value": 2.0,
-             "target_value_max": None, "unit_zh": "个"}]
+    rows = [{"task_id": "t-02", "target_id": "t-02-q4-t1", "restates_target_id": "t-02-t1"},
+            {"task_id": "t-02", "target_id": "t-02-t1", "restates_target_id": None},
+            {"task_id": "t-07", "target_id": "t-07-q3-t1", "restates_target_id": None}]
     assert [r["target_id"] for r in sections.distinct_targets(rows)] == ["t-02-t1", "t-07-q3-t1"]
 
 

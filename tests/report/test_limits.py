@@ -78,7 +78,7 @@ def test_a_long_list_is_cut_with_a_note_saying_how_many_which_and_where(capped_h
     assert len(re.findall(r"data-target=", capped_html)) == 3
     # Counts and headline figures still cover every row.
     assert re.search(rf'data-field="updates_rejected">{rejected}<', capped_html)
-    assert re.search(r'data-field="targets">12<', capped_html)
+    assert re.search(r'data-field="promises">8<', capped_html)
 
 
 def test_a_chart_of_many_rows_draws_the_first_and_says_so(few_bars_html, release):
@@ -87,7 +87,7 @@ def test_a_chart_of_many_rows_draws_the_first_and_says_so(few_bars_html, release
     assert "Only 2 of the 8 targets are drawn: those missed by the most" in few_bars_html
     assert len(re.findall(r"<svg\b", few_bars_html)) == 6
     label = re.search(r'<svg[^>]*aria-label="牵头任务的按时完成率[^"]*"', few_bars_html).group()
-    assert label.count(" due on time, ") == 2
+    assert label.count(" with a known outcome on time, ") == 2
 
 
 def tasks(n: int) -> pd.DataFrame:
@@ -125,7 +125,9 @@ def test_task_rows_of_a_small_release_are_all_of_them():
 def scorecard(rows):
     cols = ["document_id", "department_id", "name_zh", "name_en", "role", "milestones_due", "milestones_completed",
             "milestones_completed_on_time", "milestones_overdue"]
-    return pd.DataFrame([dict(zip(cols, r)) for r in rows])
+    frame = pd.DataFrame([dict(zip(cols, r)) for r in rows])
+    # every due milestone reported on here: the outcome is known for all of them
+    return frame.assign(milestones_unreported_past_due=0, milestones_outcome_known=frame["milestones_due"])
 
 
 def test_the_scorecard_chart_sums_each_division_over_the_papers():
@@ -139,7 +141,7 @@ def test_the_scorecard_chart_sums_each_division_over_the_papers():
     office = rows.set_index("department_id").loc["a-office"]
     assert (office["milestones_due"], office["milestones_completed_on_time"], office["milestones_overdue"]) == (10, 5, 3)
     assert office["on_time_pct"] == 50.0 and office["name_zh"] == "办公室", "one agency: no agency id in the label"
-    assert pd.isna(rows.set_index("department_id").loc["a-finance", "on_time_pct"]), "nothing due: no rate"
+    assert pd.isna(rows.set_index("department_id").loc["a-finance", "on_time_pct"]), "no known outcome: no rate"
 
 
 def test_the_scorecard_chart_draws_the_divisions_with_most_due_and_tells_agencies_apart():
@@ -160,7 +162,7 @@ def test_the_scorecard_chart_draws_the_divisions_with_most_due_and_tells_agencie
 
 def test_the_quarter_chart_sums_each_quarter_over_the_papers():
     counts = ["milestones_planned", "milestones_completed", "milestones_on_time", "milestones_overdue",
-              "milestones_cancelled", "milestones_not_reported"]
+              "milestones_cancelled", "milestones_not_reported", "milestones_unreported_past_due"]
     one = pd.DataFrame({"document_id": ["a-2014"] * 2, "quarter": [1, 2], **{c: [1, 2] for c in counts}})
     assert limits.quarter_chart_rows(one) is one
     two = pd.concat([one, one.assign(document_id="a-2015")])
@@ -173,7 +175,7 @@ def test_targets_missed_by_the_most_come_first_then_those_without_an_actual():
     targets = pd.DataFrame({
         "task_id": ["t1", "t2", "t3", "t4", "t5"], "target_id": ["t1-1", "t2-1", "t3-1", "t4-1", "t5-1"],
         "actual_value": [120.0, 10.0, None, 90.0, 50.0], "ratio_to_target": [1.2, 0.1, None, 0.9, 0.5],
-        "is_met": [True, False, False, False, False]})
+        "is_met": [True, False, None, False, False]})
     assert list(limits.target_selection(targets, 3)["target_id"]) == ["t2-1", "t5-1", "t4-1"]
     assert list(limits.target_selection(targets, 4)["target_id"]) == ["t2-1", "t5-1", "t4-1", "t3-1"]
     assert limits.target_selection(targets, 5) is targets
@@ -199,7 +201,6 @@ def test_refusals_are_cut_but_counted_in_full():
 
 
 def test_the_chart_counts_a_quarter_target_repeating_its_task_target_once():
-    targets = pd.DataFrame({"task_id": ["t2", "t2", "t7"], "comparator": [">", ">", "="],
-                            "target_value": [1000.0, 1000.0, 2.0], "target_value_max": [None, None, None],
-                            "unit_zh": ["家", "家", "个"]})
+    targets = pd.DataFrame({"task_id": ["t2", "t2", "t7"], "target_id": ["t2-q4-t1", "t2-t1", "t7-q3-t1"],
+                            "restates_target_id": ["t2-t1", None, None]})
     assert limits.distinct_target_count(targets) == 2
