@@ -124,11 +124,15 @@ def next_version(previous: dict | None, package: dict) -> str:
     """Semantic version after the previous release's package.
 
     Major when a table or column is removed, changes type or changes meaning (see schema_changes), minor when one
-    is added or any other rule or key changes, patch when only the data changed; 1.0.0 for the first release.
+    is added or any other rule or key changes, patch when only the data changed. The first release is 1.0.0, or
+    N.0.0 when a column has meaning version N (schemas/_fields.field).
     """
     match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", str((previous or {}).get("version", "")))
     if not match:
-        return FIRST_VERSION
+        # A first release starts at the major version of its columns' meanings, so no 1.x release anywhere holds a
+        # column in a meaning other than the one 1.x readers know.
+        first_major = max((m for table in _column_meanings(package).values() for m in table.values()), default=1)
+        return f"{first_major}.0.0" if first_major > 1 else FIRST_VERSION
     major, minor, patch = map(int, match.groups())
     changes = schema_changes(previous, package)
     if any(c.is_breaking for c in changes):

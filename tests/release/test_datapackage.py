@@ -107,6 +107,7 @@ def _package(version, **fields):
 
 @pytest.mark.parametrize("previous, current, expected", [
     (None, _package("0.0.0", t={"a": "string"}), "1.0.0"),
+    (None, _meaning(_package("0.0.0", t={"a": "string"}), 2), "2.0.0"),
     (_package("1.2.3", t={"a": "string"}), _package("0.0.0", t={"a": "string"}), "1.2.4"),
     (_package("1.2.3", t={"a": "string"}), _package("0.0.0", t={"a": "string", "b": "date"}), "1.3.0"),
     (_package("1.2.3", t={"a": "string"}), _package("0.0.0", t={"a": "string"}, u={"x": "integer"}), "1.3.0"),
