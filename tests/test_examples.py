@@ -11,6 +11,7 @@ from flows.updates.ingest import find_update_files, ingest_updates
 
 EXAMPLES = paths.EXAMPLES / "updates"
 README = (paths.EXAMPLES / "README.md").read_text(encoding="utf-8")
+MAIN_README = (paths.REPO / "README.md").read_text(encoding="utf-8")
 AS_OF = dt.date(2015, 1, 31)
 
 
@@ -59,6 +60,37 @@ def test_the_1000_carrier_target_was_met_against_a_baseline_of_955(demo):
     row = tables["target_attainment"].set_index("target_id").loc["szsti-2014-02-t1"]
     assert (row["baseline_value"], row["baseline_year"], row["actual_value"], row["actual_reported_on"], row["is_met"]) == (
         955.0, 2013, 1012.0, dt.date(2014, 12, 31), True)
+
+
+def _answer(question: str) -> list[list[str]]:
+    """The rows of the answer block after a question of the main README's demo section, cells as text."""
+    block = MAIN_README.split(question, 1)[1].split("```\n│", 1)[1].split("```", 1)[0]
+    return [[c.strip() for c in line.strip("│ \n").split("│")] for line in ("│" + block).splitlines()
+            if line.strip() and "…" not in line]
+
+
+def test_the_main_readmes_demo_answers_are_the_tables(demo):
+    _, tables = demo
+    late = tables["milestone_status"].query("days_late > 0 and first_completed_on.notna()", engine="python")
+    late = late.sort_values("days_late", ascending=False)
+    assert [[r[0], r[3]] for r in _answer("Which milestones were completed late")] == [
+        [m, str(d)] for m, d in zip(late["milestone_id"], late["days_late"])]
+    card = tables["department_scorecard"].set_index(["name_zh", "role"])
+    shown = _answer("Each division's on-time rate")
+    assert len(shown) == 8
+    for name, role, due, known, unreported, on_time, pct in shown:
+        row = card.loc[(name, role)]
+        assert [due, known, unreported, on_time, pct] == [
+            str(row["milestones_due"]), str(row["milestones_outcome_known"]), str(row["milestones_unreported_past_due"]),
+            str(row["milestones_completed_on_time"]), f"{row['on_time_pct']:.1f}"], name
+    targets = tables["target_attainment"]
+    carriers = {r[0]: r for r in _answer("Was the 1000-carrier target met?")}
+    assert carriers["szsti-2014-02-t1"][4:7] == ["1012.0", "2014-12-31", "true"]
+    assert carriers["szsti-2014-02-q4-t1"][7] == "szsti-2014-02-t1"
+    promises = targets[targets["restates_target_id"].isna()]
+    counts = (len(targets), len(promises), int(promises["is_met"].eq(True).sum()), int(promises["is_met"].isna().sum()))
+    assert counts == (12, 8, 5, 3)
+    assert "the 12 quantified targets are 8 distinct promises\n(`restates_target_id IS NULL`): 5 met and 3 unknown" in MAIN_README
 
 
 def test_every_query_in_the_readme_runs_in_duckdb(demo):
