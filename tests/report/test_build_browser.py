@@ -47,11 +47,11 @@ def views(release):
     con = duckdb.connect(str(release / "whitepaper.duckdb"), read_only=True)
     try:
         row = con.execute("SELECT sum(milestones_completed), sum(milestones_on_time), sum(milestones_overdue), "
-                          "sum(milestones_not_reported) FROM quarter_summary").fetchone()
+                          "sum(milestones_unreported_past_due), sum(milestones_not_reported) FROM quarter_summary").fetchone()
         as_of = con.execute("SELECT as_of_date FROM release_info").fetchone()[0]
     finally:
         con.close()
-    return dict(zip(("completed", "on_time", "overdue", "not_reported"), map(int, row))), as_of.isoformat()
+    return dict(zip(("completed", "on_time", "overdue", "unreported", "not_reported"), map(int, row))), as_of.isoformat()
 
 
 def open_report(browser, release: Path, width: int):
