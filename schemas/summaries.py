@@ -78,7 +78,8 @@ class MilestoneStatus(pa.DataFrameModel):
     class Config:
         name = "milestone_status"
         strict = True
-        metadata = table_meta("季度进度状态", "One row per milestone: its reported status as of a date (view; macro "
+        metadata = table_meta("季度进度状态", "One row per milestone: its reported status as of a date, overdue only "
+                              "when a report says so, past due and unreported otherwise (view; macro "
                               "milestone_status_at(DATE)).", ["milestone_id"],
                               [_ref("milestones", "milestone_id"), _ref("updates", "update_id")])
 
@@ -116,8 +117,8 @@ class TaskProgress(pa.DataFrameModel):
     class Config:
         name = "task_progress"
         strict = True
-        metadata = table_meta("任务进展", "One row per task: its milestones completed and overdue, and a rating, as of a date "
-                              "(view; macro task_progress_at(DATE)).", ["task_id"],
+        metadata = table_meta("任务进展", "One row per task: its milestones completed, overdue and unreported past due, "
+                              "and a rating, as of a date (view; macro task_progress_at(DATE)).", ["task_id"],
                               [_ref("tasks", "task_id"), _ref("departments", "lead_department_id", to=("department_id",))])
 
 
@@ -149,8 +150,9 @@ class DepartmentScorecard(pa.DataFrameModel):
     class Config:
         name = "department_scorecard"
         strict = True
-        metadata = table_meta("部门记分卡", "One row per division and role: milestones due, completed on time, overdue, as of a date "
-                              "(view; macro department_scorecard_at(DATE)).", ["document_id", "department_id", "role"],
+        metadata = table_meta("部门记分卡", "One row per division and role: milestones due, completed on time, overdue and "
+                              "unreported past due, the on-time rate over known outcomes, as of a date (view; macro "
+                              "department_scorecard_at(DATE)).", ["document_id", "department_id", "role"],
                               [_ref("departments", "department_id"), _ref("documents", "document_id")])
 
 
@@ -172,8 +174,8 @@ class QuarterSummary(pa.DataFrameModel):
     class Config:
         name = "quarter_summary"
         strict = True
-        metadata = table_meta("季度汇总", "One row per document and quarter: milestones planned, completed, on time, overdue and "
-                              "not reported, as of a date (view; macro quarter_summary_at(DATE)).", ["document_id", "quarter"],
+        metadata = table_meta("季度汇总", "One row per document and quarter: milestones planned, completed, on time, overdue, "
+                              "unreported past due and not reported, as of a date (view; macro quarter_summary_at(DATE)).", ["document_id", "quarter"],
                               [_ref("documents", "document_id")])
 
 
@@ -218,7 +220,8 @@ class TargetAttainment(pa.DataFrameModel):
         name = "target_attainment"
         strict = True
         metadata = table_meta("量化目标完成情况", "One row per quantified target: latest actual value against the target and the "
-                              "previous year's figure, as of a date (view; macro target_attainment_at(DATE)).", ["target_id"],
+                              "previous year's figure, met, missed or unknown, and the target it restates, as of a date "
+                              "(view; macro target_attainment_at(DATE)).", ["target_id"],
                               [_ref("targets", "target_id"), _ref("updates", "actual_update_id", to=("update_id",)),
                                _ref("indicators", "baseline_indicator_id", to=("indicator_id",)),
                                _ref("indicators", "running_total_indicator_id", to=("indicator_id",)),

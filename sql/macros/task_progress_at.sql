@@ -82,7 +82,8 @@ rated_milestones as (
         overdue_ratings.code as overdue_rating,
         overdue_ratings.severity as overdue_severity
     from milestone_states
-    cross join gap_effect
+    -- a left join: without a not_reported rule a gap rates nothing, and no milestone is dropped
+    left join gap_effect on true
     left join status_effects on status_effects.code = milestone_states.status
     left join ratings as overdue_ratings
         on overdue_ratings.code = case
