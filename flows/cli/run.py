@@ -26,7 +26,7 @@ def refresh(
     out: Path = typer.Option(paths.CURATED, "--out", help="Folder receiving releases/ and latest."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date the summaries are computed for (YYYY-MM-DD); default today in Asia/Shanghai."),
     wait: float = typer.Option(0, "--wait", help="Seconds to wait for another refresh that is publishing; 0 exits at once."),
-    allow_breaking: bool = typer.Option(False, "--allow-breaking", help="Publish even if a table or column of the latest release is removed, renamed or retyped (a new major version)."),
+    allow_breaking: bool = typer.Option(False, "--allow-breaking", help="Publish even if a table or column of the latest release is removed, renamed, retyped or redefined (its meaning changed): a new major version."),
     verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own logs, tracebacks included."),
     task_runner: str = typer.Option("default", "--task-runner", help="Where the parse work runs: default (in this process) or dask."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Scheduler of a running Dask cluster, e.g. tcp://10.0.0.5:8786; with --task-runner dask and no address a local cluster of 2 workers is started."),
