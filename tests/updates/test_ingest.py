@@ -270,3 +270,17 @@ def test_the_format_columns_are_the_ones_the_issue_names():
     assert {c: zh for c, (zh, _) in COLUMNS.items()} == {
         "task": "任务", "quarter": "季度", "department": "责任部门", "reported_on": "报告日期", "status": "状态",
         "percent_complete": "完成比例", "actual_value": "实际值", "evidence_url": "佐证链接", "note": "备注"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_rejections_do_not_depend_on_the_as_of_date_except_through_the_data(tmp_path, fmt):
+    """update_rejections and quality_notes are content-hashed: the same rows rejected for the same reasons on two
+    as-of dates must give the same tables, or every night publishes a new release (issue 18)."""
+    rows = [report(**cells) for _, cells in REASONS]
+    path = write_updates(folder(tmp_path), fmt, rows)
+    one = ingest(tmp_path, [path], as_of=dt.date(2015, 1, 30))
+    two = ingest(tmp_path, [path], as_of=dt.date(2015, 1, 31))
+    assert "date_in_future" in set(one.rejections["reason_codes"].str.split(";").explode())
+    pd.testing.assert_frame_equal(one.rejections, two.rejections)
+    pd.testing.assert_frame_equal(one.quality_notes, two.quality_notes)
+    pd.testing.assert_frame_equal(one.updates, two.updates)
