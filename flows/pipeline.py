@@ -20,11 +20,14 @@ from flows.memory import release_free_memory
 from flows.release import fingerprint
 from flows.release.changes import CHANGES, compute_changes
 from flows.release.dirs import latest_release_dir
+from flows.release.xlsx_cells import stand_in_notes
 from flows.release.publish import InputFile, PublishResult, publish_release
 from flows.summaries.views import compute_summaries, summary_sql
+from flows.tables.codebook import table_spec
 from flows.tables.validate import validate_tables  # noqa: F401 - re-exported for the flow
 from flows.updates.ingest import find_update_files, ingest_updates
 from flows.whitepaper.parse import relative_to_repo
+from schemas import TABLES
 
 UPDATE_SUFFIXES = {".csv", ".xlsx", ".json"}
 
@@ -101,12 +104,24 @@ def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
     ingest = ingest_updates(inputs.updates, tables, as_of, root=inputs.root, lookups=inputs.lookups_dir, **read)
     tables = {**tables, "updates": ingest.updates, "update_rejections": ingest.rejections,
               "quality_notes": pd.concat([tables["quality_notes"], ingest.quality_notes], ignore_index=True)}
+    tables = add_workbook_notes(tables)
     files = []
     for path in inputs.updates:
         counts = ingest.file_counts[inputs.source_name(path)]
         files.append(InputFile(inputs.source_name(path), _sha256(path), path.stat().st_size, "update",
                                counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"]))
     return tables, files
+
+
+def add_workbook_notes(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A quality note for every cell the workbook can only show as a stand-in (flows/release/xlsx_cells.py).
+
+    Called on the tables taken from the sources, before the summaries, which only repeat their text.
+    """
+    notes = stand_in_notes(tables, {name: table_spec(name) for name in tables if name in TABLES})
+    if not len(notes):
+        return tables
+    return {**tables, "quality_notes": pd.concat([tables["quality_notes"], notes], ignore_index=True)}
 
 
 def add_summaries(tables: dict[str, pd.DataFrame], as_of: dt.date, lookups_dir: Path = paths.LOOKUPS) -> dict[str, pd.DataFrame]:

@@ -113,3 +113,48 @@ def test_a_new_as_of_date_alone_publishes_nothing(raw, tmp_path):
     second = refresh_without_prefect(raw, tmp_path / "out", dt.date(2026, 11, 27))
     assert first.published and not second.published
     assert second.message == f"nothing new: outputs equal release {first.release_id}"
+
+
+def test_every_format_takes_the_extremes_validation_allows(raw, tmp_path):
+    """A 40,000-character note, NUL and BEL in a JSON cell and 100,000 unknown columns (an over-long quality note)
+    pass validation, so the night publishes: CSV, Parquet and DuckDB hold each value whole, the workbook a marked
+    stand-in, and a quality note names the source file and row of each."""
+    import duckdb
+    import openpyxl
+
+    from flows.release.xlsx_cells import STAND_IN_MARK
+
+    folder = raw / "updates" / "szsti-2014"
+    folder.mkdir(parents=True)
+    long_note = "进展" * 20_000
+    head = ["任务", "季度", "责任部门", "报告日期", "状态", "备注"]
+    unknown = [f"extra{i}" for i in range(100_000)]
+    with open(folder / "wide.csv", "w", encoding="utf-8", newline="") as f:
+        f.write(",".join(head + unknown) + "\n")
+        f.write(",".join(["1", "1", "政策规划处", "2014-03-31", "已完成", long_note] + [""] * len(unknown)) + "\n")
+    (folder / "bell.json").write_text(json.dumps([{"任务": "1", "季度": "2", "责任部门": "政策规划处", "报告日期": "2014-06-30",
+                                                  "状态": "进行中", "备注": "铃\u0007声\u0000止"}]), encoding="utf-8")
+    result = refresh_without_prefect(raw, tmp_path / "out", AS_OF)
+    assert result.published, result.message
+    release = tmp_path / "out" / "latest"
+    updates = _data(release, "updates").set_index("source_file")["note"]
+    assert updates["raw/updates/szsti-2014/wide.csv"] == long_note
+    assert updates["raw/updates/szsti-2014/bell.json"] == "铃\u0007声\u0000止"
+    csv_text = (release / "data" / "updates.csv").read_text(encoding="utf-8")
+    assert long_note in csv_text and "铃\u0007声\u0000止" in csv_text
+    notes = _data(release, "quality_notes")
+    wide = notes[notes["flag"] == "update_unknown_column"]["detail"]
+    assert len(wide) == 1 and wide.iloc[0].count("extra") == 100_000 and len(wide.iloc[0]) > 32_767
+    with duckdb.connect(str(release / "whitepaper.duckdb"), read_only=True) as con:
+        held = dict(con.execute("SELECT source_file, note FROM updates").fetchall())
+        assert held["raw/updates/szsti-2014/bell.json"] == "铃\u0007声\u0000止" and len(held["raw/updates/szsti-2014/wide.csv"]) == 40_000
+        assert con.execute("SELECT max(length(detail)) FROM quality_notes").fetchone()[0] == len(wide.iloc[0])
+    stand_ins = notes[notes["flag"] == "xlsx_stand_in"]["detail"].tolist()
+    assert any("raw/updates/szsti-2014/wide.csv, row 2" in d and "column note" in d for d in stand_ins), stand_ins
+    assert any("raw/updates/szsti-2014/bell.json, row 1" in d and "column note" in d for d in stand_ins), stand_ins
+    assert any("quality_notes row" in d and "column detail" in d for d in stand_ins), stand_ins
+    book = openpyxl.load_workbook(release / "whitepaper.xlsx", read_only=True)
+    cells = [c for row in book["updates"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert sum(c.startswith(STAND_IN_MARK) for c in cells) == 2
+    cells = [c for row in book["quality_notes"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert sum(c.startswith(STAND_IN_MARK) for c in cells) == 1

@@ -18,9 +18,9 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from flows.tables.codebook import ColumnSpec, TableSpec
+from flows.release.xlsx_cells import STAND_IN_MARK, workbook_frame
 from flows.release.xlsx_writer import SHEET_MAX_ROWS, joined_bytes, text_array, write_workbook
 from schemas._fields import ID_SLUG
 
@@ -32,7 +32,6 @@ NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 CSV_LINE_END = "\r\n"
 CSV_CHUNK_ROWS = 100_000
 CSV_NEEDS_QUOTES = '[",\r\n]'   # what csv.QUOTE_MINIMAL quotes with "\r\n" line ends
-XLSX_MAX_CELL_CHARS = 32767
 CODEBOOK_SHEET = "_codebook"
 
 
@@ -176,46 +175,36 @@ def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], pat
     """One sheet per table after a codebook sheet; every text cell is stored as text, never as a formula.
 
     A table with more rows than a sheet holds is left out, never cut short: its codebook row says so and names
-    data/<table>.csv. Returns the tables left out.
+    data/<table>.csv. A cell Excel cannot hold (too long, or an XML-illegal control character) is shown as a
+    marked stand-in (flows/release/xlsx_cells.py) and the table's codebook row counts them. Returns the tables
+    left out.
     """
-    check_xlsx_cells(frames, specs)
+    check_sheet_names(frames)
     omitted = [name for name, df in frames.items() if len(df) > SHEET_MAX_ROWS - 1]
+    shown = {name: workbook_frame(name, df, specs[name]) for name, df in frames.items() if name not in omitted}
     codebook = []
     for name, spec in specs.items():
         rules = "primary key " + ", ".join(spec.primary_key)
         if name in omitted:
             rules += (f"; not in this workbook: its {len(frames[name]):,} rows are more than a sheet holds "
                       f"({SHEET_MAX_ROWS - 1:,} under the header); read data/{name}.csv or data/{name}.parquet")
+        elif shown.get(name, (None, 0))[1]:
+            rules += (f"; {shown[name][1]:,} cell(s) shown as a stand-in starting '{STAND_IN_MARK}' (too long for a "
+                      f"cell, or a control character); data/{name}.csv and data/{name}.parquet hold the whole values")
         codebook.append([name, "", "", spec.zh, spec.en, rules])
         codebook += [[name, c.name, c.type, c.zh, c.en, "; ".join(c.rules())] for c in spec.columns]
     sheets = [(CODEBOOK_SHEET, ["table", "column", "type", "name_zh", "description_en", "rules"], None, [], codebook)]
-    sheets += [(name, specs[name].column_names, df, [c.type for c in specs[name].columns], None)
-               for name, df in frames.items() if name not in omitted]
+    sheets += [(name, specs[name].column_names, shown[name][0], [c.type for c in specs[name].columns], None)
+               for name in frames if name not in omitted]
     write_workbook(path, sheets)
     return omitted
 
 
-def check_xlsx_cells(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]) -> None:
-    """Fail before writing on what a spreadsheet cannot hold: long sheet names, over-long text, control characters."""
-    for name, df in frames.items():
+def check_sheet_names(frames: dict[str, pd.DataFrame]) -> None:
+    """A sheet name has at most 31 characters; table names come from the schemas, so this is the code's error."""
+    for name in frames:
         if len(name) > 31:
             raise ValueError(f"{name}: a spreadsheet sheet name has at most 31 characters")
-        for col in specs[name].columns:
-            if col.type != "string" or not len(df):
-                continue
-            values = text_array(df[col.name])
-            too_long = pc.greater(pc.utf8_length(values), XLSX_MAX_CELL_CHARS)
-            illegal = pc.match_substring_regex(values, ILLEGAL_CHARACTERS_RE.pattern)
-            bad = pc.fill_null(pc.or_(too_long, illegal), False)
-            if not pc.any(bad).as_py():
-                continue
-            i = pc.index(bad, True).as_py()
-            value, where = values[i].as_py(), f"{name}: row {i + 1}, column {col.name}"
-            if len(value) > XLSX_MAX_CELL_CHARS:
-                raise ValueError(f"{where}: {len(value)} characters do not fit a spreadsheet cell "
-                                 f"(at most {XLSX_MAX_CELL_CHARS})")
-            raise ValueError(f"{where}: control character {ILLEGAL_CHARACTERS_RE.search(value).group()!r} cannot be "
-                             "stored in a spreadsheet")
 
 
 def check_source_texts(documents: pd.DataFrame | None, sources: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from tests.release.fixtures import tiny_tables
 from flows.tables.codebook import table_spec
+from flows.release.xlsx_cells import STAND_IN_MARK
 from flows.release.files import (canonical_frame, csv_cell, neutralise_formula, parquet_reads_back, read_parquet,
                                  restore_formula, write_csv, write_parquet, write_source_texts, write_xlsx)
 
@@ -113,12 +114,33 @@ def test_xlsx_keeps_formula_like_text_as_text_and_chinese_intact(tmp_path):
     assert [c.value for c in wb["_codebook"][1]] == ["table", "column", "type", "name_zh", "description_en", "rules"]
 
 
-def test_xlsx_refuses_a_control_character_naming_the_cell(tmp_path):
+@pytest.mark.parametrize("value, why", [
+    ("政策\x07规划处", "control character U+0007"), ("\x00", "control character U+0000"),
+    ("长" * 40_000, "40,000 characters, more than the 32,767"),
+    ("\U0001F600" * 16_384, "16,384 characters"),   # 32,768 UTF-16 units: one more than a cell holds
+])
+def test_xlsx_shows_a_marked_stand_in_for_a_cell_it_cannot_hold(tmp_path, value, why):
     spec = table_spec("departments")
     df = canonical_frame(tiny_tables()["departments"], spec)
-    df.loc[1, "name_zh"] = "政策\x07规划处"
-    with pytest.raises(ValueError, match=r"departments: row 2, column name_zh: control character"):
-        write_xlsx({"departments": df}, {"departments": spec}, tmp_path / "w.xlsx")
+    df.loc[1, "name_zh"] = value
+    write_xlsx({"departments": df}, {"departments": spec}, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    cell = wb["departments"]["C3"].value
+    assert cell.startswith(STAND_IN_MARK) and why in cell and "data/departments.csv" in cell
+    assert wb["departments"]["C2"].value == df.loc[0, "name_zh"]   # its neighbours are written as they are
+    assert df.loc[1, "name_zh"] == value                             # the frame itself is untouched
+    rules = next(r[5].value for r in wb["_codebook"].iter_rows(min_row=2) if r[0].value == "departments" and not r[1].value)
+    assert "1 cell(s) shown as a stand-in" in rules
+
+
+def test_xlsx_keeps_a_cell_of_exactly_the_limit_and_tabs_and_line_ends(tmp_path):
+    spec = table_spec("departments")
+    df = canonical_frame(tiny_tables()["departments"], spec)
+    df.loc[0, "name_zh"] = "长" * 32_767
+    df.loc[1, "name_zh"] = "a\tb\nc"
+    write_xlsx({"departments": df}, {"departments": spec}, tmp_path / "w.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    assert wb["departments"]["C2"].value == "长" * 32_767 and wb["departments"]["C3"].value == "a\tb\nc"
 
 
 def test_source_texts_are_written_exactly_and_bad_ones_refused(tmp_path):
