@@ -36,6 +36,8 @@ WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "fl
 WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
 UPDATE_CODE = ("flows/updates/read.py", "flows/updates/columns.py", "flows/parse_cache.py")
 LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin")
+CHECKSUM_MAGIC = b"WPCACHE-SHA256"
+"""Every entry ends with this and the SHA-256 of the bytes before it (flows/parse_cache.py's _verified_payload)."""
 
 
 def code_version(sources: tuple[str, ...], data_files: list[Path] = ()) -> str:
@@ -74,15 +76,17 @@ class ParseCache:
         for part in (path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else b"", source_file.encode()):
             digest.update(hashlib.sha256(part).digest())
         entry = self._entry("whitepapers", digest.hexdigest(), ".pickle")
-        if entry.exists():
+        payload = _verified_payload(entry)
+        if payload is not None:
             try:
-                with open(entry, "rb") as f:
-                    return pickle.load(f)
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-                pass  # a damaged or outdated entry is parsed again and overwritten
+                cached = pickle.loads(payload)
+                if isinstance(cached, ParsedWhitepaper):
+                    return cached
+            except Exception:  # noqa: BLE001 - an outdated entry (its checksum holds) is parsed again, never fatal
+                pass
         parsed = read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False, frames=False)
         self.parsed.append(path)
-        _atomic_write(entry, lambda f: pickle.dump(parsed, f, protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic_write(entry, lambda f: f.write(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)))
         return parsed
 
     def update_file(self, path: Path) -> UpdateColumns | FileProblem:
@@ -94,11 +98,11 @@ class ParseCache:
             return read_update_columns(path)      # the reader names the problem
         key = hashlib.sha256(self.update_code.encode() + hashlib.sha256(data).digest()).hexdigest()
         entry = self._entry("updates", key, ".arrow")
-        if entry.exists():
+        payload = _verified_payload(entry)
+        if payload is not None:
             try:
-                with pyarrow.OSFile(str(entry)) as source:
-                    return from_arrow(pyarrow.ipc.open_file(source).read_all())
-            except (OSError, ValueError, KeyError):
+                return from_arrow(pyarrow.ipc.open_file(pyarrow.py_buffer(payload)).read_all())
+            except Exception:  # noqa: BLE001 - an entry of an older layout is read again from the source, never fatal
                 pass
         read = read_update_columns(path)
         self.parsed.append(path)
@@ -111,13 +115,53 @@ def _write_ipc(table: pyarrow.Table, f) -> None:
         writer.write_table(table)
 
 
+def _verified_payload(entry: Path) -> bytes | None:
+    """The entry's payload if its trailer (CHECKSUM_MAGIC + SHA-256 of the payload) matches it, else None.
+
+    Nothing is decoded before the checksum holds: a flipped byte in a pickle or an Arrow file could otherwise
+    publish wrong text, ask for a terabyte of memory or crash the interpreter. A missing, unreadable, truncated or
+    damaged entry is a miss, and the file is read from its source again.
+    """
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    trailer = len(CHECKSUM_MAGIC) + 32
+    if len(data) < trailer or data[-trailer:-32] != CHECKSUM_MAGIC:
+        return None
+    payload = memoryview(data)[:-trailer]
+    if hashlib.sha256(payload).digest() != data[-32:]:
+        return None
+    return payload
+
+
+class _Checksummed:
+    """A binary file object that hashes what is written through it, so the trailer costs no second pass."""
+
+    def __init__(self, f):
+        self.f, self.digest = f, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.f.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.f, name)
+
+
 def _atomic_write(entry: Path, write) -> None:
-    """Write through a temporary file and rename, so a killed run never leaves half an entry."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
+    """Write payload + checksum trailer through a temporary file and rename, so a killed run never leaves half an
+    entry; a cache that cannot be written (read-only, full disk) only costs time."""
     tmp = entry.with_name(f".{entry.name}.{secrets.token_hex(4)}")
     try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
-            write(f)
+            out = _Checksummed(f)
+            write(out)
+            f.write(CHECKSUM_MAGIC + out.digest.digest())
         os.replace(tmp, entry)
     except OSError:
-        tmp.unlink(missing_ok=True)   # a cache that cannot be written only costs time
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass

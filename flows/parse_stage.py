@@ -134,7 +134,10 @@ def remove_unused_entries(out_dir: Path | None, parsed: Parsed) -> int:
     removed = 0
     for entry in folder.glob("*/*"):
         if entry.is_file() and entry not in parsed.cache_entries and not entry.name.startswith("."):
-            entry.unlink(missing_ok=True)
+            try:
+                entry.unlink(missing_ok=True)
+            except OSError:   # a read-only cache only costs time (and space)
+                continue
             removed += 1
     return removed
 

@@ -136,8 +136,76 @@ def test_a_rerun_with_nothing_new_stops_early_and_a_new_file_does_not(raw, tmp_p
         again = pipeline.refresh_without_prefect(raw, out, AS_OF)
     assert not again.published and again.message.startswith("nothing new") and again.content_hash == first.content_hash
     later = pipeline.refresh_without_prefect(raw, out, AS_OF + dt.timedelta(days=1))
-    assert later.published                                      # another as-of date is another release
+    assert later.content_hash == first.content_hash and not later.published   # parsed, but the date alone is no release
     source = next(p for p in sorted((raw / "updates").rglob("*.json")))
     shutil.copyfile(source, source.with_name("zz-next.json"))
     newer = pipeline.refresh_without_prefect(raw, out, AS_OF + dt.timedelta(days=1))
-    assert newer.published and newer.row_counts["update_rejections"] > later.row_counts["update_rejections"]
+    assert newer.published and newer.row_counts["update_rejections"] > first.row_counts["update_rejections"]
+
+
+def test_a_flipped_byte_anywhere_in_an_entry_is_never_trusted_nor_fatal(raw, tmp_path, spy):
+    """Each entry carries a checksum of its own bytes: a damaged one is read from its source again (issue 18: a
+    flipped byte published 配合钸门, segfaulted or asked for 280 TB)."""
+    import random
+
+    inputs = pipeline.discover_inputs(raw)
+    first = pipeline.parse_inputs(inputs, tmp_path / "out")
+    entries = sorted((tmp_path / "out" / ".cache" / "parse").rglob("*.*"))
+    assert {e.suffix for e in entries} == {".pickle", ".arrow"}
+    rng = random.Random(18)
+    for _ in range(8):
+        for entry in entries:
+            data = bytearray(entry.read_bytes())
+            data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+            entry.write_bytes(bytes(data))
+        spy.clear()
+        again = pipeline.parse_inputs(inputs, tmp_path / "out")
+        assert len(spy) == len(entries)                          # every damaged entry was read from its source
+        for name, table in first.tables.items():
+            assert again.tables[name].equals(table), name
+        assert all(again.updates[p] == first.updates[p] for p in inputs.updates)
+    spy.clear()
+    pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert spy == []                                             # and rewritten whole
+
+
+def test_an_entry_without_its_checksum_is_read_again(raw, tmp_path, spy):
+    inputs = pipeline.discover_inputs(raw)
+    pipeline.parse_inputs(inputs, tmp_path / "out")
+    entry = sorted((tmp_path / "out" / ".cache" / "parse" / "updates").glob("*.arrow"))[0]
+    entry.write_bytes(entry.read_bytes()[:-(len(parse_cache.CHECKSUM_MAGIC) + 32)])   # an entry of the old layout
+    spy.clear()
+    pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert len(spy) == 1
+
+
+def test_an_unwritable_cache_only_costs_time(raw, tmp_path, spy):
+    """.cache that cannot hold anything (here a plain file, which stops root too) still gives the release."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".cache").write_text("not a folder\n")
+    first = pipeline.refresh_without_prefect(raw, out, AS_OF)
+    assert first.published
+    spy.clear()
+    second = pipeline.refresh_without_prefect(raw, out, AS_OF)
+    inputs = pipeline.discover_inputs(raw)
+    assert not second.published and len(spy) == len(inputs.whitepapers) + len(inputs.updates)   # nothing remembered: parsed again, same outputs, nothing new
+
+
+@pytest.mark.skipif(hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0,
+                    reason="root writes into a read-only folder")
+def test_a_read_only_cache_folder_only_costs_time(raw, tmp_path):
+    out = tmp_path / "out"
+    assert pipeline.refresh_without_prefect(raw, out, AS_OF).published
+    for folder in sorted((out / ".cache").rglob("*"), reverse=True) + [out / ".cache"]:
+        if folder.is_dir():
+            folder.chmod(0o555)
+    try:
+        (raw / "updates").joinpath(sorted(p.name for p in (raw / "updates").iterdir() if p.is_dir())[0], "zz.csv") \
+            .write_text("task,quarter,department,reported_on,status\n1,1,x,2026-01-05,completed\n", encoding="utf-8")
+        assert pipeline.refresh_without_prefect(raw, out, AS_OF).published
+    finally:
+        for folder in (out / ".cache").rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+        (out / ".cache").chmod(0o755)

@@ -77,11 +77,17 @@ def remember(out_dir: Path, key: str, content_hash: str, row_counts: dict[str, i
     if latest is None:
         return
     path = Path(out_dir) / RECORD
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({"key": key, "release_id": latest.name, "content_hash": content_hash,
-                               "row_counts": row_counts}, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps({"key": key, "release_id": latest.name, "content_hash": content_hash,
+                                   "row_counts": row_counts}, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:   # an unwritable cache only costs time: the next run hashes and compares again
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _read(path: Path) -> dict | None:
