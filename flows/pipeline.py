@@ -20,6 +20,8 @@ from flows.memory import release_free_memory
 from flows.release import fingerprint
 from flows.release.changes import CHANGES, compute_changes
 from flows.release.dirs import latest_release_dir
+from flows.release.lock import release_lock
+from flows.release.state import StateCheck, reconcile
 from flows.release.xlsx_cells import stand_in_notes
 from flows.release.publish import InputFile, PublishResult, publish_release
 from flows.summaries.views import compute_summaries, summary_sql
@@ -165,7 +167,12 @@ def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None) -> 
     return Bundle(tables, {p.document_id: p.text for p in parsed.whitepapers}, input_files(inputs) + update_files)
 
 
-def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float = 0,
+def check_state(out_dir: Path) -> StateCheck:
+    """The output root checked and repaired before anything is read (flows/release/state.py); hold the lock."""
+    return reconcile(Path(out_dir))
+
+
+def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float | None = 0,
             allow_breaking: bool = False) -> PublishResult:
     views, macros = summary_sql()
     release_free_memory()   # what the stages before let go, before DuckDB and the report take theirs
@@ -174,15 +181,18 @@ def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float =
                            allow_breaking=allow_breaking)
 
 
-def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool = False) -> PublishResult:
-    """The same pipeline as the `refresh` flow, called directly: used to measure what Prefect adds."""
-    key = fingerprint.run_key(discover_inputs(raw_dir), as_of)
-    unchanged = nothing_new(out_dir, key)
-    if unchanged is not None:
-        return unchanged
-    result = publish(build_bundle(raw_dir, as_of, out_dir), out_dir, as_of, allow_breaking=allow_breaking)
-    fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
-    return result
+def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool = False,
+                            lock_timeout: float = 0) -> PublishResult:
+    """The same pipeline as the `refresh` flow, called directly (status.json aside): used to measure what Prefect adds."""
+    with release_lock(Path(out_dir), lock_timeout):
+        state = check_state(out_dir)
+        key = fingerprint.run_key(discover_inputs(raw_dir), as_of)
+        unchanged = None if state.rebuild else nothing_new(out_dir, key)
+        if unchanged is not None:
+            return unchanged
+        result = publish(build_bundle(raw_dir, as_of, out_dir), out_dir, as_of, None, allow_breaking=allow_breaking)
+        fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
+        return result
 
 
 def nothing_new(out_dir: Path, key: str) -> PublishResult | None:

@@ -22,11 +22,19 @@ from flows.memory import release_free_memory
 from flows.release import fingerprint
 from flows.release.publish import PublishResult
 from flows.run_report import artifact_markdown
-from flows.status import write_status
+from flows.release.lock import ReleaseLockBusy, release_lock
+from flows.release.state import StateCheck
+from flows.status import note_refused, write_status
 
 
 def _say(line: str) -> None:
     print(f"  {line}", flush=True)
+
+
+@task(name="check-state", cache_policy=NO_CACHE)
+def check_state(out_dir: Path) -> StateCheck:
+    """Verify the release latest points at against its manifest; repair latest, LATEST, releases.json, index.html."""
+    return pipeline.check_state(out_dir)
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -80,17 +88,34 @@ def changes(tables: dict, out_dir: Path) -> dict:
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(bundle: pipeline.Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float,
+def publish(bundle: pipeline.Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float | None,
             allow_breaking: bool = False) -> PublishResult:
     """Write the release into a staging folder and switch curated/latest to it."""
     return pipeline.publish(bundle, out_dir, as_of, lock_timeout, allow_breaking)
 
 
 def _record_failure(flow, flow_run, state) -> None:
-    """on_failure/on_crashed hook: a failed or timed-out run still tells monitors why, in status.json."""
+    """on_failure/on_crashed hook: a failed or timed-out run still tells monitors why, in status.json.
+
+    A run refused at the lock never held it: its refusal was added to the holder's record, not written over it.
+    """
+    if str(flow_run.id) in _REFUSED:
+        return
     params = flow_run.parameters
-    write_status(params.get("out_dir") or pipeline.paths.CURATED, "failed", reason=state.message,
-                 as_of=_as_date(params.get("as_of")), flow_run_id=str(flow_run.id))
+    _status(params.get("out_dir") or pipeline.paths.CURATED, "failed", reason=state.message,
+            as_of=_as_date(params.get("as_of")), flow_run_id=str(flow_run.id))
+
+
+_REFUSED: set[str] = set()
+"""Flow runs of this process refused at the lock (see _record_failure)."""
+
+
+def _status(out_dir, outcome: str, **fields) -> None:
+    """write_status, told rather than raised when the output folder cannot be written (the run's outcome stands)."""
+    try:
+        write_status(out_dir, outcome, **fields)
+    except OSError as err:
+        _say(f"status: {Path(out_dir) / 'status.json'} could not be written ({err})")
 
 
 def _as_date(value) -> dt.date | None:
@@ -102,20 +127,47 @@ def _as_date(value) -> dt.date | None:
 @flow(name="refresh", log_prints=False, on_failure=[_record_failure], on_crashed=[_record_failure])
 def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.CURATED, as_of: dt.date | None = None,
             lock_timeout: float = 0, allow_breaking: bool = False, batches: int = 1) -> PublishResult:
-    """Ingest → parse → updates → summaries → validate → changes → publish. as_of defaults to today in Asia/Shanghai.
+    """Lock → check the output root → ingest → parse → updates → summaries → validate → changes → publish.
 
-    allow_breaking publishes a release that removes or retypes a column of the previous one (a new major version).
-    The parse work is split into `batches` tasks run by the flow's task runner (one per worker of a Dask cluster).
-    A run with the inputs, code and as-of date of the release latest points at stops after hashing them.
+    as_of defaults to today in Asia/Shanghai. The run holds the output folder's lock from start to end, waiting up
+    to lock_timeout seconds for it: a run that will be refused is refused before reading anything, and one that
+    waited publishes on top of whatever latest the other run left. allow_breaking publishes a release that removes
+    or retypes a column of the previous one (a new major version). The parse work is split into `batches` tasks
+    run by the flow's task runner (one per worker of a Dask cluster). A run with the inputs, code and as-of date
+    of the release latest points at stops after hashing them, unless the check found that release damaged.
     """
     as_of = as_of or pipeline.today_in_shanghai()
+    try:
+        lock = release_lock(Path(out_dir), lock_timeout)
+        lock.__enter__()
+    except ReleaseLockBusy as err:
+        _REFUSED.add(str(_run_id()))
+        try:
+            note_refused(out_dir, str(err), as_of=as_of, flow_run_id=_run_id())
+        except OSError:
+            pass
+        raise
+    try:
+        return _locked_run(Path(raw_dir), Path(out_dir), as_of, allow_breaking, batches)
+    finally:
+        lock.__exit__(None, None, None)
+
+
+def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool, batches: int) -> PublishResult:
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    _status(out_dir, "running", as_of=as_of, flow_run_id=_run_id(), started=started)
+    state = check_state(out_dir)
+    found = state.summary()
+    if found:
+        _say(f"state: {found}")
     inputs = ingest(raw_dir)
     _say(f"ingest: {len(inputs.whitepapers)} white paper(s), {len(inputs.updates)} update file(s)")
     key = fingerprint_run(inputs, as_of)
-    unchanged = pipeline.nothing_new(out_dir, key)
+    unchanged = None if state.rebuild else pipeline.nothing_new(out_dir, key)
     if unchanged is not None:
         _say(f"publish: {unchanged.message}")
-        write_status(out_dir, "completed", release_id=None, published=False, as_of=as_of, flow_run_id=_run_id())
+        _status(out_dir, "completed", release_id=None, published=False, as_of=as_of, flow_run_id=_run_id(),
+                started=started, state=found)
         _artifact(unchanged, as_of)
         return unchanged
     parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir))]  # a failure stops here
@@ -135,11 +187,11 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     _say(f"changes: {len(tables['changes'])} against the latest release")
     bundle = pipeline.Bundle(tables, {p.document_id: p.text for p in parsed.whitepapers},
                              pipeline.input_files(inputs) + update_files)
-    result = publish(quote(bundle), out_dir, as_of, lock_timeout, allow_breaking)
+    result = publish(quote(bundle), out_dir, as_of, None, allow_breaking)
     _say(f"publish: {result.message}")
     fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
-    write_status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of,
-                 flow_run_id=_run_id())
+    _status(out_dir, "completed", release_id=result.release_id, published=result.published, as_of=as_of,
+            flow_run_id=_run_id(), started=started, state=found)
     _artifact(result, as_of, tables.get("update_rejections"))
     return result
 

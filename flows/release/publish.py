@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from flows.release.files import (canonical_frame, check_source_texts, file_sha25
 from flows.release.index import refresh_release_index
 from flows.release.lock import ReleaseLockBusy, release_lock
 from flows.release.readme import render_readme
+from flows.release.state import highest_version_package, verify_release
 from flows.report.build import REPORT_DIR, REPORT_FILE, build_report
 from flows.tables.validate import TableValidationError, validate_tables
 from schemas import TABLES
@@ -74,11 +75,12 @@ class PublishError(RuntimeError):
 def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str], inputs: list[InputFile],
                     out_root: Path, as_of: dt.date, views: dict[str, str] | None = None,
                     macros: dict[str, str] | None = None, code_version: str = "",
-                    lock_timeout: float = 0, allow_breaking: bool = False) -> PublishResult:
+                    lock_timeout: float | None = 0, allow_breaking: bool = False) -> PublishResult:
     """Validate tables, write them as a release into out_root and point latest at it, unless nothing changed.
 
     The release is new only when its data files or source texts differ from the release latest points at:
     the as-of date alone never makes one. With lock_timeout=0 a second concurrent caller fails at once.
+    lock_timeout=None: the caller holds the lock (flows/release/lock.py) already.
     A table or column of the previous release removed or retyped is refused unless allow_breaking. A changes
     table among the tables (flows/release/changes.py) must be the one against the release latest points at; it is
     published with the others but left out of the content hash.
@@ -94,7 +96,7 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
     with _step("check the source texts", out_root):
         check_source_texts(frames.get("documents"), sources)
     try:
-        with release_lock(out_root, lock_timeout):
+        with release_lock(out_root, lock_timeout) if lock_timeout is not None else nullcontext():
             return _publish_locked(frames, specs, sources=sources, inputs=inputs, out_root=out_root, as_of=as_of,
                                    views=views, macros=macros, code_version=code_version, allow_breaking=allow_breaking)
     except ReleaseLockBusy as err:
@@ -209,7 +211,9 @@ def _write_datapackage(staging: Path, specs: dict[str, TableSpec], documents: pd
     package = build_datapackage(specs, csv_files, info, version="0.0.0", sources=sources,
                                 metadata=load_release_metadata())
     previous_package = read_json(previous / DATAPACKAGE_FILE) if previous else None
-    package["version"] = next_version(previous_package, package)
+    floor = highest_version_package(staging.parent.parent)   # never below a release on disk, latest lost or not
+    package["version"] = max(next_version(previous_package, package), next_version(floor, package) if floor else "0.0.0",
+                             key=lambda v: tuple(map(int, v.split("."))))
     write_json(staging / DATAPACKAGE_FILE, package)
     return package["version"]
 
@@ -219,7 +223,7 @@ def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path
     """The same data was published earlier on the same as-of date, but latest moved on: point latest back at it."""
     shutil.rmtree(staging)
     existing = read_manifest(final) or {}
-    if existing.get("content_hash") != info.content_hash:
+    if existing.get("content_hash") != info.content_hash or verify_release(final):
         raise PublishError(f"publishing into {out_root} failed at step 'choose the release folder': "
                            f"{RELEASES}/{info.release_id} exists with content hash {existing.get('content_hash')}, "
                            f"not {info.content_hash}; move it aside and publish again.")

@@ -1,0 +1,162 @@
+"""The output root's state, checked and repaired before every run: latest, LATEST, releases.json, index.html.
+
+Nothing there is trusted without a check. latest (the symlink) and LATEST (the same id as text) must name one
+release folder whose files all hash as its manifest.json says; releases.json and index.html must be what the
+release folders give. reconcile() fixes each to agree with the releases on disk, whether or not the run then
+publishes, so a run killed in the last window (after latest switched, before the index was written) is healed by
+the next one. A release found damaged is moved aside to releases/.damaged-<id>-<random>/ (kept for inspection,
+never listed, never pointed at) and the run must publish from its inputs again (StateCheck.rebuild). Call
+reconcile while holding the release lock.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.release.datapackage import DATAPACKAGE_FILE
+from flows.release.dirs import LATEST_FILE, LATEST_LINK, RELEASES, latest_release_dir, remove_stale_staging, switch_latest
+from flows.release.history import HISTORY_FILE, release_folders, release_history, write_history
+from flows.release.index import INDEX_FILE, release_entries, render_release_index, write_release_index
+from flows.release.manifest import MANIFEST, check_files, read_json, read_manifest
+
+DAMAGED_PREFIX = ".damaged-"
+_LEFTOVERS = re.compile(r"^\.(latest|LATEST)-[0-9a-f]+(-undo)?$|^\.releases-.*\.json$|^\.index\.html-[0-9a-f]+$|^\.status-.*\.json$")
+"""Temporary files a killed run may leave in the output root (dirs.py, history.py, index.py, status.py)."""
+
+
+@dataclass
+class StateCheck:
+    """What reconcile found: the release latest points at now, problems found, files repaired, rebuild needed."""
+
+    latest: Path | None
+    problems: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    rebuild: bool = False
+
+    def summary(self) -> str | None:
+        """One line for status.json and the log, or None when all was in order."""
+        if not self.problems and not self.repaired:
+            return None
+        parts = self.problems + ([f"repaired {', '.join(self.repaired)}"] if self.repaired else [])
+        return "; ".join(parts)
+
+
+def verify_release(release_dir: Path) -> list[str]:
+    """Problems of one release folder against its manifest.json: [] when every file hashes as listed."""
+    name = f"{RELEASES}/{release_dir.name}"
+    if not release_dir.is_dir():
+        return [f"{name} is missing"]
+    manifest = read_manifest(release_dir)
+    if manifest is None:
+        return [f"{name}/{MANIFEST} is missing or not JSON"]
+    try:
+        check_files(release_dir, manifest)
+    except (ValueError, KeyError, TypeError, OSError) as err:
+        return [f"{name} does not match its {MANIFEST}: {err}"]
+    return []
+
+
+def _pointer_names(out_root: Path) -> tuple[str | None, str | None]:
+    """(release named by the latest symlink, release named by LATEST), each None when absent or unreadable."""
+    link, marker = out_root / LATEST_LINK, out_root / LATEST_FILE
+    by_link = Path(os.readlink(link)).name if link.is_symlink() else None
+    try:
+        by_file = marker.read_text(encoding="utf-8").strip() or None if marker.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        by_file = None
+    return by_link, by_file
+
+
+def _quarantine(out_root: Path, release_id: str) -> str:
+    folder = out_root / RELEASES / release_id
+    target = out_root / RELEASES / f"{DAMAGED_PREFIX}{release_id}-{secrets.token_hex(4)}"
+    os.rename(folder, target)
+    return f"{RELEASES}/{target.name}"
+
+
+def reconcile(out_root: Path) -> StateCheck:
+    """Check latest, LATEST, releases.json and index.html against the releases on disk and repair them.
+
+    latest is kept when its release verifies; else LATEST's; else the newest release that verifies (a release
+    latest or LATEST named but missing or damaged sets rebuild). Raises OSError only when the output root itself
+    cannot be written.
+    """
+    out_root = Path(out_root)
+    if not out_root.is_dir():
+        return StateCheck(None)
+    check = StateCheck(None)
+    remove_stale_staging(out_root)
+    for leftover in (p for p in out_root.iterdir() if _LEFTOVERS.match(p.name)):
+        leftover.unlink(missing_ok=True)
+    by_link, by_file = _pointer_names(out_root)
+    newest_first = [p.name for p in reversed([out_root / RELEASES / r["release_id"]
+                                              for r in release_history(out_root)["releases"]])]
+    checked: set[str] = set()
+    for name, pointed in [(by_link, "latest"), (by_file, LATEST_FILE)] + [(n, None) for n in newest_first]:
+        if name is None or name in checked:
+            continue
+        checked.add(name)
+        problems = verify_release(out_root / RELEASES / name)
+        if not problems:
+            check.latest = out_root / RELEASES / name
+            break
+        check.problems += [f"{pointed} names {RELEASES}/{name}: {p}" if pointed else p for p in problems]
+        check.rebuild = check.rebuild or pointed is not None
+        if (out_root / RELEASES / name).is_dir():
+            check.problems.append(f"moved the damaged release to {_quarantine(out_root, name)}")
+    _repair_pointers(out_root, check, by_link, by_file)
+    _repair_derived(out_root, check)
+    return check
+
+
+def _repair_pointers(out_root: Path, check: StateCheck, by_link: str | None, by_file: str | None) -> None:
+    if check.latest is None:
+        if by_link or by_file or (out_root / LATEST_LINK).is_symlink():
+            (out_root / LATEST_LINK).unlink(missing_ok=True)
+            (out_root / LATEST_FILE).unlink(missing_ok=True)
+            check.repaired.append("latest and LATEST removed: no release on disk verifies")
+        return
+    name = check.latest.name
+    if by_link != name or by_file != name or not (out_root / LATEST_LINK).resolve().is_dir():
+        if by_link is None and by_file is None and check.latest is not None:
+            check.problems.append(f"latest and LATEST were both missing while releases exist; the newest, {name}, "
+                                  "is latest again")
+        switch_latest(out_root, name)
+        check.repaired.append(f"latest and LATEST → {name}")
+    check.latest = latest_release_dir(out_root)
+
+
+def _repair_derived(out_root: Path, check: StateCheck) -> None:
+    """releases.json and index.html rewritten when they differ from what the release folders give."""
+    history = out_root / HISTORY_FILE
+    if read_json(history) != release_history(out_root):
+        write_history(out_root)
+        check.repaired.append(HISTORY_FILE)
+    index = out_root / INDEX_FILE
+    try:
+        current = index.read_text(encoding="utf-8") if index.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        current = None
+    try:
+        if release_folders(out_root) and current != render_release_index(release_entries(out_root)):
+            write_release_index(out_root)
+            check.repaired.append(INDEX_FILE)
+    except Exception as err:  # noqa: BLE001 - a convenience page: an older release it cannot read must not stop the run
+        check.problems.append(f"{INDEX_FILE} could not be rebuilt ({type(err).__name__}: {err})")
+
+
+def highest_version_package(out_root: Path) -> dict | None:
+    """The datapackage.json of highest version among every release folder on disk (damaged ones included):
+    the floor of the next version, so losing latest never restarts the numbering at 1.0.0."""
+    best, best_key = None, None
+    folder = Path(out_root) / RELEASES
+    for release in folder.iterdir() if folder.is_dir() else []:
+        package = read_json(release / DATAPACKAGE_FILE) if release.is_dir() else None
+        match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", str((package or {}).get("version", "")))
+        if match and (best_key is None or tuple(map(int, match.groups())) > best_key):
+            best, best_key = package, tuple(map(int, match.groups()))
+    return best
