@@ -158,3 +158,33 @@ def test_every_format_takes_the_extremes_validation_allows(raw, tmp_path):
     assert sum(c.startswith(STAND_IN_MARK) for c in cells) == 2
     cells = [c for row in book["quality_notes"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert sum(c.startswith(STAND_IN_MARK) for c in cells) == 1
+
+
+@pytest.mark.parametrize("inputs_changed", [False, True], ids=["nothing-new", "inputs-changed"])
+def test_a_truncated_latest_parquet_is_reported_and_rebuilt_never_kept_nor_blocking(raw, tmp_path, inputs_changed):
+    """Nothing new: the check finds the damage before the nothing-new shortcut. Inputs changed (bytes only, the
+    same data): the full run compares with the previous release, which must not read the damaged file."""
+    from flows.release.state import DAMAGED_PREFIX, verify_release
+
+    out = tmp_path / "out"
+    first = refresh_without_prefect(raw, out, AS_OF)
+    parquet = first.release_dir / "data" / "milestones.parquet"
+    parquet.write_bytes(parquet.read_bytes()[: parquet.stat().st_size // 2])
+    if inputs_changed:
+        (raw / "lookups" / "departments.csv").write_text(
+            (raw / "lookups" / "departments.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = refresh_without_prefect(raw, out, AS_OF)
+    assert again.published and again.content_hash == first.content_hash   # the same inputs' data, whole again
+    latest = out / "latest"
+    assert verify_release(latest.resolve()) == []
+    assert len(_data(latest, "milestones")) == 40 and not first.release_dir.exists()   # moved aside, not kept
+    assert any(p.name.startswith(DAMAGED_PREFIX) for p in (out / "releases").iterdir())
+    assert json.loads((out / "releases.json").read_text())["latest"] == again.release_id == (out / "LATEST").read_text().strip()
+
+
+def test_a_dangling_latest_is_rebuilt_from_the_inputs(raw, tmp_path):
+    out = tmp_path / "out"
+    first = refresh_without_prefect(raw, out, AS_OF)
+    shutil.rmtree(first.release_dir)
+    again = refresh_without_prefect(raw, out, AS_OF)
+    assert again.published and again.release_id == first.release_id and (out / "latest" / "manifest.json").is_file()

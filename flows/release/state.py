@@ -133,7 +133,7 @@ def _repair_pointers(out_root: Path, check: StateCheck, by_link: str | None, by_
 def _repair_derived(out_root: Path, check: StateCheck) -> None:
     """releases.json and index.html rewritten when they differ from what the release folders give."""
     history = out_root / HISTORY_FILE
-    if read_json(history) != release_history(out_root):
+    if (history.exists() or release_folders(out_root)) and read_json(history) != release_history(out_root):
         write_history(out_root)
         check.repaired.append(HISTORY_FILE)
     index = out_root / INDEX_FILE

@@ -1,0 +1,150 @@
+"""The output root checked and repaired before every run (flows/release/state.py), on releases of the tiny tables.
+
+Each test builds the damage itself: a stale releases.json, index.html or LATEST (a run killed after latest
+switched), a dangling latest, a truncated Parquet file, latest and LATEST both lost, leftovers of killed runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from flows.release.changes import compute_changes
+from flows.release.dirs import latest_release_dir
+from flows.release.history import HISTORY_FILE, release_history
+from flows.release.index import INDEX_FILE, release_entries, render_release_index
+from flows.release.state import DAMAGED_PREFIX, reconcile, verify_release
+from tests.release.fixtures import publish_tiny, tiny_tables
+
+
+def publish(out_root, tables):
+    return publish_tiny(out_root, tables={**tables, "changes": compute_changes(latest_release_dir(out_root), tables)})
+
+
+def retitled(title: str):
+    tables = tiny_tables()
+    tables["tasks"].loc[1, "title_zh"] = title
+    return tables
+
+
+@pytest.fixture
+def two(tmp_path):
+    """Two releases, the second latest; returns (out_root, first id, second id)."""
+    first = publish(tmp_path, tiny_tables())
+    second = publish(tmp_path, retitled("建设创新载体(修订)"))
+    return tmp_path, first.release_id, second.release_id
+
+
+def consistent(out, latest_id):
+    """Every state file agrees with the releases on disk and names latest_id."""
+    assert os.readlink(out / "latest") == f"releases/{latest_id}"
+    assert (out / "LATEST").read_text() == latest_id + "\n"
+    assert json.loads((out / HISTORY_FILE).read_text()) == release_history(out)
+    assert release_history(out)["latest"] == latest_id
+    assert (out / INDEX_FILE).read_text(encoding="utf-8") == render_release_index(release_entries(out))
+    assert verify_release(out / "releases" / latest_id) == []
+
+
+def test_a_consistent_root_is_left_as_it_is(two):
+    out, _, second = two
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    check = reconcile(out)
+    assert check.problems == [] and check.repaired == [] and not check.rebuild and check.summary() is None
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    consistent(out, second)
+
+
+def test_the_last_window_heals_stale_history_index_and_latest_file(two, tmp_path_factory):
+    """As left by a kill just after latest switched: releases.json, index.html and LATEST still name the first."""
+    out, first, second = two
+    old = tmp_path_factory.mktemp("old")
+    publish(old, tiny_tables())
+    for name in (HISTORY_FILE, INDEX_FILE):
+        shutil.copyfile(old / name, out / name)
+    (out / "LATEST").write_text(first + "\n")
+    check = reconcile(out)
+    assert not check.rebuild and set(check.repaired) == {f"latest and LATEST → {second}", HISTORY_FILE, INDEX_FILE}
+    consistent(out, second)
+    assert reconcile(out).repaired == []
+
+
+def test_a_dangling_latest_is_reported_and_points_at_the_newest_good_release(two):
+    out, first, second = two
+    shutil.rmtree(out / "releases" / second)
+    check = reconcile(out)
+    assert check.rebuild and any(f"latest names releases/{second}: releases/{second} is missing" in p for p in check.problems)
+    consistent(out, first)
+
+
+def test_a_truncated_parquet_file_of_latest_is_moved_aside_and_rebuilt(two):
+    out, first, second = two
+    parquet = out / "releases" / second / "data" / "tasks.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:50])
+    check = reconcile(out)
+    assert check.rebuild and any("data/tasks.parquet: sha256" in p for p in check.problems), check.problems
+    damaged = [p.name for p in (out / "releases").iterdir() if p.name.startswith(DAMAGED_PREFIX)]
+    assert len(damaged) == 1 and damaged[0].startswith(f"{DAMAGED_PREFIX}{second}-")
+    consistent(out, first)
+    again = publish(out, retitled("建设创新载体(修订)"))                # the same data, published whole again
+    assert again.published and again.release_id == second
+    consistent(out, second) if reconcile(out).repaired == [] else pytest.fail("publish left the state inconsistent")
+
+
+def test_latest_and_latest_file_both_lost_do_not_restart_at_the_first_release(two):
+    out, first, second = two
+    (out / "latest").unlink()
+    (out / "LATEST").unlink()
+    check = reconcile(out)
+    assert any("both missing" in p for p in check.problems) and not check.rebuild
+    consistent(out, second)
+    third = publish(out, retitled("第三版"))
+    package = json.loads((third.release_dir / "datapackage.json").read_text())
+    manifest = json.loads((third.release_dir / "manifest.json").read_text())
+    assert package["version"] == "1.0.2" and manifest["previous_release"] == second
+
+
+def test_the_version_never_falls_below_a_release_on_disk(two):
+    """Even without the check (latest and LATEST gone, nothing repaired), the numbering goes on from the disk."""
+    out, first, second = two
+    (out / "latest").unlink()
+    (out / "LATEST").unlink()
+    third = publish(out, retitled("第三版"))
+    assert json.loads((third.release_dir / "datapackage.json").read_text())["version"] == "1.0.2"
+
+
+def test_latest_and_latest_file_disagreeing_follow_the_symlink(two):
+    """A kill between the two renames of switch_latest: the symlink was switched first, so it is the newer."""
+    out, first, second = two
+    (out / "LATEST").write_text(first + "\n")
+    assert reconcile(out).repaired == [f"latest and LATEST → {second}"]
+    consistent(out, second)
+
+
+def test_no_release_verifies_removes_latest_and_says_so(two):
+    out, first, second = two
+    for rid in (first, second):
+        (out / "releases" / rid / "manifest.json").write_text("{not json")
+    check = reconcile(out)
+    assert check.rebuild and check.latest is None and not (out / "latest").exists() and not (out / "LATEST").exists()
+    assert json.loads((out / HISTORY_FILE).read_text())["releases"] == []
+
+
+def test_leftovers_of_killed_runs_are_removed(two):
+    out, _, second = two
+    for name in (".latest-0a1b2c3d4e5f", ".LATEST-0a1b2c3d4e5f", ".releases-x1.json", ".index.html-0a1b2c3d4e5f",
+                 ".status-abc.json"):
+        (out / name).write_text("x")
+    (out / "releases" / ".staging-0a1b2c3d4e5f").mkdir()
+    reconcile(out)
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [".lock"]
+    assert [p.name for p in (out / "releases").iterdir() if p.name.startswith(".")] == []
+    consistent(out, second)
+
+
+def test_an_empty_or_new_root_needs_nothing(tmp_path):
+    assert reconcile(tmp_path / "none").latest is None
+    check = reconcile(tmp_path)
+    assert check.latest is None and check.problems == [] and check.repaired == []
