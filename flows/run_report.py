@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -36,8 +37,18 @@ def artifact_markdown(result: PublishResult, as_of, rejections: pd.DataFrame | N
     return f"{head}\n\n| table | rows |\n|---|---:|\n{rows}{reasons}\n"
 
 
+PREFECT_START_FAILED = "attempting to connect to ephemeral Prefect API server"
+
+
 def explain_failure(err: BaseException) -> str:
     """The failure in one paragraph: what stopped the run, where, and that nothing was published."""
     kind = type(err).__name__
     text = " ".join(str(err).split()) if not hasattr(err, "problems") else str(err)
+    if PREFECT_START_FAILED in text:
+        waited = os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "20")
+        text = (f"Prefect's temporary server did not answer within {waited} s (a busy or slow machine, or a first "
+                "start that creates its database). Wait longer with `whitepaper refresh --prefect-start-timeout 600` "
+                "(or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS=600), or start a server once with "
+                "`prefect server start` and export PREFECT_API_URL=http://127.0.0.1:4200/api. "
+                f"Prefect said: {text[:600]}")
     return f"refresh failed ({kind}): {text}\nNothing was published; the latest release is unchanged."

@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from flows import paths
-from flows.cli.common import app, fail, parse_date, quiet_prefect_env, today_in_shanghai
+from flows.cli.common import PREFECT_START_TIMEOUT_S, app, fail, parse_date, quiet_prefect_env, today_in_shanghai
 
 
 def _silence_run_logs() -> None:
@@ -30,6 +30,7 @@ def refresh(
     verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own logs, tracebacks included."),
     task_runner: str = typer.Option("default", "--task-runner", help="Where the parse work runs: default (in this process) or dask."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Scheduler of a running Dask cluster, e.g. tcp://10.0.0.5:8786; with --task-runner dask and no address a local cluster of 2 workers is started."),
+    prefect_start_timeout: Optional[int] = typer.Option(None, "--prefect-start-timeout", help=f"Seconds to wait for Prefect's temporary server (no PREFECT_API_URL); default {PREFECT_START_TIMEOUT_S}, or PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS."),
 ) -> None:
     """Run the Prefect flow `refresh`: parse, validate and publish a release into curated/.
 
@@ -40,28 +41,68 @@ def refresh(
     Example: whitepaper refresh --as-of 2014-12-31 --task-runner dask
     """
     quiet_prefect_env()
+    if prefect_start_timeout is not None:
+        os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = str(prefect_start_timeout)
     as_of_date = parse_date(as_of or today_in_shanghai(), "--as-of")
     typer.echo(f"refresh {raw} → {out} (as of {as_of_date})")
+    if task_runner != "default" and task_runner != "dask" or (dask_address and task_runner != "dask"):
+        fail(f"--task-runner {task_runner!r}{' with --dask-address' if dask_address else ''}: expected default, or dask "
+              "(optionally with --dask-address tcp://HOST:PORT)", code=2)
+    from flows.release.lock import ReleaseLockBusy, hold_for_process
+    from flows.status import note_refused
+
+    try:
+        # The lock first: a run that will be refused is refused before Prefect starts or anything is read.
+        with hold_for_process(out, wait):
+            _run_locked(raw, out, as_of_date, wait, allow_breaking, verbose, task_runner, dask_address)
+    except ReleaseLockBusy as err:
+        try:
+            note_refused(out, str(err), as_of=as_of_date)
+        except OSError:
+            pass
+        fail(f"refresh refused: {err}. Nothing was read or published; --wait SECONDS waits for it instead.")
+    except OSError as err:   # the output folder cannot be created or locked: nowhere to write status.json either
+        fail(f"refresh failed: {out} cannot be used as the output folder ({err}); nothing was published and "
+             f"{out / 'status.json'} could not be written.")
+
+
+def _run_locked(raw: Path, out: Path, as_of_date, wait: float, allow_breaking: bool, verbose: bool, task_runner: str,
+                dask_address: Optional[str]) -> None:
+    import datetime as dt
+
     from flows.refresh import refresh as refresh_flow
     from flows.run_report import explain_failure, summary_lines
+    from flows.status import read_status, write_status
 
+    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    try:   # "running" before Prefect starts, so a start-up that hangs or is killed is visible too
+        write_status(out, "running", as_of=as_of_date, started=started)
+    except OSError as err:
+        typer.echo(f"warning: {out / 'status.json'} cannot be written ({err}); monitors will not see this run", err=True)
+    if not os.environ.get("PREFECT_API_URL"):
+        from flows.watchdog import guard_children
+
+        guard_children()   # Prefect's temporary server ends with this command, even on SIGKILL
     if not verbose:
         _silence_run_logs()
-
     batches = 1
     if task_runner == "dask":
         from flows.refresh_runners import dask_runner
 
         runner, batches = dask_runner(dask_address)
         refresh_flow = refresh_flow.with_options(task_runner=runner)
-    elif task_runner != "default" or dask_address:
-        fail(f"--task-runner {task_runner!r}{' with --dask-address' if dask_address else ''}: expected default, or dask "
-              "(optionally with --dask-address tcp://HOST:PORT)", code=2)
     try:
         result = refresh_flow(raw_dir=raw, out_dir=out, as_of=as_of_date, lock_timeout=wait, allow_breaking=allow_breaking,
                               batches=batches)
     except Exception as err:  # noqa: BLE001 - every failure becomes one readable paragraph and exit 1
-        fail(explain_failure(err))
+        message = explain_failure(err)
+        status = read_status(out) or {}
+        if status.get("outcome") == "running" and status.get("pid") == os.getpid():   # the flow never recorded its end
+            try:
+                write_status(out, "failed", reason=message, as_of=as_of_date, started=started)
+            except OSError as status_err:
+                message += f"\n{out / 'status.json'} could not be written either ({status_err})."
+        fail(message)
     for line in summary_lines(result, out):
         typer.echo(line)
 

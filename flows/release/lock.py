@@ -22,10 +22,31 @@ class ReleaseLockBusy(RuntimeError):
     """Another process (or thread) holds the lock of this output folder."""
 
 
+_PROCESS_HOLDS: set[Path] = set()
+"""Output roots whose lock this whole process holds (hold_for_process): release_lock is then a no-op there."""
+
+
+@contextmanager
+def hold_for_process(out_root: Path, timeout: float = 0) -> Iterator[Path]:
+    """Hold out_root's lock for everything this process does inside (a command running the flow in-process):
+    release_lock calls on the same root, from any thread, then pass through instead of refusing their own holder."""
+    with release_lock(out_root, timeout) as path:
+        key = Path(out_root).resolve()
+        _PROCESS_HOLDS.add(key)
+        try:
+            yield path
+        finally:
+            _PROCESS_HOLDS.discard(key)
+
+
 @contextmanager
 def release_lock(out_root: Path, timeout: float = 0) -> Iterator[Path]:
     """Hold the exclusive lock of out_root; wait up to timeout seconds for it, or fail at once when 0."""
+    out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
+    if out_root.resolve() in _PROCESS_HOLDS:
+        yield out_root / LOCK_FILE
+        return
     path = out_root / LOCK_FILE
     # "a+" creates the file without truncating it: the holder's pid stays readable until we own the lock.
     with open(path, "a+", encoding="utf-8") as f:
