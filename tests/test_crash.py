@@ -134,19 +134,23 @@ def test_a_killed_command_takes_its_temporary_prefect_server_with_it(base, tmp_p
     assert status["outcome"] == "running" and status["stale"] is True
 
 
+def _watchdogs() -> set[int]:
+    return {p.pid for p in psutil.process_iter(["cmdline"]) if "flows.watchdog" in " ".join(p.info["cmdline"] or [])}
+
+
 def test_the_server_also_ends_when_the_command_ends_normally(base, tmp_path):
     """Prefect's own atexit stops it; the watchdog must not outlive the command either."""
     root, newer, _ = base
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}, "PREFECT_HOME": str(tmp_path / "ph"),
            "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PYTHONPATH": str(paths.REPO)}
-    before = {p.pid for p in psutil.process_iter() if "flows.watchdog" in " ".join(p.cmdline() or [])}
+    before = _watchdogs()
     done = subprocess.run([sys.executable, "-m", "flows.cli", "refresh", "--raw", str(newer), "--out",
                            str(tmp_path / "curated"), "--as-of", "2014-12-31"], env=env, cwd=paths.REPO,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        left = {p.pid for p in psutil.process_iter() if "flows.watchdog" in " ".join(p.cmdline() or [])} - before
+        left = _watchdogs() - before
         if not left:
             break
         time.sleep(0.2)
