@@ -248,3 +248,16 @@ def test_a_waiting_run_publishes_on_top_of_what_the_other_run_published(raw, tmp
     assert manifest["previous_release"] == results["first"].release_id
     assert json.loads((second.release_dir / "datapackage.json").read_text())["version"] == "1.0.1"
     assert (out / "LATEST").read_text().strip() == second.release_id
+
+
+@pytest.mark.prefect
+def test_a_prefect_server_that_does_not_start_in_time_says_what_to_do_and_is_recorded(raw, tmp_path):
+    out = tmp_path / "curated"
+    slow = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31",
+                 "--prefect-start-timeout", "1"], tmp_path)
+    assert slow.returncode == 1 and "Traceback" not in slow.stderr
+    assert "Prefect's temporary server did not answer within 1 s" in slow.stderr
+    assert "--prefect-start-timeout 600" in slow.stderr and "PREFECT_API_URL" in slow.stderr
+    status = json.loads((out / "status.json").read_text())
+    assert status["outcome"] == "failed" and "did not answer within 1 s" in status["reason"]
+    assert not (out / "releases").exists()
