@@ -261,3 +261,16 @@ def test_a_prefect_server_that_does_not_start_in_time_says_what_to_do_and_is_rec
     status = json.loads((out / "status.json").read_text())
     assert status["outcome"] == "failed" and "did not answer within 1 s" in status["reason"]
     assert not (out / "releases").exists()
+
+
+def test_an_output_folder_that_cannot_be_locked_fails_readably_and_says_so_in_status(raw, tmp_path):
+    """As a read-only output folder does (here .lock is a folder, which stops root too): exit 1, one paragraph,
+    and status.json says failed instead of the previous run's outcome."""
+    out = tmp_path / "curated"
+    out.mkdir()
+    (out / "status.json").write_text(json.dumps({"outcome": "completed", "release_id": "old"}))
+    (out / ".lock").mkdir()
+    bad = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31"], tmp_path)
+    assert bad.returncode == 1 and "cannot be used as the output folder" in bad.stderr and "Traceback" not in bad.stderr
+    status = json.loads((out / "status.json").read_text())
+    assert status["outcome"] == "failed" and "cannot be used as the output folder" in status["reason"]

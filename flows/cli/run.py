@@ -49,7 +49,7 @@ def refresh(
         fail(f"--task-runner {task_runner!r}{' with --dask-address' if dask_address else ''}: expected default, or dask "
               "(optionally with --dask-address tcp://HOST:PORT)", code=2)
     from flows.release.lock import ReleaseLockBusy, hold_for_process
-    from flows.status import note_refused
+    from flows.status import note_refused, write_status
 
     try:
         # The lock first: a run that will be refused is refused before Prefect starts or anything is read.
@@ -61,9 +61,13 @@ def refresh(
         except OSError:
             pass
         fail(f"refresh refused: {err}. Nothing was read or published; --wait SECONDS waits for it instead.")
-    except OSError as err:   # the output folder cannot be created or locked: nowhere to write status.json either
-        fail(f"refresh failed: {out} cannot be used as the output folder ({err}); nothing was published and "
-             f"{out / 'status.json'} could not be written.")
+    except OSError as err:   # the output folder cannot be created or locked (read-only, full, not a folder)
+        message = f"refresh failed: {out} cannot be used as the output folder ({err}); nothing was published"
+        try:
+            write_status(out, "failed", reason=message, as_of=as_of_date)
+        except OSError as status_err:
+            message += f", and {out / 'status.json'} could not be written either ({status_err})"
+        fail(message + ".")
 
 
 def _run_locked(raw: Path, out: Path, as_of_date, wait: float, allow_breaking: bool, verbose: bool, task_runner: str,
