@@ -9,6 +9,7 @@ tables are passed quote()d: Prefect would otherwise walk every element of them l
 
 
 import datetime as dt
+from contextlib import ExitStack
 from pathlib import Path
 
 from prefect import flow, task
@@ -137,20 +138,17 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     of the release latest points at stops after hashing them, unless the check found that release damaged.
     """
     as_of = as_of or pipeline.today_in_shanghai()
-    try:
-        lock = release_lock(Path(out_dir), lock_timeout)
-        lock.__enter__()
-    except ReleaseLockBusy as err:
-        _REFUSED.add(str(_run_id()))
+    with ExitStack() as held:
         try:
-            note_refused(out_dir, str(err), as_of=as_of, flow_run_id=_run_id())
-        except OSError:
-            pass
-        raise
-    try:
+            held.enter_context(release_lock(Path(out_dir), lock_timeout))
+        except ReleaseLockBusy as err:
+            _REFUSED.add(str(_run_id()))
+            try:
+                note_refused(out_dir, str(err), as_of=as_of, flow_run_id=_run_id())
+            except OSError:
+                pass
+            raise
         return _locked_run(Path(raw_dir), Path(out_dir), as_of, allow_breaking, batches)
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool, batches: int) -> PublishResult:
