@@ -274,3 +274,22 @@ def test_an_output_folder_that_cannot_be_locked_fails_readably_and_says_so_in_st
     assert bad.returncode == 1 and "cannot be used as the output folder" in bad.stderr and "Traceback" not in bad.stderr
     status = json.loads((out / "status.json").read_text())
     assert status["outcome"] == "failed" and "cannot be used as the output folder" in status["reason"]
+
+
+@pytest.mark.prefect
+def test_a_flow_run_refused_at_the_lock_leaves_the_holders_record(prefect_harness, raw, tmp_path):
+    """The deployment's path: the refusal is added to the running holder's status.json, not written over it."""
+    from flows.refresh import refresh
+
+    out = tmp_path / "curated"
+    holder = _holding_the_lock(out)
+    try:
+        with pytest.raises(Exception, match="another refresh is publishing"):
+            refresh(raw_dir=raw, out_dir=out, as_of=AS_OF)
+        status = json.loads((out / "status.json").read_text())
+    finally:
+        holder.kill()
+        holder.wait()
+    assert status["outcome"] == "running" and status["flow_run_id"] == "winner"
+    assert len(status["refused_runs"]) == 1 and status["refused_runs"][0]["flow_run_id"]
+    assert not (out / ".cache").exists()
