@@ -293,3 +293,14 @@ def test_a_flow_run_refused_at_the_lock_leaves_the_holders_record(prefect_harnes
     assert status["outcome"] == "running" and status["flow_run_id"] == "winner"
     assert len(status["refused_runs"]) == 1 and status["refused_runs"][0]["flow_run_id"]
     assert not (out / ".cache").exists()
+
+
+def test_a_report_dated_after_the_as_of_date_does_not_make_a_release_every_night(raw, tmp_path):
+    """Issue 18: the rejection reason embedded the as-of date, so with the default (today) every night published."""
+    folder = raw / "updates" / "szsti-2014"
+    folder.mkdir(parents=True)
+    (folder / "early.csv").write_text("任务,季度,责任部门,报告日期,状态\n1,4,政策规划处,2026-12-30,已完成\n", encoding="utf-8")
+    first = refresh_without_prefect(raw, tmp_path / "out", dt.date(2026, 11, 26))
+    second = refresh_without_prefect(raw, tmp_path / "out", dt.date(2026, 11, 27))
+    assert first.published and first.row_counts["update_rejections"] == 1
+    assert not second.published and second.content_hash == first.content_hash
