@@ -246,7 +246,9 @@ def test_a_waiting_run_publishes_on_top_of_what_the_other_run_published(raw, tmp
     assert results["first"].published and second.published
     manifest = json.loads((second.release_dir / "manifest.json").read_text())
     assert manifest["previous_release"] == results["first"].release_id
-    assert json.loads((second.release_dir / "datapackage.json").read_text())["version"] == "1.0.1"
+    first_version = json.loads((results["first"].release_dir / "datapackage.json").read_text())["version"]
+    major, minor, patch = map(int, first_version.split("."))
+    assert json.loads((second.release_dir / "datapackage.json").read_text())["version"] == f"{major}.{minor}.{patch + 1}"
     assert (out / "LATEST").read_text().strip() == second.release_id
 
 
