@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from flows.updates import read as update_files
+from flows.updates import limits, xlsx
 from flows.updates.read import FileProblem, RawTable, read_update_file
 
 HEADER = "task,quarter,department,reported_on,status\n"
@@ -84,7 +84,7 @@ def test_unknown_extension_and_oversized_file(tmp_path, monkeypatch):
     assert read_update_file(old_excel).code == "unsupported_format"
     big = tmp_path / "q2.csv"
     big.write_text(HEADER + ROW * 10, encoding="utf-8")
-    monkeypatch.setattr(update_files, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     assert read_update_file(big).code == "oversized"
 
 
@@ -146,7 +146,7 @@ def _header_not_in_row_1(sheet):
     (lambda: b"task,quarter\n1,2\n", "not_a_table"),
     (lambda: _zip_bytes({"hello.txt": b"not a workbook"}), "damaged"),
     (lambda: _zip_bytes({"xl/worksheets/sheet1.xml": b" " * (3 * 2**20)}), "zip_bomb"),
-    (lambda: _zip_bytes({f"part{i}.xml": b"x" for i in range(update_files.XLSX_MAX_MEMBERS + 1)}), "zip_bomb"),
+    (lambda: _zip_bytes({f"part{i}.xml": b"x" for i in range(xlsx.MAX_MEMBERS + 1)}), "zip_bomb"),
 ])
 def test_unreadable_xlsx_is_one_file_problem(tmp_path, make, code):
     path = tmp_path / "q2.xlsx"
@@ -158,8 +158,8 @@ def test_unreadable_xlsx_is_one_file_problem(tmp_path, make, code):
 def test_xlsx_bomb_is_caught_by_total_size_before_openpyxl_unpacks_it(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise AssertionError("openpyxl must not open a zip bomb")
-    monkeypatch.setattr(update_files, "XLSX_MAX_UNCOMPRESSED_BYTES", 10_000)
-    monkeypatch.setattr(update_files.openpyxl, "load_workbook", explode)
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(xlsx.openpyxl, "load_workbook", explode)
     path = tmp_path / "q2.xlsx"
     path.write_bytes(_zip_bytes({"xl/sharedStrings.xml": b"<a/>" * 5000}))
     assert read_update_file(path).code == "zip_bomb"
