@@ -25,6 +25,7 @@ import pyarrow.ipc
 
 from flows import paths
 from flows.updates.columns import UpdateColumns, from_arrow, read_update_columns, to_arrow
+from flows.updates.limits import OverBudget, read_capped
 from flows.updates.read import FileProblem
 from flows.whitepaper.lookups import Lookups
 from flows.whitepaper.parse import ParsedWhitepaper, read_whitepaper
@@ -34,7 +35,8 @@ WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "fl
                    "flows/whitepaper/quantities.py", "flows/whitepaper/lookups.py", "flows/tables/frames.py", "flows/parse_cache.py",
                    "schemas/whitepaper.py", "schemas/_fields.py")
 WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
-UPDATE_CODE = ("flows/updates/read.py", "flows/updates/columns.py", "flows/parse_cache.py")
+UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/raw.py", "flows/updates/limits.py",
+               "flows/updates/columns.py", "flows/parse_cache.py")
 LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin")
 
 
@@ -89,8 +91,8 @@ class ParseCache:
         """read_update_columns(path), from the cache when it can be."""
         path = Path(path)
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_capped(path)              # a link, special or oversized file is never read whole, nor cached
+        except (OverBudget, OSError):
             return read_update_columns(path)      # the reader names the problem
         key = hashlib.sha256(self.update_code.encode() + hashlib.sha256(data).digest()).hexdigest()
         entry = self._entry("updates", key, ".arrow")

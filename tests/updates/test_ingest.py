@@ -249,13 +249,16 @@ def test_the_tables_are_valid_against_their_models_and_references(tmp_path):
                      "quality_notes": pd.concat([tables["quality_notes"], result.quality_notes], ignore_index=True)})
 
 
-def test_find_update_files_skips_readme_and_hidden_files_only(tmp_path):
+def test_find_update_files_skips_only_readme_hidden_files_and_links_are_listed_to_be_rejected(tmp_path):
     updates = tmp_path / "updates"
     for name in ["README.md", f"{DOC}/q2.csv", f"{DOC}/.DS_Store", f"{DOC}/notes.txt", "loose.csv"]:
         (updates / name).parent.mkdir(parents=True, exist_ok=True)
         (updates / name).write_text("x")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.csv").write_text("x")
+    (updates / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     assert [p.relative_to(updates).as_posix() for p in find_update_files(updates)] == [
-        "loose.csv", f"{DOC}/notes.txt", f"{DOC}/q2.csv"]
+        "linked", "loose.csv", f"{DOC}/.DS_Store", f"{DOC}/notes.txt", f"{DOC}/q2.csv"]
 
 
 def test_check_output_names_file_row_and_reasons(tmp_path):
