@@ -25,14 +25,14 @@ import pyarrow.ipc
 
 from flows import paths
 from flows.updates.columns import UpdateColumns, from_arrow, read_update_columns, to_arrow
-from flows.updates.limits import OverBudget, read_capped
+from flows.updates.limits import MAX_SIDECAR_BYTES, MAX_WHITEPAPER_BYTES, OverBudget, read_capped
 from flows.updates.read import FileProblem
 from flows.whitepaper.lookups import Lookups
 from flows.whitepaper.parse import ParsedWhitepaper, read_whitepaper
 
 CACHE_DIR = ".cache/parse"
 WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "flows/whitepaper/source_doc.py", "flows/whitepaper/text.py",
-                   "flows/whitepaper/quantities.py", "flows/whitepaper/lookups.py", "flows/tables/frames.py", "flows/parse_cache.py",
+                   "flows/whitepaper/quantities.py", "flows/whitepaper/lookups.py", "flows/whitepaper/sidecar.py", "flows/tables/frames.py", "flows/parse_cache.py",
                    "schemas/whitepaper.py", "schemas/_fields.py")
 WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
 UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/raw.py", "flows/updates/limits.py",
@@ -73,7 +73,12 @@ class ParseCache:
         path = Path(path)
         sidecar = path.with_name(path.stem + ".meta.yaml")
         digest = hashlib.sha256(self.whitepaper_code.encode())
-        for part in (path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else b"", source_file.encode()):
+        try:   # bounded and never through a link; a file that cannot be read so is parsed, and rejected, uncached
+            parts = (read_capped(path, MAX_WHITEPAPER_BYTES),
+                     read_capped(sidecar, MAX_SIDECAR_BYTES) if os.path.lexists(sidecar) else b"", source_file.encode())
+        except (OverBudget, OSError):
+            return read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False, frames=False)
+        for part in parts:
             digest.update(hashlib.sha256(part).digest())
         entry = self._entry("whitepapers", digest.hexdigest(), ".pickle")
         if entry.exists():
