@@ -198,3 +198,41 @@ def test_json_must_be_utf8(tmp_path):
     path = tmp_path / "q2.json"
     path.write_bytes('[{"department": "创新支撑处"}]'.encode("gb18030"))
     assert read_update_file(path).code == "undecodable"
+
+
+def test_windows_936_euro_byte_in_a_gbk_file_is_read_as_windows_reads_it(tmp_path):
+    path = tmp_path / "q2.csv"
+    path.write_bytes(HEADER.encode() + "3,Q2,创新支撑处,2014-06-30,completed\n".encode("gbk")[:-1] + b",\x80100\n")
+    table = _table(path)
+    assert list(table.rows[0].cells.values())[-1] == "€100"
+
+
+def test_an_undecodable_byte_is_named_by_its_row_and_offset(tmp_path):
+    path = tmp_path / "q2.csv"
+    body = HEADER.encode() + ROW.encode("gbk") + b"4,Q2,\xff\xff,2014-06-30,completed\n"
+    path.write_bytes(body)
+    problem = read_update_file(path)
+    assert problem.code == "undecodable"
+    offset = body.index(bytes([0xFF]))
+    assert f"row 3, byte {offset}" in problem.message
+
+
+def test_a_json_key_given_twice_rejects_that_row_naming_both_values(tmp_path):
+    path = tmp_path / "q2.json"
+    path.write_text('[{"task": 3, "status": "completed", "status": "delayed"}, {"task": 4, "status": "completed"}]',
+                    encoding="utf-8")
+    first, second = _table(path).rows
+    assert [p.code for p in first.problems] == ["duplicate_key"]
+    assert '"completed"' in first.problems[0].message and '"delayed"' in first.problems[0].message
+    assert second.problems == ()
+
+
+def test_json_nested_100000_deep_is_a_named_rejection_not_a_recursion_error(tmp_path):
+    path = tmp_path / "q2.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert read_update_file(path).code == "too_deep"
+    deep: object = 1
+    for _ in range(40):                  # 40 levels inside one cell: past the 32 a report file may nest
+        deep = [deep]
+    path.write_text(json.dumps([{"task": 3, "note": deep}]), encoding="utf-8")
+    assert read_update_file(path).code == "too_deep"
