@@ -114,19 +114,19 @@ def carry_forward(tables: dict[str, pd.DataFrame], sources: dict[str, str], reje
 
 def _with_carried(tables: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame], carried: list[str]) -> dict:
     out = dict(tables)
+    tasks = set(previous["tasks"]["task_id"][previous["tasks"]["document_id"].isin(carried)])
     for name in PAPER_TABLES:
         old = previous.get(name)
         if old is None:
             continue
-        if name == "departments":
-            used = previous["task_departments"]["department_id"][previous["task_departments"]["task_id"].isin(
-                previous["tasks"]["task_id"][previous["tasks"]["document_id"].isin(carried)])]
+        if name == "departments":     # the divisions the carried tasks name, unless a parsed paper names them too
+            used = previous["task_departments"]["department_id"][previous["task_departments"]["task_id"].isin(tasks)]
             have = set(tables["departments"]["department_id"]) if "departments" in tables else set()
             part = old[old["department_id"].isin(set(used) - have)]
-        elif name == "task_departments":
-            part = old[old["task_id"].isin(previous["tasks"]["task_id"][previous["tasks"]["document_id"].isin(carried)])]
-        else:
+        elif "document_id" in old.columns:
             part = old[old["document_id"].isin(carried)]
+        else:                         # task_departments, targets: rows of the carried tasks
+            part = old[old["task_id"].isin(tasks)]
         if name in out and len(out[name]):
             out[name] = pd.concat([out[name], part.astype(out[name].dtypes.to_dict(), errors="ignore")], ignore_index=True)
         else:

@@ -1,6 +1,7 @@
 """flows/whitepaper/tasks.py: section 三, the task table (tasks, quarters, divisions, targets)."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -136,6 +137,7 @@ def test_homophone_divisions_stay_apart():
     assert sorted(d["name_zh"] for d in t["departments"]) == ["法制处", "法治处"]
     assert len(t["task_departments"]) == 2
     assert len({r["department_id"] for r in t["task_departments"]}) == 2
+    assert all(re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", d["department_id"]) for d in t["departments"]), t["departments"]
     # the same ids in the other order: an id depends on its name alone, never on which name came first
     _, swapped = tasks_of(one_task("法治处牵头，法制处配合"))
     assert {d["name_zh"]: d["department_id"] for d in swapped["departments"]} == \
