@@ -43,17 +43,18 @@ ENCODINGS = ["utf-16", "utf-16-le", "big5", "shift_jis", "latin-1", "gbk", "utf-
 
 
 def _swap_parts(data: bytes, i: int, j: int) -> bytes:
+    """Two parts of the zip swapped; the bytes as they are when an earlier mutation left no readable zip."""
     try:
         source = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        names = source.namelist()
+        a, b = names[i % len(names)], names[j % len(names)]
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                archive.writestr(name, source.read({a: b, b: a}.get(name, name)))
+        return out.getvalue()
+    except Exception:  # noqa: BLE001 - zipfile raises many kinds on a damaged archive; this is the generator's side
         return data
-    names = source.namelist()
-    a, b = names[i % len(names)], names[j % len(names)]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            archive.writestr(name, source.read({a: b, b: a}.get(name, name)))
-    return out.getvalue()
 
 
 def _reencode(data: bytes, encoding: str) -> bytes:
@@ -89,11 +90,16 @@ def _ingest(folder: Path, files: list[Path]):
     return ingest_updates(files, paper_tables(), AS_OF, raw_dir=folder / "raw")
 
 
+def _records(frame) -> list[dict]:
+    """Rows as dicts with None for a null (NaN != NaN would make equal rows differ)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def _baseline():
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         good = write_updates(root / "raw" / "updates" / DOC, "csv", ROWS[:2], name="good")
-        return _ingest(root, [good]).updates.to_dict("records")
+        return _records(_ingest(root, [good]).updates)
 
 
 BASELINE = _baseline()
@@ -118,7 +124,7 @@ def test_broken_update_files_are_accounted_for_and_the_good_file_goes_through(ca
             assert "\n" not in file_rows["reasons"].iloc[0]
         else:
             assert counts["rows_accepted"] + counts["rows_rejected"] == counts["rows_read"], (source, counts)
-    good_rows = result.updates[result.updates["source_file"] == f"raw/updates/{DOC}/good.csv"].to_dict("records")
+    good_rows = _records(result.updates[result.updates["source_file"] == f"raw/updates/{DOC}/good.csv"])
     assert good_rows == BASELINE or _displaced_by_a_conflict(result, good_rows)
 
 
