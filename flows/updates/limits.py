@@ -20,9 +20,10 @@ MAX_FILE_BYTES = 10 * 2**20
 """An update file's size on disk."""
 MAX_UNPACKED_BYTES = 100 * 2**20
 """What an .xlsx may unpack to, all its parts together."""
-MAX_CELLS = 2_000_000
-"""Cells a file may hold: in an .xlsx the cells written in its sheets and the rectangle from A1 to the last
-non-empty cell; in a .csv or .json rows × columns."""
+MAX_CELLS = 500_000
+"""Cells a file may hold (50,000 reports of 10 columns): in an .xlsx the cells written in its sheets and the
+rectangle from A1 to the last non-empty cell; in a .csv or .json rows × columns. openpyxl holds about 400 bytes
+a cell, so an .xlsx within budget stays under about 200 MB while it is read."""
 MAX_JSON_DEPTH = 32
 """Nesting of arrays and objects in a .json file (a file of reports needs 2)."""
 MAX_SECONDS = 60.0

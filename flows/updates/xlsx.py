@@ -83,15 +83,22 @@ def _count_cells(archive: zipfile.ZipFile, deadline: limits.Deadline) -> None:
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
         with archive.open(name) as part:
-            for _, element in iterparse(io.BufferedReader(_Capped(part, spent)), events=("end",)):
-                if element.tag.rsplit("}", 1)[-1] == "c":
+            rows_parent = None
+            for event, element in iterparse(io.BufferedReader(_Capped(part, spent)), events=("start", "end")):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if event == "start":
+                    rows_parent = element if tag == "sheetData" else rows_parent
+                elif tag == "c":
                     cells += 1
                     if cells > limits.MAX_CELLS:
                         raise OverBudget("too_large_range", f"the workbook has more than {limits.MAX_CELLS:,} cells; "
                                          "at most that many are read: keep only the report table")
                     if cells % 10_000 == 0:
                         deadline.check()
-                element.clear()
+                elif tag == "row":   # a finished row is let go, so the count holds one row at a time
+                    element.clear()
+                    if rows_parent is not None and len(rows_parent) and rows_parent[0] is element:
+                        del rows_parent[0]
 
 
 def _number_format(cell) -> str:

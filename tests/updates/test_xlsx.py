@@ -125,3 +125,15 @@ def test_any_library_exception_is_that_files_rejection(tmp_path, monkeypatch):
     data = _workbook([[1, 1, "甲处", "2014-03-31", "completed"]])
     (row,) = _night(tmp_path, data).rejections.to_dict("records")
     assert row["reason_codes"] == "reader_error" and "KeyError" in row["reasons"]
+
+
+def test_cells_past_the_budget_are_counted_before_openpyxl_builds_any(tmp_path, monkeypatch):
+    from flows.updates import limits, xlsx
+
+    def explode(*args, **kwargs):
+        raise AssertionError("openpyxl must not load a workbook past the cell budget")
+    monkeypatch.setattr(limits, "MAX_CELLS", 40)
+    monkeypatch.setattr(xlsx.openpyxl, "load_workbook", explode)
+    data = _workbook([[1, 1, "甲处", "2014-03-31", "completed"]] * 10)      # 55 cells
+    (row,) = _night(tmp_path, data).rejections.to_dict("records")
+    assert row["reason_codes"] == "too_large_range" and "40" in row["reasons"]
