@@ -18,7 +18,9 @@ from flows.tables.validate import TableValidationError, validate_tables
 from flows.updates.columns import UpdateColumns
 from flows.updates.read import FileProblem
 from flows.whitepaper.lookups import load_lookups
+from flows.release.dirs import latest_release_dir
 from flows.whitepaper.parse import ParsedWhitepaper, WhitepaperError
+from flows.whitepaper.quarantine import PaperRejection, carry_forward, rejection_of, screen
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Batch:
     updates: list[Path]
     lookups_dir: Path
     cache_dir: Path | None
+    strict: bool = False     # a paper that cannot be parsed fails the batch instead of being quarantined
 
 
 @dataclass
@@ -41,19 +44,21 @@ class Parsed:
     parsed_files: list[Path] = field(default_factory=list)
     cache_entries: set[Path] = field(default_factory=set)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # the papers' tables combined, once validated
+    rejected: list[PaperRejection] = field(default_factory=list)   # papers quarantined (flows/whitepaper/quarantine.py)
+    sources: dict[str, str] = field(default_factory=dict)          # document_id → canonical text, carried ones included
 
 
 def cache_dir(out_dir: Path | None) -> Path | None:
     return Path(out_dir) / CACHE_DIR if out_dir is not None else None
 
 
-def split(inputs, batches: int, out_dir: Path | None) -> list[Batch]:
+def split(inputs, batches: int, out_dir: Path | None, strict: bool = False) -> list[Batch]:
     """The inputs dealt round-robin into at most `batches` batches (fewer when there are fewer files)."""
     files = len(inputs.whitepapers) + len(inputs.updates)
     count = max(1, min(batches, files))
     names = {p: inputs.source_name(p) for p in inputs.whitepapers}
     return [Batch(inputs.whitepapers[i::count], {p: names[p] for p in inputs.whitepapers[i::count]},
-                  inputs.updates[i::count], inputs.lookups_dir, cache_dir(out_dir)) for i in range(count)]
+                  inputs.updates[i::count], inputs.lookups_dir, cache_dir(out_dir), strict) for i in range(count)]
 
 
 def parse_batch(batch: Batch) -> Parsed:
@@ -62,14 +67,24 @@ def parse_batch(batch: Batch) -> Parsed:
     lookups = load_lookups(batch.lookups_dir)
     out = Parsed()
     for path in batch.whitepapers:
-        if cache:
-            out.whitepapers.append(cache.whitepaper(path, lookups, batch.source_names[path]))
-        else:
-            from flows.whitepaper.parse import read_whitepaper
+        name = batch.source_names[path]
+        if (refused := screen(path, name)) is not None and not batch.strict:
+            out.rejected.append(refused)
+            continue
+        try:
+            if refused is not None:
+                raise WhitepaperError(f"{name}: {refused.reason}")
+            if cache:
+                out.whitepapers.append(cache.whitepaper(path, lookups, name))
+            else:
+                from flows.whitepaper.parse import read_whitepaper
 
-            out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False,
-                                                   frames=False))
-            out.parsed_files.append(path)
+                out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=name, validate=False, frames=False))
+                out.parsed_files.append(path)
+        except Exception as err:  # noqa: BLE001 - one paper's failure is that paper's quarantine, unless --strict
+            if batch.strict:
+                raise
+            out.rejected.append(rejection_of(path, name, err))
     for path in batch.updates:
         if cache:
             out.updates[path] = cache.update_file(path)
@@ -88,9 +103,11 @@ def merge(inputs, parts: list[Parsed]) -> Parsed:
     """The batches' results in input order, as one batch over everything would have given them."""
     papers = {p.document_id: p for part in parts for p in part.whitepapers}
     updates = {path: read for part in parts for path, read in part.updates.items()}
-    return Parsed([papers[path.stem] for path in inputs.whitepapers], {path: updates[path] for path in inputs.updates},
+    return Parsed([papers[path.stem] for path in inputs.whitepapers if path.stem in papers],
+                  {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],
-                  {entry for part in parts for entry in part.cache_entries})
+                  {entry for part in parts for entry in part.cache_entries},
+                  rejected=sorted((r for part in parts for r in part.rejected), key=lambda r: r.source_file))
 
 
 def combine_tables(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
@@ -112,17 +129,34 @@ def paper_tables(paper: ParsedWhitepaper) -> dict[str, pd.DataFrame]:
     return paper.tables if paper.rows is None else {name: to_frame(rows, name) for name, rows in paper.rows.items()}
 
 
-def check_whitepapers(parsed: Parsed) -> Parsed:
-    """Validate the papers' tables all at once (kept as parsed.tables); on failure, the first paper whose own
-    tables fail is named, as when each paper was validated on its own."""
-    tables = combine_tables(parsed.whitepapers)
+def check_whitepapers(parsed: Parsed, out_dir: Path | None = None, strict: bool = False) -> Parsed:
+    """Validate the papers' tables all at once (kept as parsed.tables, with document_rejections).
+
+    A paper whose own tables fail is quarantined like one that cannot be parsed (strict: the first such paper is
+    named and raised, as when each paper was validated on its own), then the previous release (latest under
+    out_dir) gives back the rows of every quarantined paper it had. NothingToPublish when no paper is left.
+    """
+    papers = list(parsed.whitepapers)
     try:
-        parsed.tables = validate_tables(tables)
+        tables = validate_tables(combine_tables(papers)) if papers else {}
     except TableValidationError:
-        for paper in parsed.whitepapers:
+        good = []
+        for paper in papers:
             own = paper_tables(paper)
-            validate_tables(own, context=own["documents"]["source_file"].iloc[0])
-        raise
+            source_file = own["documents"]["source_file"].iloc[0]
+            try:
+                validate_tables(own, context=source_file)
+                good.append(paper)
+            except TableValidationError as err:
+                if strict:
+                    raise
+                parsed.rejected.append(rejection_of(Path(source_file), source_file, err))
+        papers = good
+        tables = validate_tables(combine_tables(papers)) if papers else {}   # what fails now is across papers: raise
+    parsed.whitepapers = papers
+    previous = latest_release_dir(Path(out_dir)) if out_dir is not None else None
+    tables, parsed.sources = carry_forward(tables, {p.document_id: p.text for p in papers}, parsed.rejected, previous)
+    parsed.tables = validate_tables(tables)
     return parsed
 
 

@@ -57,11 +57,11 @@ def parse(batch: parse_stage.Batch) -> parse_stage.Parsed:
 
 
 @task(name="check-papers", cache_policy=NO_CACHE)
-def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path) -> parse_stage.Parsed:
-    """Put the batches together in input order and validate the white papers' tables."""
+def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path, strict: bool = False) -> parse_stage.Parsed:
+    """Put the batches together in input order, validate the papers' tables, carry quarantined papers forward."""
     parsed = parse_stage.merge(inputs, parts)
     parse_stage.remove_unused_entries(out_dir, parsed)
-    return parse_stage.check_whitepapers(parsed)
+    return parse_stage.check_whitepapers(parsed, out_dir, strict)
 
 
 @task(name="updates", cache_policy=NO_CACHE)
@@ -127,15 +127,16 @@ def _as_date(value) -> dt.date | None:
 
 @flow(name="refresh", log_prints=False, on_failure=[_record_failure], on_crashed=[_record_failure])
 def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.CURATED, as_of: dt.date | None = None,
-            lock_timeout: float = 0, allow_breaking: bool = False, batches: int = 1) -> PublishResult:
+            lock_timeout: float = 0, allow_breaking: bool = False, batches: int = 1, strict: bool = False) -> PublishResult:
     """Lock → check the output root → ingest → parse → updates → summaries → validate → changes → publish.
 
     as_of defaults to today in Asia/Shanghai. The run holds the output folder's lock from start to end, waiting up
     to lock_timeout seconds for it: a run that will be refused is refused before reading anything, and one that
     waited publishes on top of whatever latest the other run left. allow_breaking publishes a release that removes
-    or retypes a column of the previous one (a new major version). The parse work is split into `batches` tasks
-    run by the flow's task runner (one per worker of a Dask cluster). A run with the inputs, code and as-of date
-    of the release latest points at stops after hashing them, unless the check found that release damaged.
+    or retypes a column of the previous one (a new major version). A white paper that cannot be parsed is
+    quarantined (document_rejections) unless strict, which fails the run. The parse work is split into `batches`
+    tasks run by the flow's task runner (one per worker of a Dask cluster). A run with the inputs, code and as-of
+    date of the release latest points at stops after hashing them, unless the check found that release damaged.
     """
     as_of = as_of or pipeline.today_in_shanghai()
     with ExitStack() as held:
@@ -148,10 +149,11 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
             except OSError:
                 pass
             raise
-        return _locked_run(Path(raw_dir), Path(out_dir), as_of, allow_breaking, batches)
+        return _locked_run(Path(raw_dir), Path(out_dir), as_of, allow_breaking, batches, strict)
 
 
-def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool, batches: int) -> PublishResult:
+def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool, batches: int,
+                strict: bool) -> PublishResult:
     started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     _status(out_dir, "running", as_of=as_of, flow_run_id=_run_id(), started=started)
     state = check_state(out_dir)
@@ -168,8 +170,10 @@ def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bo
                 started=started, state=found)
         _artifact(unchanged, as_of)
         return unchanged
-    parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir))]  # a failure stops here
-    parsed = check_papers(inputs, quote(parts), out_dir)
+    parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir, strict))]
+    parsed = check_papers(inputs, quote(parts), out_dir, strict)
+    for r in parsed.rejected:
+        _say(f"quarantined: {r.source_file}: {r.reason}")
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")
     for part in parts:   # parsed.updates holds every file's cells now; the updates task lets each go as it reads it
@@ -183,8 +187,7 @@ def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bo
     _say(f"validate: {len(tables)} tables, {sum(len(t) for t in tables.values())} rows")
     tables = changes(quote(tables), out_dir)
     _say(f"changes: {len(tables['changes'])} against the latest release")
-    bundle = pipeline.Bundle(tables, {p.document_id: p.text for p in parsed.whitepapers},
-                             pipeline.input_files(inputs) + update_files)
+    bundle = pipeline.Bundle(tables, parsed.sources, pipeline.input_files(inputs) + update_files)
     result = publish(quote(bundle), out_dir, as_of, None, allow_breaking)
     _say(f"publish: {result.message}")
     fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)

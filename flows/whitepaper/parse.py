@@ -15,19 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from flows import paths
 from flows.tables.frames import to_frame
+from flows.updates.limits import MAX_WHITEPAPER_BYTES, OverBudget, read_capped
 from flows.whitepaper.lookups import Lookups, load_lookups
 from flows.whitepaper.quantities import find_quantities
+from flows.whitepaper.sidecar import read_meta
 from flows.whitepaper.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, paragraphs_span
 from flows.whitepaper.text import SourceError, cn_number, decode
 from flows.tables.validate import validate_tables
 from flows.whitepaper.tasks import parse_tasks
 
 
-__all__ = ["ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_whitepaper", "write_tables_csv"]
+__all__ = ["ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_meta", "read_whitepaper", "write_tables_csv"]
 
 
 @dataclass(frozen=True)
@@ -256,21 +257,6 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
     return ParsedWhitepaper(document_id, text, encoding, framed)
 
 
-def read_meta(path: Path) -> dict:
-    """The citation sidecar <stem>.meta.yaml beside a white paper, as documents columns (empty if absent)."""
-    sidecar = path.with_name(path.stem + ".meta.yaml")
-    if not sidecar.exists():
-        return {}
-    meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
-    recorded = meta.get("sha256")
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    if recorded and recorded != actual:
-        raise WhitepaperError(f"{path}: sha256 is {actual} but {sidecar.name} records {recorded}; "
-                              "raw files are frozen copies: restore the original or record the new copy in the sidecar")
-    return {"source_url": meta.get("source_url"), "retrieved_date": meta.get("retrieved_date"),
-            "license_note": meta.get("license")}
-
-
 def relative_to_repo(path: Path) -> str:
     try:
         return path.resolve().relative_to(paths.REPO).as_posix()
@@ -282,8 +268,14 @@ def read_whitepaper(path: Path, document_id: str | None = None, lookups: Lookups
                     source_file: str | None = None, validate: bool = True, frames: bool = True) -> ParsedWhitepaper:
     """Read and parse a white paper file; the document id defaults to the file stem, source_file to its repo path."""
     path = Path(path)
-    return parse_whitepaper(path.read_bytes(), document_id or path.stem, source_file or relative_to_repo(path),
-                            read_meta(path), lookups, validate, frames)
+    source_file = source_file or relative_to_repo(path)
+    try:
+        raw = read_capped(path, MAX_WHITEPAPER_BYTES)   # size checked first, never through a link
+    except OverBudget as over:
+        err = WhitepaperError(f"{source_file}: {over.message}")
+        err.rule = over.code
+        raise err from None
+    return parse_whitepaper(raw, document_id or path.stem, source_file, read_meta(path), lookups, validate, frames)
 
 
 def write_tables_csv(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, int]:
