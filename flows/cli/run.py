@@ -56,7 +56,7 @@ def refresh(
     try:
         # The lock first: a run that will be refused is refused before Prefect starts or anything is read.
         with hold_for_process(out, wait):
-            _run_locked(raw, out, as_of_date, wait, allow_breaking, verbose, task_runner, dask_address)
+            _run_locked(raw, out, as_of_date, wait, allow_breaking, verbose, task_runner, dask_address, strict)
     except ReleaseLockBusy as err:
         try:
             note_refused(out, str(err), as_of=as_of_date)
@@ -73,7 +73,7 @@ def refresh(
 
 
 def _run_locked(raw: Path, out: Path, as_of_date, wait: float, allow_breaking: bool, verbose: bool, task_runner: str,
-                dask_address: Optional[str]) -> None:
+                dask_address: Optional[str], strict: bool = False) -> None:
     import datetime as dt
 
     from flows.refresh import refresh as refresh_flow
