@@ -161,14 +161,11 @@ def header_region(doc: SourceDoc, first_section: Line) -> tuple[dict, list[tuple
     notes: list[tuple] = []
     before = [ln for ln in head if ln.number < title.number]
     if before:
-        quoted = "; ".join(repr(doc.span(ln.start, ln.end)[:40]) for ln in before[:3])
-        notes.append(("site_chrome", f"lines {before[0].number}–{before[-1].number} before the title are the web "
-                      f"page's, not the paper's ({len(before)} line(s): {quoted}{'…' if len(before) > 3 else ''}); skipped",
-                      before[0].start, before[-1].end))
+        notes.append(chrome_note(doc, before, "before the title"))
     pub, rest = read_publication(doc, [ln for ln in head if ln.number > title.number])
     for ln, what in pub.chrome:
-        notes.append(("site_chrome", f"line {ln.number} holds page controls or site navigation, not the paper's text "
-                      f"({what[:40]!r}); skipped", ln.start, ln.end))
+        notes.append(("site_chrome", f"line {ln.number} ({doc.span(ln.start, ln.end)[:60]!r}) holds page controls or "
+                      f"site navigation ({what[:40]!r}), not the paper's text; skipped", ln.start, ln.end))
     for ln in rest:
         if not (SENTENCE_END.search(ln.folded) or len(ln.folded) >= 40):
             notes.append(("unplaced_header_line", f"line {ln.number} between the title and section 一 is neither the "
@@ -178,6 +175,14 @@ def header_region(doc: SourceDoc, first_section: Line) -> tuple[dict, list[tuple
               "publisher_zh": doc.span(*pub.publisher) if pub.publisher else None, "published_date": pub.published,
               "source_start": title.start, "source_end": title.end}
     return header, notes
+
+
+def chrome_note(doc: SourceDoc, lines: list[Line], where: str) -> tuple:
+    """(flag, detail, start, end) of a site_chrome note on a block of lines skipped as the web page's."""
+    quoted = "; ".join(repr(doc.span(ln.start, ln.end)[:40]) for ln in lines[:3]) + ("…" if len(lines) > 3 else "")
+    numbers = f"line {lines[0].number}" if len(lines) == 1 else f"lines {lines[0].number}–{lines[-1].number}"
+    return ("site_chrome", f"{numbers} {where} ({quoted}) are the web page's, not the paper's; skipped",
+            lines[0].start, lines[-1].end)
 
 
 def trailing_chrome(doc: SourceDoc, lines: list[Line]) -> tuple[list[Line], list[Line]]:

@@ -22,7 +22,7 @@ from flows.whitepaper.lookups import Lookups, load_lookups
 from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.sidecar import document_id_for, read_meta
 from flows.whitepaper.forms import FORM_NAMES, form_of, read_text, refusal
-from flows.whitepaper.header import header_region, read_publication, trailing_chrome
+from flows.whitepaper.header import chrome_note, header_region, read_publication, trailing_chrome
 from flows.whitepaper.contacts import parse_contacts
 from flows.whitepaper.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, numbered_items, paragraphs_span
 from flows.whitepaper.text import SourceError, cn_number
@@ -180,10 +180,7 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         tail, _ = read_publication(doc, chrome)    # some sites print 发布日期 under the text, not above it
         header["publisher_zh"] = header["publisher_zh"] or (doc.span(*tail.publisher) if tail.publisher else None)
         header["published_date"] = header["published_date"] or tail.published
-        quoted = "; ".join(repr(doc.span(ln.start, ln.end)[:40]) for ln in chrome[:3])
-        header_notes.append(("site_chrome", f"lines {chrome[0].number}–{chrome[-1].number} after the contacts are the web "
-                             f"page's, not the paper's ({len(chrome)} line(s): {quoted}{'…' if len(chrome) > 3 else ''}); "
-                             "skipped", chrome[0].start, chrome[-1].end))
+        header_notes.append(chrome_note(doc, chrome, "after the contacts"))
     review_heading = SECTIONS["review"][0].search(sections["review"][0].folded)
     tasks_heading = SECTIONS["tasks"][0].search(sections["tasks"][0].folded)
     if int(tasks_heading.group(1)) != header["plan_year"]:
