@@ -17,8 +17,11 @@ from flows.tables.frames import to_frame
 from flows.tables.validate import TableValidationError, validate_tables
 from flows.updates.columns import UpdateColumns
 from flows.updates.read import FileProblem
+from flows.whitepaper.forms import refusal
 from flows.whitepaper.lookups import load_lookups
-from flows.whitepaper.parse import ParsedWhitepaper, WhitepaperError
+from flows.whitepaper.parse import NotAWhitepaper, ParsedWhitepaper, WhitepaperError
+from flows.whitepaper.settle import PaperFile, settle
+from flows.whitepaper.sidecar import read_sidecar
 
 
 @dataclass
@@ -41,6 +44,13 @@ class Parsed:
     parsed_files: list[Path] = field(default_factory=list)
     cache_entries: set[Path] = field(default_factory=set)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # the papers' tables combined, once validated
+    paper_paths: list[Path] = field(default_factory=list)           # the file of each of whitepapers, in a batch
+    not_papers: dict[Path, str] = field(default_factory=dict)       # readable files that are no white paper: why
+    file_notes: list[dict] = field(default_factory=list)            # quality_notes rows on files (settle.py)
+
+    def console_lines(self) -> list[str]:
+        """What the run says about the files of raw/whitepapers/ that were refused or published once for two."""
+        return [f"{note['flag'].replace('_', ' ')}: {note['detail']}" for note in self.file_notes]
 
 
 def cache_dir(out_dir: Path | None) -> Path | None:
@@ -62,14 +72,20 @@ def parse_batch(batch: Batch) -> Parsed:
     lookups = load_lookups(batch.lookups_dir)
     out = Parsed()
     for path in batch.whitepapers:
-        if cache:
-            out.whitepapers.append(cache.whitepaper(path, lookups, batch.source_names[path]))
-        else:
-            from flows.whitepaper.parse import read_whitepaper
+        try:
+            if cache:
+                paper = cache.whitepaper(path, lookups, batch.source_names[path])
+            else:
+                from flows.whitepaper.parse import read_whitepaper
 
-            out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False,
-                                                   frames=False))
-            out.parsed_files.append(path)
+                paper = read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False,
+                                        frames=False)
+                out.parsed_files.append(path)
+        except NotAWhitepaper as err:      # another document beside the papers: refused, the run goes on
+            out.not_papers[path] = str(err)
+            continue
+        out.whitepapers.append(paper)
+        out.paper_paths.append(path)
     for path in batch.updates:
         if cache:
             out.updates[path] = cache.update_file(path)
@@ -86,11 +102,20 @@ def parse_batch(batch: Batch) -> Parsed:
 
 def merge(inputs, parts: list[Parsed]) -> Parsed:
     """The batches' results in input order, as one batch over everything would have given them."""
-    papers = {p.document_id: p for part in parts for p in part.whitepapers}
+    papers = {path: p for part in parts for path, p in zip(part.paper_paths, part.whitepapers)}
+    not_papers = {path: why for part in parts for path, why in part.not_papers.items()}
     updates = {path: read for part in parts for path, read in part.updates.items()}
-    return Parsed([papers[path.stem] for path in inputs.whitepapers], {path: updates[path] for path in inputs.updates},
+    files = [PaperFile(inputs.source_name(path), papers[path], read_sidecar(path).get("document_id") is not None)
+             for path in inputs.whitepapers if path in papers]
+    refused = [(inputs.source_name(p), refusal(inputs.source_name(p), p)) for p in inputs.refused]
+    refused += [(inputs.source_name(p), not_papers[p]) for p in inputs.whitepapers if p in not_papers]
+    kept, notes = settle(files, refused)
+    if not kept:
+        raise WhitepaperError(f"{inputs.raw_dir / 'whitepapers'}: no file there is a white paper; "
+                              + "; ".join(message for _, message in refused))
+    return Parsed([f.paper for f in kept], {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],
-                  {entry for part in parts for entry in part.cache_entries})
+                  {entry for part in parts for entry in part.cache_entries}, file_notes=notes)
 
 
 def combine_tables(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
@@ -116,6 +141,9 @@ def check_whitepapers(parsed: Parsed) -> Parsed:
     """Validate the papers' tables all at once (kept as parsed.tables); on failure, the first paper whose own
     tables fail is named, as when each paper was validated on its own."""
     tables = combine_tables(parsed.whitepapers)
+    if parsed.file_notes:
+        tables["quality_notes"] = pd.concat([tables["quality_notes"], to_frame(parsed.file_notes, "quality_notes")],
+                                            ignore_index=True)
     try:
         parsed.tables = validate_tables(tables)
     except TableValidationError:
@@ -124,6 +152,21 @@ def check_whitepapers(parsed: Parsed) -> Parsed:
             validate_tables(own, context=own["documents"]["source_file"].iloc[0])
         raise
     return parsed
+
+
+def source_texts(parsed: Parsed) -> dict[str, str]:
+    """document_id → canonical text: sources/<document_id>.txt of the release."""
+    return {p.document_id: p.text for p in parsed.whitepapers}
+
+
+def originals(parsed: Parsed) -> dict[str, bytes]:
+    """sources/<document_id>.<html|htm|docx> → the bytes of each paper whose canonical text was extracted from it."""
+    out = {}
+    for p in parsed.whitepapers:
+        if p.original is not None:
+            source_file = (p.rows["documents"][0] if p.rows is not None else p.tables["documents"].iloc[0])["source_file"]
+            out[f"{p.document_id}{Path(source_file).suffix.lower()}"] = p.original
+    return out
 
 
 def remove_unused_entries(out_dir: Path | None, parsed: Parsed) -> int:

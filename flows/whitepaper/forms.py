@@ -42,10 +42,24 @@ def is_sidecar(path: Path) -> bool:
     return Path(path).name.lower().endswith(SIDECAR)
 
 
+def find_paper_files(folder: Path) -> tuple[list[Path], list[Path]]:
+    """(papers in an accepted form, every other entry) of folder, each sorted; a sidecar beside a paper is neither."""
+    entries = sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []
+    papers = [p for p in entries if p.is_file() and form_of(p)]
+    stems = {p.stem for p in papers}
+    return papers, [p for p in entries if p not in papers and not (is_sidecar(p) and p.name[:-len(SIDECAR)] in stems)]
+
+
 def refusal(source_file: str, path: Path) -> str:
-    """The message for a file in raw/whitepapers/ that is neither a paper in an accepted form nor a sidecar."""
-    suffix = Path(path).suffix.lower()
-    what = REFUSED_WHY.get(suffix) or (f"a {suffix} file" if suffix else "a file without an extension")
+    """The message for an entry of raw/whitepapers/ that is neither a paper in an accepted form nor its sidecar."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        what = "a folder (papers are read from raw/whitepapers/ itself, not from folders in it)"
+    elif is_sidecar(path):
+        what = f"a sidecar with no paper {path.name[:-len(SIDECAR)]}.<txt|html|htm|docx> beside it"
+    else:
+        what = REFUSED_WHY.get(suffix) or (f"a {suffix} file" if suffix else "a file without an extension")
     return f"{source_file}: refused, {what}; a white paper is read from {ACCEPTED}"
 
 

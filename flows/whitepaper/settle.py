@@ -1,0 +1,70 @@
+"""Across the files of raw/whitepapers/: one paper, one document, and a note for every file that is no paper.
+
+- Two files with the same canonical text (the same paper saved twice, under two names or in two encodings)
+  are one document: the first is kept (a file whose sidecar names its document_id before one without, then by
+  file name) and the other is a duplicate_document note on it.
+- Two different papers under one document id are an error naming both files: which one is meant cannot be known.
+- A file refused before parsing (a form not accepted, a sidecar with no paper) or found not to be a white paper
+  at all is a refused_file note with no document, and a line on the console; it never stops the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flows.whitepaper.source_doc import WhitepaperError
+
+NOTE_PREFIX = "whitepapers"     # note ids of notes on files rather than on one paper's text: whitepapers-n001…
+
+
+@dataclass(frozen=True)
+class PaperFile:
+    """A parsed paper with the name it is published under and whether its sidecar gave its id."""
+
+    source_file: str
+    paper: object               # ParsedWhitepaper (kept loose: this module imports no parser)
+    id_from_sidecar: bool = False
+
+
+def settle(papers: list[PaperFile], refused: list[tuple[str, str]]) -> tuple[list[PaperFile], list[dict]]:
+    """(the papers to publish, in input order; the quality_notes rows on the files) — see the module docstring.
+
+    refused holds (source_file, message) of the files that are no paper. Raises WhitepaperError naming both
+    files of a document id taken by two different papers.
+    """
+    notes: list[dict] = []
+    for source_file, message in refused:
+        notes.append(_note(None, "refused_file", message))
+    kept: dict[str, PaperFile] = {}        # text sha256 → the file kept for it
+    order = sorted(papers, key=lambda p: (not p.id_from_sidecar, p.source_file))
+    for p in order:
+        text_sha = _text_sha(p.paper)
+        first = kept.get(text_sha)
+        if first is None:
+            kept[text_sha] = p
+            continue
+        notes.append(_note(first.paper.document_id, "duplicate_document",
+                           f"{p.source_file} has the same text (sha256 {text_sha[:12]}…) as {first.source_file}; "
+                           f"published once, as {first.paper.document_id}; remove one of the two files"))
+    chosen = set(id(p) for p in kept.values())
+    result = [p for p in papers if id(p) in chosen]
+    by_id: dict[str, PaperFile] = {}
+    for p in result:
+        other = by_id.setdefault(p.paper.document_id, p)
+        if other is not p:
+            raise WhitepaperError(f"{other.source_file} and {p.source_file} are both document {p.paper.document_id!r} "
+                                  "but hold different texts; give one of them another file name, or another "
+                                  "document_id in its sidecar (<name>.meta.yaml)")
+    for i, note in enumerate(notes, start=1):
+        note["note_id"] = f"{NOTE_PREFIX}-n{i:03d}"
+    return result, notes
+
+
+def _text_sha(paper) -> str:
+    documents = paper.rows["documents"][0] if paper.rows is not None else paper.tables["documents"].iloc[0]
+    return documents["text_sha256"]
+
+
+def _note(document_id: str | None, flag: str, detail: str) -> dict:
+    return {"note_id": None, "document_id": document_id, "table_name": "documents", "row_id": document_id,
+            "flag": flag, "detail": detail, "source_start": None, "source_end": None}
