@@ -136,7 +136,7 @@ def _fields(ln: Line, pub: Publication) -> str | None:
         tail = value
         if re.fullmatch(PUBLISHER, m.group("label")):
             # The publisher ends at a bracket, a wide gap or a date: 来源:深圳市科技创新委员会 2014-04-02 【字体
-            cut = re.search(r"[【\[|]|\s{2,}|" + DATE.pattern, value)
+            cut = re.search(r"[【】\[\]|]|\s{2,}|" + DATE.pattern, value)
             v_end = m.end() + (cut.start() if cut else len(value))
             while v_end > m.end() and f[v_end - 1].isspace():
                 v_end -= 1

@@ -1,8 +1,9 @@
 """Across the files of raw/whitepapers/: one paper, one document, and a note for every file that is no paper.
 
 - Two files with the same canonical text (the same paper saved twice, under two names or in two encodings)
-  are one document: the first is kept (a file whose sidecar names its document_id before one without, then by
-  file name) and the other is a duplicate_document note on it.
+  are one document: one is kept (a file whose sidecar names its document_id first, then one whose file name is
+  its id — szsti-2014.txt before SZSTI-2014.txt or szsti-2014 copy.txt —, then by name) and each other one
+  is a duplicate_document note on it.
 - Two different papers under one document id are an error naming both files: which one is meant cannot be known.
 - A file refused before parsing (a form not accepted, a sidecar with no paper) or found not to be a white paper
   at all is a refused_file note with no document, and a line on the console; it never stops the run.
@@ -11,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from flows.whitepaper.source_doc import WhitepaperError
 
@@ -36,7 +38,8 @@ def settle(papers: list[PaperFile], refused: list[tuple[str, str]]) -> tuple[lis
     for source_file, message in refused:
         notes.append(_note(None, "refused_file", message))
     kept: dict[str, PaperFile] = {}        # text sha256 → the file kept for it
-    order = sorted(papers, key=lambda p: (not p.id_from_sidecar, p.source_file))
+    order = sorted(papers, key=lambda p: (not p.id_from_sidecar, PurePosixPath(p.source_file).stem != p.paper.document_id,
+                                          p.source_file))
     for p in order:
         text_sha = _text_sha(p.paper)
         first = kept.get(text_sha)
