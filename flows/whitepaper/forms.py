@@ -23,6 +23,7 @@ FORMS = {".txt": "text", ".html": "html", ".htm": "html", ".docx": "docx"}
 FORM_NAMES = {"text": "page text (.txt)", "html": "web page (.html/.htm)", "docx": "Word document (.docx)"}
 ACCEPTED = "page text (.txt, UTF-8 or GBK/GB18030), the web page (.html/.htm, UTF-8 or GBK) or Word (.docx)"
 SIDECAR = ".meta.yaml"
+TEMPORARY = ("~$", ".")         # Word's owner file ~$szsti-2014.docx, .~lock.szsti-2014.docx#, .DS_Store…
 DOC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Why a kind of file is refused, where something more useful than "not accepted" can be said.
 REFUSED_WHY = {
@@ -45,7 +46,7 @@ def is_sidecar(path: Path) -> bool:
 def find_paper_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """(papers in an accepted form, every other entry) of folder, each sorted; a sidecar beside a paper is neither."""
     entries = sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []
-    papers = [p for p in entries if p.is_file() and form_of(p)]
+    papers = [p for p in entries if p.is_file() and form_of(p) and not p.name.startswith(TEMPORARY)]
     stems = {p.stem for p in papers}
     return papers, [p for p in entries if p not in papers and not (is_sidecar(p) and p.name[:-len(SIDECAR)] in stems)]
 
@@ -54,7 +55,9 @@ def refusal(source_file: str, path: Path) -> str:
     """The message for an entry of raw/whitepapers/ that is neither a paper in an accepted form nor its sidecar."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if path.is_dir():
+    if path.name.startswith(TEMPORARY):
+        what = "a hidden or temporary file (Word writes ~$<name>.docx while a document is open, LibreOffice .~lock.…)"
+    elif path.is_dir():
         what = "a folder (papers are read from raw/whitepapers/ itself, not from folders in it)"
     elif is_sidecar(path):
         what = f"a sidecar with no paper {path.name[:-len(SIDECAR)]}.<txt|html|htm|docx> beside it"

@@ -138,9 +138,11 @@ def _review(doc: SourceDoc, lines: list[Line]) -> tuple[list[dict], list[dict]]:
 
 
 def _looks_like_a_paper(doc: SourceDoc) -> bool:
-    """A title with 白皮书 or any heading of the template's four sections."""
-    return any("白皮书" in ln.folded or ((m := SECTION.match(ln.folded)) and any(
-        pattern.search(m.group(2)) for pattern, _ in SECTIONS.values())) for ln in doc.lines)
+    """Two headings of the template's four sections, or one and a line naming a 白皮书: a paper, perhaps a broken
+    one (whose error is then worth a failure); anything less is another document (a notice, minutes, a scan)."""
+    headings = {key for ln in doc.lines if (m := SECTION.match(ln.folded))
+                for key, (pattern, _) in SECTIONS.items() if pattern.search(m.group(2))}
+    return len(headings) >= 2 or (len(headings) == 1 and any("白皮书" in ln.folded for ln in doc.lines))
 
 
 def _paper_lines(doc: SourceDoc, contacts: list[Line]) -> tuple[list[Line], list[Line]]:
@@ -168,9 +170,9 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         raise WhitepaperError(str(err)) from None
     doc = SourceDoc(document_id, source_file, text)
     if not _looks_like_a_paper(doc):
-        raise NotAWhitepaper(f"{source_file}: not a white paper: no title '<agency><year>年度公共服务白皮书' and no "
-                             f"heading of its four sections (一、工作职责 … 四、公众参与、监督渠道) in this {FORM_NAMES[form]}; expected a "
-                             "white paper in the template")
+        raise NotAWhitepaper(f"{source_file}: not a white paper: this {FORM_NAMES[form]} has at most one heading of "
+                             "the template's four sections (一、工作职责 … 四、公众参与、监督渠道) and no title "
+                             "'<agency><year>年度公共服务白皮书' with one; expected a white paper in the template")
     lookups = lookups or load_lookups()
     sections = _find_sections(doc)
     first_heading = min((heading for heading, _ in sections.values()), key=lambda ln: ln.number)

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from flows.whitepaper.forms import FORMS as ACCEPTED_SUFFIXES
-from flows.whitepaper.forms import form_of, id_from_name, read_text, refusal
-from flows.whitepaper.parse import parse_whitepaper, read_whitepaper
+from flows.whitepaper.forms import find_paper_files, form_of, id_from_name, read_text, refusal
+from flows.whitepaper.parse import NotAWhitepaper, WhitepaperError, parse_whitepaper, read_whitepaper
 from flows.whitepaper.text import SourceError
 from tests.whitepaper.helpers import TABLE_NAMES, assert_offsets_index_the_text
 from tests.whitepaper.seed_forms import FORMS, PUBLISHER, SEED, TEXT_CHROME
@@ -106,3 +106,36 @@ def test_each_accepted_suffix_has_a_reader():
     assert set(ACCEPTED_SUFFIXES.values()) == {"text", "html", "docx"}
     with pytest.raises(SourceError, match="holds no text"):
         read_text(b"<html><body><script>x()</script></body></html>", "html", "x.html")
+
+
+def test_find_paper_files_sorts_papers_from_everything_else(tmp_path):
+    for name in ["szsti-2014.txt", "szsti-2014.meta.yaml", "SZSTI-2015.HTML", "科创委2016.docx", "~$创委2016.docx",
+                 ".DS_Store", "scan.pdf", "orphan.meta.yaml", "README"]:
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "old").mkdir()
+    papers, others = find_paper_files(tmp_path)
+    assert [p.name for p in papers] == ["SZSTI-2015.HTML", "szsti-2014.txt", "科创委2016.docx"]
+    assert sorted(p.name for p in others) == sorted([".DS_Store", "README", "old", "orphan.meta.yaml", "scan.pdf", "~$创委2016.docx"])
+    why = {p.name: refusal(f"raw/whitepapers/{p.name}", p) for p in others}
+    assert "a folder" in why["old"] and "a sidecar with no paper orphan.<txt|html|htm|docx>" in why["orphan.meta.yaml"]
+    assert "hidden or temporary" in why["~$创委2016.docx"] and "hidden or temporary" in why[".DS_Store"]
+
+
+@pytest.mark.parametrize("text", [
+    "关于召开2014年第一季度工作会议的通知\n各处室：定于4月10日召开会议。\n",
+    "关于2014年度公共服务白皮书编制工作的说明\n一、编制依据\n二、主要内容\n",        # names 白皮书, no heading of the template
+    "一、工作职责\n负责会议组织。\n",                                                  # one heading, no 白皮书
+])
+def test_another_document_is_not_a_white_paper(text):
+    with pytest.raises(NotAWhitepaper, match=r"^x\.txt: not a white paper: .*expected a white paper in the template"):
+        parse_whitepaper(text.encode(), "x", "x.txt")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("深圳市某局2016年度公共服务白皮书\n\n一、工作职责\n", "no section heading like"),
+    ("一、工作职责\n二、2015年度工作任务目标完成情况\n", "no section heading like"),
+])
+def test_a_broken_paper_is_still_a_paper_whose_error_is_told(text, message):
+    with pytest.raises(WhitepaperError, match=message) as err:
+        parse_whitepaper(text.encode(), "x", "x.txt")
+    assert not isinstance(err.value, NotAWhitepaper)
