@@ -10,7 +10,6 @@ import re
 
 from flows.whitepaper.source_doc import NUMBERED, Line, SourceDoc, WhitepaperError, numbered_items
 
-
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # Brackets are left out of a URL: the folded text turns （http://…） into (http://…).
 URL = re.compile(r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[A-Za-z0-9\-._~/?#@!$&*+=%:;,]*)?")

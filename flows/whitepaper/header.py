@@ -29,6 +29,8 @@ CONTROL = (r"字体|字号|视力保护色|护眼模式|浏览次数|阅读次�
 # A label ends at its colon (folded: ":"); page controls may come without one: 【字体 大 中 小】.
 LABEL = re.compile(rf"(?P<label>{PUBLISHER}|{DATE_LABEL})\s*:\s*|(?P<control>{CONTROL})\s*:?\s*")
 DATE = re.compile(r"(?<!\d)(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
+# A line starting so is the page's publication line wherever it stands (bare 时间/日期 are too common in a paper).
+PUBLICATION_LINE = re.compile(r"(?:信息来源|来源|发布机构|发布单位|信息提供日期|发布时间|发布日期)\s*:")
 CONTROL_WORDS = re.compile(r"打印(?:本页|此页|文章|本文|页面)?|关闭(?:窗口|本页|页面)?|返回(?:顶部|首页|列表)?|加入收藏|收藏(?:本页)?"
                            r"|分享(?:到)?|保存(?:本页)?|默认|扫一扫\S*|[大中小](?=[\s】\]|]|$)")
 BREADCRUMB = re.compile(r"^(?:您现在的位置|您的位置|您所在的位置|当前位置|所在位置|现在位置|位置)\s*:?|(?:首页|主页|网站首页)\s*[>›»→]"
@@ -53,8 +55,8 @@ def is_breadcrumb(folded: str) -> bool:
 
 
 def is_chrome(folded: str) -> bool:
-    """Page controls, breadcrumb or site footer: not the paper's text."""
-    if is_breadcrumb(folded) or FOOTER.search(folded):
+    """Page controls, breadcrumb, site footer or a publication line: not the paper's text."""
+    if is_breadcrumb(folded) or FOOTER.search(folded) or PUBLICATION_LINE.match(_lead(folded)):
         return True
     rest = LABEL.sub("", CONTROL_WORDS.sub("", DATE.sub("", folded)))
     return folded.strip() != "" and PUNCTUATION.fullmatch(rest) is not None and bool(

@@ -8,7 +8,6 @@ write_tables_csv.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -18,17 +17,24 @@ import pandas as pd
 
 from flows import paths
 from flows.tables.frames import to_frame
+from flows.tables.validate import validate_tables
+from flows.whitepaper.contacts import parse_contacts
+from flows.whitepaper.forms import FORM_NAMES, form_of, read_text, refusal
+from flows.whitepaper.header import chrome_note, header_region, read_publication, trailing_chrome
 from flows.whitepaper.lookups import Lookups, load_lookups
 from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.sidecar import document_id_for, read_meta
-from flows.whitepaper.forms import FORM_NAMES, form_of, read_text, refusal
-from flows.whitepaper.header import chrome_note, header_region, read_publication, trailing_chrome
-from flows.whitepaper.contacts import parse_contacts
-from flows.whitepaper.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, numbered_items, paragraphs_span
-from flows.whitepaper.text import SourceError, cn_number
-from flows.tables.validate import validate_tables
+from flows.whitepaper.source_doc import (
+    NUMBERED,
+    SECTION,
+    Line,
+    SourceDoc,
+    WhitepaperError,
+    numbered_items,
+    paragraphs_span,
+)
 from flows.whitepaper.tasks import parse_tasks
-
+from flows.whitepaper.text import SourceError
 
 __all__ = ["NotAWhitepaper", "ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_whitepaper", "write_tables_csv"]
 
@@ -147,12 +153,12 @@ def _looks_like_a_paper(doc: SourceDoc) -> bool:
 
 def _paper_lines(doc: SourceDoc, contacts: list[Line]) -> tuple[list[Line], list[Line]]:
     """Section 四's lines, and the site's lines after them (page controls, footer), which are no channel."""
-    first = next((i for i, ln in enumerate(contacts) if NUMBERED.match(ln.folded)), len(contacts))
-    kept, chrome = trailing_chrome(doc, [ln for ln in contacts[first:] if not NUMBERED.match(ln.folded)])
+    # Only after the last channel: a chrome-like word inside the channels ("联系我们" 栏目) never cuts one off.
+    last = max((i for i, ln in enumerate(contacts) if NUMBERED.match(ln.folded)), default=len(contacts))
+    _, chrome = trailing_chrome(doc, contacts[last + 1:])
     if not chrome:
         return contacts, []
-    cut = chrome[0].number
-    return [ln for ln in contacts if ln.number < cut], chrome
+    return [ln for ln in contacts if ln.number < chrome[0].number], chrome
 
 
 def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>", meta: dict | None = None,

@@ -49,7 +49,7 @@ def settle(papers: list[PaperFile], refused: list[tuple[str, str]]) -> tuple[lis
         notes.append(_note(first.paper.document_id, "duplicate_document",
                            f"{p.source_file} has the same text (sha256 {text_sha[:12]}…) as {first.source_file}; "
                            f"published once, as {first.paper.document_id}; remove one of the two files"))
-    chosen = set(id(p) for p in kept.values())
+    chosen = {id(p) for p in kept.values()}
     result = [p for p in papers if id(p) in chosen]
     by_id: dict[str, PaperFile] = {}
     for p in result:

@@ -55,7 +55,7 @@ def test_gbk_declared_in_a_meta_tag(head):
 
 
 def test_no_declared_charset_utf8_then_gb18030():
-    assert html_lines("<p>白皮书</p>".encode("utf-8"), "x.html")[1] == "utf-8"
+    assert html_lines("<p>白皮书</p>".encode(), "x.html")[1] == "utf-8"
     assert html_lines("<p>白皮书</p>".encode("gbk"), "x.html") == (["白皮书"], "gb18030")
 
 
