@@ -31,12 +31,16 @@ LABEL = re.compile(rf"(?P<label>{PUBLISHER}|{DATE_LABEL})\s*:\s*|(?P<control>{CO
 DATE = re.compile(r"(?<!\d)(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?")
 # A line starting so is the page's publication line wherever it stands (bare 时间/日期 are too common in a paper).
 PUBLICATION_LINE = re.compile(r"(?:信息来源|来源|发布机构|发布单位|信息提供日期|发布时间|发布日期)\s*:")
-CONTROL_WORDS = re.compile(r"打印(?:本页|此页|文章|本文|页面)?|关闭(?:窗口|本页|页面)?|返回(?:顶部|首页|列表)?|加入收藏|收藏(?:本页)?"
-                           r"|分享(?:到)?|保存(?:本页)?|默认|扫一扫\S*|[大中小](?=[\s】\]|]|$)")
+CONTROL_WORDS = re.compile(r"(?:我要)?打印(?:本页|此页|文章|本文|页面)?|关闭(?:窗口|本页|页面)?|返回(?:顶部|首页|列表)|加入收藏"
+                           r"|收藏(?:本页)?|分享(?:到)?|保存(?:本页)?|默认|扫一扫\S*|[大中小](?=[\s】\]|]|$)")
+# A line starting with these is page controls whatever follows (浏览次数：123次, 字体：【大 中 小】 …); the looser labels
+# of CONTROL (作者, 编辑, 分类…) may start a paper's own sentence ("编辑短信发送至…"), so they do not count here.
+CONTROL_START = re.compile(r"(?:字体|字号|视力保护色|护眼模式|浏览次数|阅读次数|访问次数|点击数|点击率|访问量|浏览量|责任编辑)\s*:?")
 BREADCRUMB = re.compile(r"^(?:您现在的位置|您的位置|您所在的位置|当前位置|所在位置|现在位置|位置)\s*:?|(?:首页|主页|网站首页)\s*[>›»→]"
                         r"|[>›»→]\s*[^>›»→]+\s*[>›»→]")
 FOOTER = re.compile(r"版权所有|copyright|©|icp备|公网安备|网站标识码|主办单位|主办\s*:|承办单位|技术支持|网站地图|联系我们"
-                    r"|关于我们|上一篇|下一篇|上一条|下一条|相关(?:链接|文章|新闻|信息|阅读)|【\s*(?:打印|关闭)", re.I)
+                    r"|关于我们|上一篇|下一篇|上一条|下一条|相关(?:链接|文章|新闻|信息|阅读)|分享到|扫一扫|返回顶部"
+                    r"|【[^】]{0,6}(?:打印|关闭|收藏)", re.IGNORECASE)
 PUNCTUATION = re.compile(r"[\s【】\[\]|丨/:;,.()<>·•-]*")
 SENTENCE_END = re.compile(r"[。!?;…]$")
 
@@ -56,7 +60,9 @@ def is_breadcrumb(folded: str) -> bool:
 
 def is_chrome(folded: str) -> bool:
     """Page controls, breadcrumb, site footer or a publication line: not the paper's text."""
-    if is_breadcrumb(folded) or FOOTER.search(folded) or PUBLICATION_LINE.match(_lead(folded)):
+    lead = _lead(folded)
+    if is_breadcrumb(folded) or FOOTER.search(folded) or PUBLICATION_LINE.match(lead) or CONTROL_START.match(lead) \
+            or CONTROL_WORDS.match(lead):
         return True
     rest = LABEL.sub("", CONTROL_WORDS.sub("", DATE.sub("", folded)))
     return folded.strip() != "" and PUNCTUATION.fullmatch(rest) is not None and bool(

@@ -81,7 +81,8 @@ def test_the_title_still_needs_a_year():
     ("【打印本页】 【关闭窗口】", True), ("[打印] [关闭]", True), ("字体：大 中 小", True), ("版权所有：深圳市科技创新委员会", True),
     ("粤ICP备05023424号", True), ("上一篇：关于…的通知", True), ("当前位置：首页 > 政务公开", True),
     ("(一) 登录深圳市科技创新委员会网站(www.szsti.gov.cn)。", False), ("创新支撑处牵头,创新服务处配合", False),
-    ("公众可以选择以下方式进行咨询。", False), ("0", False),
+    ("公众可以选择以下方式进行咨询。", False), ("0", False), ("【我要打印】【关闭】", True), ("浏览次数：123次", True),
+    ("分享到：微信 微博", True), ("Copyright © 2014", True), ("编辑短信发送至12345", False), ("返回本市科技政策", False),
 ])
 def test_is_chrome(line, chrome):
     from flows.whitepaper.text import fold
