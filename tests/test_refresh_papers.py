@@ -136,3 +136,16 @@ def test_a_word_paper_keeps_its_original_in_the_release(raw, tmp_path):
     release = tmp_path / "curated" / "latest"
     assert (release / "sources" / "ke-chuang-wei-2014.docx").read_bytes() == (folder / "科创委2014.docx").read_bytes()
     assert pd.read_parquet(release / "data" / "tasks.parquet").task_id.iloc[0] == "ke-chuang-wei-2014-01"
+
+
+@pytest.mark.parametrize("name, document_id", [("SZSTI-2014.txt", "szsti-2014"), ("szsti_2014.txt", "szsti-2014"),
+                                               ("科创委2014.txt", "ke-chuang-wei-2014")])
+def test_a_paper_saved_under_another_name_is_published_under_that_name_made_an_id(raw, name, document_id):
+    folder = raw / "whitepapers"
+    (folder / "szsti-2014.txt").rename(folder / name)
+    bundle = build_bundle(raw, AS_OF)
+    assert list(bundle.tables["documents"].document_id) == [document_id]
+    assert bundle.tables["tasks"].task_id.iloc[0] == f"{document_id}-01"
+    notes = bundle.tables["quality_notes"]
+    # its sidecar still bears the old name: no paper beside it, so it is refused and said so, not silently dropped
+    assert list(notes[notes.flag == "refused_file"].detail.str[:42]) == ["raw/whitepapers/szsti-2014.meta.yaml: refu"]
