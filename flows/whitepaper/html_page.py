@@ -43,12 +43,9 @@ def decode_html(raw: bytes, source_file: str) -> tuple[str, str]:
             candidates = ["gb18030"]
         elif name in (None, "utf-8", "utf8"):
             candidates = ["utf-8", "gb18030"] if name is None else ["utf-8"]
-        else:
-            try:
-                candidates = [codecs.lookup(name).name]
-            except LookupError:
-                raise SourceError(f"{source_file}: the page declares charset {name!r}, which is not an encoding "
-                                  "Python knows; expected UTF-8, GBK or GB18030") from None
+        else:   # Big5, Latin-1…: not how Shenzhen's sites publish, and not an encoding documents.source_encoding names
+            raise SourceError(f"{source_file}: the page declares charset {name!r}; expected a web page in UTF-8, GBK "
+                              "or GB18030 (save it again from the browser as UTF-8)")
     for encoding in candidates:
         try:
             return raw.decode(encoding), encoding

@@ -65,6 +65,7 @@ def test_bytes_that_do_not_fit_the_declared_charset_name_the_file():
         html_lines(raw, "x.html")
 
 
-def test_an_unknown_charset_names_the_file():
-    with pytest.raises(SourceError, match=r"^x\.html: the page declares charset 'klingon'"):
-        html_lines(b'<meta charset="klingon"><p>x</p>', "x.html")
+@pytest.mark.parametrize("charset", ["klingon", "big5", "iso-8859-1"])
+def test_a_charset_other_than_utf8_or_gbk_names_the_file(charset):
+    with pytest.raises(SourceError, match=rf"^x\.html: the page declares charset '{charset}'; expected a web page in UTF-8"):
+        html_lines(f'<meta charset="{charset}"><p>x</p>'.encode(), "x.html")
