@@ -108,9 +108,23 @@ def read_publication(doc: SourceDoc, lines: list[Line], found: Publication | Non
             pending = _fields(ln, pub)
         elif is_breadcrumb(ln.folded) or is_chrome(ln.folded):
             pub.chrome.append((ln, ln.folded))
-        else:
+        elif not _unlabelled(ln, pub):
             rest.append(ln)
     return pub, rest
+
+
+def _unlabelled(ln: Line, pub: Publication) -> bool:
+    """A short line naming an office and a date without labels ('深圳市科技创新委员会  2014-04-02'): read it."""
+    date = DATE.search(ln.folded)
+    if date is None or len(ln.folded) > 40 or ln.folded[date.end():].strip(" 【】[]|"):
+        return False
+    office = re.fullmatch(r"\s*(\S.*?(?:委员会|局|办公室|办|院|中心|政府|厅|委))\s*", ln.folded[:date.start()])
+    if ln.folded[:date.start()].strip() and office is None:
+        return False
+    pub.published = pub.published or _date(date.group())
+    if office and pub.publisher is None:
+        pub.publisher = (ln.start + office.start(1), ln.start + office.end(1))
+    return True
 
 
 def _lead(folded: str) -> str:

@@ -29,9 +29,10 @@ def header(*lines: str, before: tuple[str, ...] = ()):
     (["信息来源:", "深圳市科技创新委员会 发布日期:2014/4/2"], "深圳市科技创新委员会", dt.date(2014, 4, 2)),
     (["2014.04.02", "信息来源：深圳市科技创新委员会"], "深圳市科技创新委员会", dt.date(2014, 4, 2)),
     (["【发布日期：2014-04-02】【来源：深圳市科技创新委员会】"], "深圳市科技创新委员会", dt.date(2014, 4, 2)),
+    (["深圳市科技创新委员会　2014-04-02 10:00"], "深圳市科技创新委员会", dt.date(2014, 4, 2)),
     ([], None, None),
 ], ids=["seed", "info-line-with-font", "laiyuan-run-together", "full-width-gap", "date-first", "label-then-value-lines",
-        "publisher-line-then-date", "date-line-first", "bracketed", "none"])
+        "publisher-line-then-date", "date-line-first", "bracketed", "office-and-date-unlabelled", "none"])
 def test_publisher_and_date_in_every_form(lines, publisher, date):
     row, notes, _ = header(*lines)
     assert (row["publisher_zh"], row["published_date"]) == (publisher, date)
