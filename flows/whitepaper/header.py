@@ -186,12 +186,14 @@ def header_region(doc: SourceDoc, first_section: Line) -> tuple[dict, list[tuple
         notes.append(chrome_note(doc, before, "before the title"))
     pub, rest = read_publication(doc, [ln for ln in head if ln.number > title.number])
     for ln, what in pub.chrome:
-        notes.append(("site_chrome", f"line {ln.number} ({doc.span(ln.start, ln.end)[:60]!r}) holds page controls or "
-                      f"site navigation ({what[:40]!r}), not the paper's text; skipped", ln.start, ln.end))
+        detail = (f"line {ln.number} ({doc.span(ln.start, ln.end)[:60]!r}) holds page controls or site navigation "
+                  f"({what[:40]!r}), not the paper's text; skipped")
+        notes.append(("site_chrome", detail, ln.start, ln.end))
     for ln in rest:
         if not (SENTENCE_END.search(ln.folded) or len(ln.folded) >= 40):
-            notes.append(("unplaced_header_line", f"line {ln.number} between the title and section 一 is neither the "
-                          f"publication line nor the introduction: {doc.span(ln.start, ln.end)[:60]!r}", ln.start, ln.end))
+            detail = (f"line {ln.number} between the title and section 一 is neither the publication line nor the "
+                      f"introduction: {doc.span(ln.start, ln.end)[:60]!r}")
+            notes.append(("unplaced_header_line", detail, ln.start, ln.end))
     header = {"title_zh": doc.span(title.start, title.end),
               "agency_zh": doc.span(title.start, title.start + m.end("agency")).strip(), "plan_year": int(m.group("year")),
               "publisher_zh": doc.span(*pub.publisher) if pub.publisher else None, "published_date": pub.published,

@@ -23,8 +23,8 @@ BLOCKS = {"address", "article", "aside", "blockquote", "body", "caption", "cente
           "hr", "html", "li", "main", "ol", "p", "pre", "section", "summary", "table", "ul", "title"}
 NOT_TEXT = {"script", "style", "noscript", "template", "nav", "iframe", "object", "embed", "select", "option", "button",
             "input", "textarea", "map", "area", "canvas", "svg", "audio", "video", "head", "link", "meta"}
-META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 SOURCE_BREAK = re.compile(r"[ \t\n\r\f]*[\t\n\r\f][ \t\n\r\f]*")   # a run of whitespace holding a line break or tab
 
 
