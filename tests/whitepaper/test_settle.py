@@ -51,3 +51,25 @@ def test_refused_files_are_notes_with_no_document():
     assert notes == [{"note_id": "whitepapers-n001", "document_id": None, "table_name": "documents", "row_id": None,
                       "flag": "refused_file", "detail": "raw/whitepapers/x.pdf: refused, a PDF", "source_start": None,
                       "source_end": None}]
+
+
+def test_the_same_paper_in_two_forms_is_one_document():
+    from tests.whitepaper.seed_forms import SEED, web_page
+
+    text = PaperFile("raw/whitepapers/szsti-2014.txt", parse_whitepaper(SEED.encode(), "szsti-2014", frames=False))
+    page = PaperFile("raw/whitepapers/深圳科创委2014.htm",
+                     parse_whitepaper(web_page("gbk", spans=True), "shen-zhen-ke-chuang-wei-2014", form="html"))
+    kept, [note] = settle([page, text], [])
+    assert kept == [text]
+    assert note["detail"].startswith("raw/whitepapers/深圳科创委2014.htm holds the same paper (title, duties, review, tasks, "
+                                     "milestones, divisions and contacts word for word) as raw/whitepapers/szsti-2014.txt")
+
+
+def test_a_paper_differing_in_one_milestone_is_another_document():
+    from tests.whitepaper.seed_forms import SEED
+
+    a = PaperFile("raw/whitepapers/szsti-2014.txt", parse_whitepaper(SEED.encode(), "szsti-2014", frames=False))
+    changed = SEED.replace("第一季度:发布项目申请指南。", "第一季度:发布项目申请指南并受理。")
+    b = PaperFile("raw/whitepapers/szsti-2014b.txt", parse_whitepaper(changed.encode(), "szsti-2014b", frames=False))
+    kept, notes = settle([a, b], [])
+    assert kept == [a, b] and notes == []
