@@ -111,7 +111,7 @@ def merge(inputs, parts: list[Parsed]) -> Parsed:
     refused += [(inputs.source_name(p), not_papers[p]) for p in inputs.whitepapers if p in not_papers]
     kept, notes = settle(files, refused)
     if not kept:
-        raise WhitepaperError(f"{inputs.raw_dir / 'whitepapers'}: no file there is a white paper; "
+        raise WhitepaperError(f"{inputs.source_name(inputs.raw_dir / 'whitepapers')}: no file there is a white paper; "
                               + "; ".join(message for _, message in refused))
     return Parsed([f.paper for f in kept], {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],

@@ -149,3 +149,13 @@ def test_a_paper_saved_under_another_name_is_published_under_that_name_made_an_i
     notes = bundle.tables["quality_notes"]
     # its sidecar still bears the old name: no paper beside it, so it is refused and said so, not silently dropped
     assert list(notes[notes.flag == "refused_file"].detail.str[:42]) == ["raw/whitepapers/szsti-2014.meta.yaml: refu"]
+
+
+def test_when_no_file_is_a_paper_the_run_fails_naming_each(raw):
+    folder = raw / "whitepapers"
+    (folder / "szsti-2014.meta.yaml").unlink()
+    (folder / "szsti-2014.txt").write_text("关于召开工作会议的通知\n", encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    with pytest.raises(WhitepaperError, match=r"^raw/whitepapers: no file there is a white paper; raw/whitepapers/scan\.pdf: "
+                       r"refused, a PDF.*; raw/whitepapers/szsti-2014\.txt: not a white paper"):
+        build_bundle(raw, AS_OF)
