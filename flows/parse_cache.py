@@ -25,6 +25,7 @@ import pyarrow.ipc
 
 from flows import paths
 from flows.updates.columns import UpdateColumns, from_arrow, read_update_columns, to_arrow
+from flows.updates.limits import MAX_SIDECAR_BYTES, MAX_WHITEPAPER_BYTES, OverBudget, read_capped
 from flows.updates.read import FileProblem
 from flows.whitepaper.lookups import Lookups
 from flows.whitepaper.parse import ParsedWhitepaper, read_whitepaper
@@ -34,9 +35,11 @@ WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "fl
                    "flows/whitepaper/quantities.py", "flows/whitepaper/lookups.py", "flows/whitepaper/contacts.py",
                    "flows/whitepaper/header.py", "flows/whitepaper/forms.py", "flows/whitepaper/html_page.py",
                    "flows/whitepaper/word.py", "flows/whitepaper/layout.py", "flows/whitepaper/sidecar.py",
-                   "flows/tables/frames.py", "flows/parse_cache.py", "schemas/whitepaper.py", "schemas/_fields.py")
+                   "flows/updates/limits.py", "flows/tables/frames.py", "flows/parse_cache.py", "schemas/whitepaper.py",
+                   "schemas/_fields.py")
 WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
-UPDATE_CODE = ("flows/updates/read.py", "flows/updates/columns.py", "flows/parse_cache.py")
+UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/raw.py", "flows/updates/limits.py",
+               "flows/updates/columns.py", "flows/parse_cache.py")
 LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin", "lxml", "python-docx")
 
 
@@ -73,7 +76,12 @@ class ParseCache:
         path = Path(path)
         sidecar = path.with_name(path.stem + ".meta.yaml")
         digest = hashlib.sha256(self.whitepaper_code.encode())
-        for part in (path.read_bytes(), sidecar.read_bytes() if sidecar.exists() else b"", source_file.encode()):
+        try:   # bounded and never through a link; a file that cannot be read so is parsed, and rejected, uncached
+            parts = (read_capped(path, MAX_WHITEPAPER_BYTES),
+                     read_capped(sidecar, MAX_SIDECAR_BYTES) if os.path.lexists(sidecar) else b"", source_file.encode())
+        except (OverBudget, OSError):
+            return read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False, frames=False)
+        for part in parts:
             digest.update(hashlib.sha256(part).digest())
         entry = self._entry("whitepapers", digest.hexdigest(), ".pickle")
         if entry.exists():
@@ -91,8 +99,8 @@ class ParseCache:
         """read_update_columns(path), from the cache when it can be."""
         path = Path(path)
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_capped(path)              # a link, special or oversized file is never read whole, nor cached
+        except (OverBudget, OSError):
             return read_update_columns(path)      # the reader names the problem
         key = hashlib.sha256(self.update_code.encode() + hashlib.sha256(data).digest()).hexdigest()
         entry = self._entry("updates", key, ".arrow")

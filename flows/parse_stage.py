@@ -19,7 +19,9 @@ from flows.updates.columns import UpdateColumns
 from flows.updates.read import FileProblem
 from flows.whitepaper.forms import refusal
 from flows.whitepaper.lookups import load_lookups
+from flows.release.dirs import latest_release_dir
 from flows.whitepaper.parse import NotAWhitepaper, ParsedWhitepaper, WhitepaperError
+from flows.whitepaper.quarantine import PaperRejection, carry_forward, rejection_of, screen
 from flows.whitepaper.settle import PaperFile, settle
 from flows.whitepaper.sidecar import read_sidecar
 
@@ -33,6 +35,7 @@ class Batch:
     updates: list[Path]
     lookups_dir: Path
     cache_dir: Path | None
+    strict: bool = False     # a paper that cannot be parsed fails the batch instead of being quarantined
 
 
 @dataclass
@@ -47,6 +50,8 @@ class Parsed:
     paper_paths: list[Path] = field(default_factory=list)           # the file of each of whitepapers, in a batch
     not_papers: dict[Path, str] = field(default_factory=dict)       # readable files that are no white paper: why
     file_notes: list[dict] = field(default_factory=list)            # quality_notes rows on files (settle.py)
+    rejected: list[PaperRejection] = field(default_factory=list)    # papers quarantined (flows/whitepaper/quarantine.py)
+    sources: dict[str, str] = field(default_factory=dict)           # document_id → canonical text, carried ones included
 
     def console_lines(self) -> list[str]:
         """What the run says about the files of raw/whitepapers/ that were refused or published once for two."""
@@ -57,13 +62,13 @@ def cache_dir(out_dir: Path | None) -> Path | None:
     return Path(out_dir) / CACHE_DIR if out_dir is not None else None
 
 
-def split(inputs, batches: int, out_dir: Path | None) -> list[Batch]:
+def split(inputs, batches: int, out_dir: Path | None, strict: bool = False) -> list[Batch]:
     """The inputs dealt round-robin into at most `batches` batches (fewer when there are fewer files)."""
     files = len(inputs.whitepapers) + len(inputs.updates)
     count = max(1, min(batches, files))
     names = {p: inputs.source_name(p) for p in inputs.whitepapers}
     return [Batch(inputs.whitepapers[i::count], {p: names[p] for p in inputs.whitepapers[i::count]},
-                  inputs.updates[i::count], inputs.lookups_dir, cache_dir(out_dir)) for i in range(count)]
+                  inputs.updates[i::count], inputs.lookups_dir, cache_dir(out_dir), strict) for i in range(count)]
 
 
 def parse_batch(batch: Batch) -> Parsed:
@@ -72,17 +77,27 @@ def parse_batch(batch: Batch) -> Parsed:
     lookups = load_lookups(batch.lookups_dir)
     out = Parsed()
     for path in batch.whitepapers:
+        name = batch.source_names[path]
+        if (refused := screen(path, name)) is not None and not batch.strict:
+            out.rejected.append(refused)
+            continue
         try:
+            if refused is not None:
+                raise WhitepaperError(f"{name}: {refused.reason}")
             if cache:
-                paper = cache.whitepaper(path, lookups, batch.source_names[path])
+                paper = cache.whitepaper(path, lookups, name)
             else:
                 from flows.whitepaper.parse import read_whitepaper
 
-                paper = read_whitepaper(path, lookups=lookups, source_file=batch.source_names[path], validate=False,
-                                        frames=False)
+                paper = read_whitepaper(path, lookups=lookups, source_file=name, validate=False, frames=False)
                 out.parsed_files.append(path)
         except NotAWhitepaper as err:      # another document beside the papers: refused, the run goes on
             out.not_papers[path] = str(err)
+            continue
+        except Exception as err:  # noqa: BLE001 - one paper's failure is that paper's quarantine, unless --strict
+            if batch.strict:
+                raise
+            out.rejected.append(rejection_of(path, name, err))
             continue
         out.whitepapers.append(paper)
         out.paper_paths.append(path)
@@ -109,13 +124,14 @@ def merge(inputs, parts: list[Parsed]) -> Parsed:
              for path in inputs.whitepapers if path in papers]
     refused = [(inputs.source_name(p), refusal(inputs.source_name(p), p)) for p in inputs.refused]
     refused += [(inputs.source_name(p), not_papers[p]) for p in inputs.whitepapers if p in not_papers]
+    rejected = sorted((r for part in parts for r in part.rejected), key=lambda r: r.source_file)
     kept, notes = settle(files, refused)
-    if not kept:
+    if not kept and not rejected:
         raise WhitepaperError(f"{inputs.source_name(inputs.raw_dir / 'whitepapers')}: no file there is a white paper; "
                               + "; ".join(message for _, message in refused))
     return Parsed([f.paper for f in kept], {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],
-                  {entry for part in parts for entry in part.cache_entries}, file_notes=notes)
+                  {entry for part in parts for entry in part.cache_entries}, file_notes=notes, rejected=rejected)
 
 
 def combine_tables(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
@@ -137,26 +153,43 @@ def paper_tables(paper: ParsedWhitepaper) -> dict[str, pd.DataFrame]:
     return paper.tables if paper.rows is None else {name: to_frame(rows, name) for name, rows in paper.rows.items()}
 
 
-def check_whitepapers(parsed: Parsed) -> Parsed:
-    """Validate the papers' tables all at once (kept as parsed.tables); on failure, the first paper whose own
-    tables fail is named, as when each paper was validated on its own."""
-    tables = combine_tables(parsed.whitepapers)
-    if parsed.file_notes:
+def check_whitepapers(parsed: Parsed, out_dir: Path | None = None, strict: bool = False) -> Parsed:
+    """Validate the papers' tables all at once (kept as parsed.tables, with document_rejections).
+
+    A paper whose own tables fail is quarantined like one that cannot be parsed (strict: the first such paper is
+    named and raised, as when each paper was validated on its own), then the previous release (latest under
+    out_dir) gives back the rows of every quarantined paper it had. NothingToPublish when no paper is left.
+    """
+    papers = list(parsed.whitepapers)
+    try:
+        tables = validate_tables(combine_tables(papers)) if papers else {}
+    except TableValidationError:
+        good = []
+        for paper in papers:
+            own = paper_tables(paper)
+            source_file = own["documents"]["source_file"].iloc[0]
+            try:
+                validate_tables(own, context=source_file)
+                good.append(paper)
+            except TableValidationError as err:
+                if strict:
+                    raise
+                parsed.rejected.append(rejection_of(Path(source_file), source_file, err))
+        papers = good
+        tables = validate_tables(combine_tables(papers)) if papers else {}   # what fails now is across papers: raise
+    parsed.whitepapers = papers
+    if parsed.file_notes and tables:
         tables["quality_notes"] = pd.concat([tables["quality_notes"], to_frame(parsed.file_notes, "quality_notes")],
                                             ignore_index=True)
-    try:
-        parsed.tables = validate_tables(tables)
-    except TableValidationError:
-        for paper in parsed.whitepapers:
-            own = paper_tables(paper)
-            validate_tables(own, context=own["documents"]["source_file"].iloc[0])
-        raise
+    previous = latest_release_dir(Path(out_dir)) if out_dir is not None else None
+    tables, parsed.sources = carry_forward(tables, {p.document_id: p.text for p in papers}, parsed.rejected, previous)
+    parsed.tables = validate_tables(tables)
     return parsed
 
 
 def source_texts(parsed: Parsed) -> dict[str, str]:
-    """document_id → canonical text: sources/<document_id>.txt of the release."""
-    return {p.document_id: p.text for p in parsed.whitepapers}
+    """document_id → canonical text: sources/<document_id>.txt of the release (carried-forward papers' included)."""
+    return parsed.sources or {p.document_id: p.text for p in parsed.whitepapers}
 
 
 def originals(parsed: Parsed) -> dict[str, bytes]:

@@ -7,7 +7,7 @@ flows/refresh.py wraps each stage in a Prefect task; everything here also runs w
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import os
 import subprocess
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -24,8 +24,8 @@ from flows.release.publish import InputFile, PublishResult, publish_release
 from flows.summaries.views import compute_summaries, summary_sql
 from flows.tables.validate import validate_tables  # noqa: F401 - re-exported for the flow
 from flows.updates.ingest import find_update_files, ingest_updates
+from flows.updates.limits import input_sha256, input_size
 from flows.whitepaper.forms import ACCEPTED, find_paper_files
-from flows.whitepaper.parse import relative_to_repo
 
 UPDATE_SUFFIXES = {".csv", ".xlsx", ".json"}
 
@@ -41,14 +41,17 @@ class Inputs:
 
     @property
     def root(self) -> Path:
-        """Published paths are relative to the folder holding raw/ (raw/updates/…), wherever that folder is."""
-        return self.raw_dir.resolve().parent
+        """The folder holding raw_dir (kept for callers that name files relative to it)."""
+        return Path(os.path.abspath(self.raw_dir)).parent
 
     def source_name(self, path: Path) -> str:
-        try:
-            return Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:  # the repository's lookups, used when --raw has none
-            return relative_to_repo(path)
+        """raw/ + the path relative to raw_dir, whatever that folder is called and wherever it is (links never
+        resolved): the same inputs give the same names, hashes and release id from any copy of raw/."""
+        for top in (self.raw_dir, paths.RAW):   # paths.RAW: the repository's lookups, used when --raw has none
+            here, base = os.path.abspath(path), os.path.abspath(top)
+            if os.path.commonpath([here, base]) == base:
+                return "raw/" + Path(os.path.relpath(here, base)).as_posix()
+        return Path(path).name
 
 
 @dataclass
@@ -68,7 +71,7 @@ def today_in_shanghai() -> dt.date:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return input_sha256(path)   # streamed, never through a link nor blocking on a pipe
 
 
 def discover_inputs(raw_dir: Path = paths.RAW) -> Inputs:
@@ -84,14 +87,17 @@ def discover_inputs(raw_dir: Path = paths.RAW) -> Inputs:
     return Inputs(raw_dir, whitepapers, updates, sorted(lookups_dir.glob("*.csv")), lookups_dir, refused)
 
 
-def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1) -> parse_stage.Parsed:
+def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1, strict: bool = False) -> parse_stage.Parsed:
     """Parse the white papers and read the update files (through the cache beside out_dir), then validate the papers.
 
-    The flow runs the batches as tasks of its task runner; this runs them one after the other.
+    A paper that cannot be parsed is quarantined (its previous rows carried forward from the release latest
+    points at in out_dir); strict raises instead. The flow runs the batches as tasks of its task runner; this
+    runs them one after the other.
     """
-    parsed = parse_stage.merge(inputs, [parse_stage.parse_batch(b) for b in parse_stage.split(inputs, batches, out_dir)])
+    parts = [parse_stage.parse_batch(b) for b in parse_stage.split(inputs, batches, out_dir, strict)]
+    parsed = parse_stage.merge(inputs, parts)
     parse_stage.remove_unused_entries(out_dir, parsed)
-    return parse_stage.check_whitepapers(parsed)
+    return parse_stage.check_whitepapers(parsed, out_dir, strict)
 
 
 def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
@@ -102,13 +108,13 @@ def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
     """
     # pop: each file's cells are let go once they are gathered with the others, not held twice until the end
     read = {"read": reads.pop} if reads is not None else {}
-    ingest = ingest_updates(inputs.updates, tables, as_of, root=inputs.root, lookups=inputs.lookups_dir, **read)
+    ingest = ingest_updates(inputs.updates, tables, as_of, lookups=inputs.lookups_dir, raw_dir=inputs.raw_dir, **read)
     tables = {**tables, "updates": ingest.updates, "update_rejections": ingest.rejections,
               "quality_notes": pd.concat([tables["quality_notes"], ingest.quality_notes], ignore_index=True)}
     files = []
     for path in inputs.updates:
         counts = ingest.file_counts[inputs.source_name(path)]
-        files.append(InputFile(inputs.source_name(path), _sha256(path), path.stat().st_size, "update",
+        files.append(InputFile(inputs.source_name(path), _sha256(path), input_size(path), "update",
                                counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"]))
     return tables, files
 
@@ -120,9 +126,10 @@ def add_summaries(tables: dict[str, pd.DataFrame], as_of: dt.date, lookups_dir: 
 
 def input_files(inputs: Inputs) -> list[InputFile]:
     kinds = [(p, "whitepaper") for p in inputs.whitepapers] + [(p, "lookup") for p in inputs.lookups]
-    kinds += [(p.with_name(p.stem + ".meta.yaml"), "sidecar") for p in inputs.whitepapers if p.with_name(p.stem + ".meta.yaml").exists()]
-    kinds += [(p, "refused") for p in inputs.refused if p.is_file()]
-    return [InputFile(inputs.source_name(p), _sha256(p), p.stat().st_size, kind) for p, kind in kinds]
+    kinds += [(p.with_name(p.stem + ".meta.yaml"), "sidecar") for p in inputs.whitepapers
+              if os.path.lexists(p.with_name(p.stem + ".meta.yaml"))]
+    kinds += [(p, "refused") for p in inputs.refused if p.is_file() and not p.is_symlink()]
+    return [InputFile(inputs.source_name(p), _sha256(p), input_size(p), kind) for p, kind in kinds]
 
 
 def code_version() -> str:
@@ -142,10 +149,10 @@ def add_changes(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, pd.
     return {**tables, CHANGES: compute_changes(latest_release_dir(Path(out_dir)), tables)}
 
 
-def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None) -> Bundle:
+def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None, strict: bool = False) -> Bundle:
     """All stages but publishing, without Prefect; the changes table only when out_dir is given."""
     inputs = discover_inputs(raw_dir)
-    parsed = parse_inputs(inputs, out_dir)
+    parsed = parse_inputs(inputs, out_dir, strict=strict)
     tables, update_files = add_updates(parsed.tables, inputs, as_of, parsed.updates)
     parsed.updates.clear()   # the update files' cells, a gigabyte at a million rows, are in the tables now
     release_free_memory()
@@ -171,13 +178,14 @@ def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float =
                            allow_breaking=allow_breaking)
 
 
-def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool = False) -> PublishResult:
+def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool = False,
+                            strict: bool = False) -> PublishResult:
     """The same pipeline as the `refresh` flow, called directly: used to measure what Prefect adds."""
     key = fingerprint.run_key(discover_inputs(raw_dir), as_of)
     unchanged = nothing_new(out_dir, key)
     if unchanged is not None:
         return unchanged
-    result = publish(build_bundle(raw_dir, as_of, out_dir), out_dir, as_of, allow_breaking=allow_breaking)
+    result = publish(build_bundle(raw_dir, as_of, out_dir, strict), out_dir, as_of, allow_breaking=allow_breaking)
     fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)
     return result
 

@@ -48,11 +48,11 @@ def parse(batch: parse_stage.Batch) -> parse_stage.Parsed:
 
 
 @task(name="check-papers", cache_policy=NO_CACHE)
-def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path) -> parse_stage.Parsed:
-    """Put the batches together in input order and validate the white papers' tables."""
+def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path, strict: bool = False) -> parse_stage.Parsed:
+    """Put the batches together in input order, validate the papers' tables, carry quarantined papers forward."""
     parsed = parse_stage.merge(inputs, parts)
     parse_stage.remove_unused_entries(out_dir, parsed)
-    return parse_stage.check_whitepapers(parsed)
+    return parse_stage.check_whitepapers(parsed, out_dir, strict)
 
 
 @task(name="updates", cache_policy=NO_CACHE)
@@ -101,10 +101,11 @@ def _as_date(value) -> dt.date | None:
 
 @flow(name="refresh", log_prints=False, on_failure=[_record_failure], on_crashed=[_record_failure])
 def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.CURATED, as_of: dt.date | None = None,
-            lock_timeout: float = 0, allow_breaking: bool = False, batches: int = 1) -> PublishResult:
+            lock_timeout: float = 0, allow_breaking: bool = False, batches: int = 1, strict: bool = False) -> PublishResult:
     """Ingest → parse → updates → summaries → validate → changes → publish. as_of defaults to today in Asia/Shanghai.
 
     allow_breaking publishes a release that removes or retypes a column of the previous one (a new major version).
+    A white paper that cannot be parsed is quarantined (document_rejections) unless strict, which fails the run.
     The parse work is split into `batches` tasks run by the flow's task runner (one per worker of a Dask cluster).
     A run with the inputs, code and as-of date of the release latest points at stops after hashing them.
     """
@@ -118,8 +119,10 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
         write_status(out_dir, "completed", release_id=None, published=False, as_of=as_of, flow_run_id=_run_id())
         _artifact(unchanged, as_of)
         return unchanged
-    parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir))]  # a failure stops here
-    parsed = check_papers(inputs, quote(parts), out_dir)
+    parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir, strict))]
+    parsed = check_papers(inputs, quote(parts), out_dir, strict)
+    for r in parsed.rejected:
+        _say(f"quarantined: {r.source_file}: {r.reason}")
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")
     for line in parsed.console_lines():   # refused files and duplicates: also quality notes of the release

@@ -19,7 +19,8 @@ REASON_CODES = r"^[a-z][a-z0-9_]*(?:;[a-z][a-z0-9_]*)*$"
 
 
 def source_file():
-    return field("来源文件", "Update file the row was read from, relative to the repository (raw/updates/<document_id>/<file>).")
+    return field("来源文件", "Update file the row was read from, relative to the repository (raw/updates/<document_id>/<file>; "
+                 "raw/ whatever the raw folder is called).")
 
 
 class Updates(pa.DataFrameModel):

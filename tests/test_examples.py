@@ -113,6 +113,6 @@ def test_reason_codes_in_the_updates_readme_are_the_ones_the_code_gives():
     documented -= {"task", "quarter", "department", "reported_on", "status", "percent_complete", "actual_value",
                    "evidence_url", "note"}
     source = "".join(f.read_text(encoding="utf-8") for f in sorted((paths.REPO / "flows" / "updates").glob("*.py")))
-    produced = set(re.findall(r'Problem\("([a-z_]+)"', source))
+    produced = set(re.findall(r'(?:Problem|OverBudget)\("([a-z_]+)"', source))
     produced |= {f"missing_{c}" for c in ("task", "quarter", "department", "reported_on", "status")}
     assert documented == produced

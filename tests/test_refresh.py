@@ -66,12 +66,12 @@ def test_flow_failure_leaves_latest_and_records_why(prefect_harness, raw, tmp_pa
     out = tmp_path / "curated"
     good = refresh(raw_dir=raw, out_dir=out, as_of=AS_OF)
     before = {p: p.read_bytes() for p in (out / "latest").rglob("*") if p.is_file()}
-    # A paper whose section 一 heading is gone: a broken white paper fails the run (a file that is no white paper at
-    # all would only be refused, as a quality note: tests/test_refresh_papers.py).
+    # A paper whose section 一 heading is gone: with --strict a broken white paper fails the run, as it always did (a
+    # file that is no white paper at all is only refused, as a quality note: tests/test_refresh_papers.py).
     seed = (raw / "whitepapers" / "szsti-2014.txt").read_text(encoding="utf-8")
     (raw / "whitepapers" / "broken-2015.txt").write_text(seed.replace("一、 工作职责", ""), encoding="utf-8")
     with pytest.raises(Exception, match="broken-2015.txt"):
-        refresh(raw_dir=raw, out_dir=out, as_of=AS_OF)
+        refresh(raw_dir=raw, out_dir=out, as_of=AS_OF, strict=True)
     assert (out / "LATEST").read_text().strip() == good.release_id
     assert {p: p.read_bytes() for p in (out / "latest").rglob("*") if p.is_file()} == before
     status = json.loads((out / "status.json").read_text())
@@ -105,7 +105,7 @@ def test_command_runs_in_local_mode_quietly_and_fails_readably(raw, tmp_path):
     assert "Traceback" not in ok.stderr
 
     (raw / "whitepapers" / "szsti-2015.txt").write_bytes(b"")
-    bad = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31"], tmp_path)
+    bad = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31", "--strict"], tmp_path)
     assert bad.returncode == 1
     assert "szsti-2015.txt" in bad.stderr and "empty" in bad.stderr and "Traceback" not in bad.stderr
     assert "Nothing was published" in bad.stderr

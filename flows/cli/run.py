@@ -27,6 +27,7 @@ def refresh(
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date the summaries are computed for (YYYY-MM-DD); default today in Asia/Shanghai."),
     wait: float = typer.Option(0, "--wait", help="Seconds to wait for another refresh that is publishing; 0 exits at once."),
     allow_breaking: bool = typer.Option(False, "--allow-breaking", help="Publish even if a table or column of the latest release is removed, renamed, retyped or redefined (its meaning changed): a new major version."),
+    strict: bool = typer.Option(False, "--strict", help="Fail the run on the first white paper that cannot be parsed, instead of quarantining it (document_rejections) and carrying its previous release forward."),
     verbose: bool = typer.Option(False, "--verbose", help="Show Prefect's own logs, tracebacks included."),
     task_runner: str = typer.Option("default", "--task-runner", help="Where the parse work runs: default (in this process) or dask."),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Scheduler of a running Dask cluster, e.g. tcp://10.0.0.5:8786; with --task-runner dask and no address a local cluster of 2 workers is started."),
@@ -35,7 +36,8 @@ def refresh(
 
     Works with no Prefect server (a temporary local one is started). A run that fails leaves the
     last release untouched and exits 1; so does one that would remove or retype a published column,
-    unless --allow-breaking. Files unchanged since the last run are not parsed again (curated/.cache/),
+    unless --allow-breaking. A white paper that cannot be parsed is quarantined and its previous release carried
+    forward (--strict fails instead); with no paper left the run fails. Files unchanged since the last run are not parsed again (curated/.cache/),
     and a run with nothing new stops after hashing the inputs. --task-runner dask parses on a Dask cluster.
     Example: whitepaper refresh --as-of 2014-12-31 --task-runner dask
     """
@@ -59,7 +61,7 @@ def refresh(
               "(optionally with --dask-address tcp://HOST:PORT)", code=2)
     try:
         result = refresh_flow(raw_dir=raw, out_dir=out, as_of=as_of_date, lock_timeout=wait, allow_breaking=allow_breaking,
-                              batches=batches)
+                              batches=batches, strict=strict)
     except Exception as err:  # noqa: BLE001 - every failure becomes one readable paragraph and exit 1
         fail(explain_failure(err))
     for line in summary_lines(result, out):

@@ -20,6 +20,7 @@ from pathlib import Path
 from flows import paths
 from flows.release.manifest import read_manifest
 from flows.release.dirs import latest_release_dir
+from flows.updates.limits import input_sha256
 
 RECORD = ".cache/last_refresh.json"
 CODE_GLOBS = ("flows/**/*.py", "flows/**/templates/**/*", "schemas/**/*.py", "sql/**/*.sql")
@@ -44,15 +45,15 @@ def code_fingerprint(repo: Path = paths.REPO) -> str:
 def input_hashes(inputs) -> dict[str, str]:
     """source name → SHA-256 of every file a release is made from (papers, sidecars, lookups, update files)."""
     files = [*inputs.whitepapers, *inputs.lookups, *inputs.updates]
-    files += [p.with_name(p.stem + ".meta.yaml") for p in inputs.whitepapers if p.with_name(p.stem + ".meta.yaml").exists()]
+    files += [p.with_name(p.stem + ".meta.yaml") for p in inputs.whitepapers if os.path.lexists(p.with_name(p.stem + ".meta.yaml"))]
     # A refused file is a quality note of the release: adding, changing or removing one is something new.
-    refused = {inputs.source_name(p): _file_sha256(p) if p.is_file() else "(not a file)" for p in getattr(inputs, "refused", [])}
+    refused = {inputs.source_name(p): _file_sha256(p) if p.is_file() and not p.is_symlink() else "(not a file)"
+               for p in getattr(inputs, "refused", [])}
     return {**{inputs.source_name(p): _file_sha256(p) for p in files}, **refused}
 
 
 def _file_sha256(path: Path) -> str:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+    return input_sha256(path)   # streamed; a link or special file is hashed by its kind, never followed or opened
 
 
 def run_key(inputs, as_of: dt.date, options: dict | None = None) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyarrow
 
-from flows.updates.read import FileProblem, Problem, RawTable, read_update_file
+from flows.updates.read import FileProblem, Problem, RawTable, guarded, read_update_file
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,9 +44,9 @@ def from_raw_table(table: RawTable) -> UpdateColumns:
 
 
 def read_update_columns(path: Path) -> UpdateColumns | FileProblem:
-    """read_update_file, as columns."""
+    """read_update_file, as columns; never raises (the same guard covers turning the rows into columns)."""
     table = read_update_file(path)
-    return table if isinstance(table, FileProblem) else from_raw_table(table)
+    return table if isinstance(table, FileProblem) else guarded(from_raw_table, table)
 
 
 def to_arrow(read: UpdateColumns | FileProblem) -> pyarrow.Table:

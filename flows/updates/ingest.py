@@ -9,6 +9,7 @@ Order: files sorted by their path, rows in file order, so the same inputs always
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from flows.tables.frames import frame_of, to_frame
 from flows.updates.batch import REPORT_FIELDS, check_rows, report_fields
 from flows.updates.columns import UpdateColumns, read_update_columns
 from flows.updates.format import COLUMNS, accepted_headers, load_statuses, map_columns
-from flows.updates.read import FileProblem
+from flows.updates.read import FileProblem, guarded
 from flows.updates.rules import Paper, Report, papers_of
 from flows.updates.settle import rejection_row, settle_frame, update_ids
 
@@ -38,31 +39,47 @@ class UpdateIngest:
         return sum(c["rows_read"] for c in self.file_counts.values())
 
 
-def source_name(path: Path, root: Path) -> str:
-    """The path as published in source_file: relative to root when under it (raw/updates/szsti-2014/q2.csv)."""
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+def source_name(path: Path, root: Path, prefix: str = "") -> str:
+    """The path as published in source_file: prefix + the path relative to root (raw/updates/szsti-2014/q2.csv).
+
+    Worked out from the names alone: a link is never resolved, so neither where it points nor the folder's own
+    location on this machine ever appears in a release (a path outside root is published by its name only).
+    """
+    here, top = os.path.abspath(path), os.path.abspath(root)
+    if os.path.commonpath([here, top]) != top:
+        return prefix + Path(path).name
+    return prefix + Path(os.path.relpath(here, top)).as_posix()
 
 
 def find_update_files(updates_dir: Path = paths.UPDATES) -> list[Path]:
-    """Every file in raw/updates/<document_id>/ but README.md and hidden files; anything else is read or rejected."""
+    """Every entry under raw/updates/ but its README.md files: regular files, hidden ones, links (to files or folders,
+    never followed) and special files alike; each is read or becomes a rejection naming it."""
     updates_dir = Path(updates_dir)
-    if not updates_dir.exists():
+    if not updates_dir.is_dir() or updates_dir.is_symlink():
         return []
-    return sorted(p for p in updates_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
-                  and p.name.lower() != "readme.md")
+    found = []
+    for folder, dirs, files in os.walk(updates_dir, followlinks=False):
+        linked = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        dirs[:] = [d for d in dirs if d not in linked]
+        for name in [*files, *linked]:
+            entry = Path(folder) / name
+            if name.lower() == "readme.md" and entry.is_file() and not entry.is_symlink():
+                continue
+            found.append(entry)
+    return sorted(found)
 
 
 def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt.date, root: Path = paths.REPO,
                    document_id: str | None = None, lookups: Path = paths.LOOKUPS,
-                   read: Callable[[Path], UpdateColumns | FileProblem] = read_update_columns) -> UpdateIngest:
+                   read: Callable[[Path], UpdateColumns | FileProblem] = read_update_columns,
+                   raw_dir: Path | None = None) -> UpdateIngest:
     """Read, check and settle every update file against the white papers' tables, as of a date.
 
     The document of a file is the name of its folder (raw/updates/<document_id>/), unless document_id is given.
-    "In the future" means after as_of. source_file is the path relative to root. read reads one file (the
-    pipeline passes one that remembers files it has read before: flows/parse_cache.py).
+    "In the future" means after as_of. source_file is the path relative to root, or, with raw_dir given, raw/ +
+    the path relative to raw_dir whatever that folder is called. read reads one file (the pipeline passes one
+    that remembers files it has read before: flows/parse_cache.py). Whatever goes wrong with one file — its
+    reading, its header, its rows' checks — is that file's rejection: this never raises for a file's content.
     """
     statuses = load_statuses(lookups)
     known_documents = set(tables["documents"]["document_id"])
@@ -70,7 +87,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     notes: list[dict] = []
     counts: dict[str, dict] = {}
     gathered: dict[str, list] = {name: [] for name in ROW_COLUMNS}   # per column, one Arrow array per file
-    named = {source_name(p, root): Path(p) for p in files}
+    named = {(source_name(p, raw_dir, "raw/") if raw_dir is not None else source_name(p, root)): Path(p) for p in files}
     for source in sorted(named):
         path, doc = named[source], document_id or named[source].parent.name
         counts[source] = {"document_id": doc if doc in known_documents else None, "rows_read": 0, "file_rejected": False}
@@ -80,8 +97,8 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
             rejections.append(rejection_row(source, None, [problem]))
             counts[source]["file_rejected"] = True
             continue
-        table = read(path)
-        columns = table if isinstance(table, FileProblem) else map_columns(table.header)
+        table = guarded(read, path)
+        columns = table if isinstance(table, FileProblem) else guarded(map_columns, table.header)
         if isinstance(columns, FileProblem):
             rejections.append(rejection_row(source, doc, [columns]))
             counts[source]["file_rejected"] = True
@@ -103,7 +120,12 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     rows = _frame(gathered)
     del gathered
     papers = papers_of(tables, sorted(set(rows["document_id"])))
-    candidates, rejected = _check(rows, papers, as_of, statuses) if len(rows) else (pd.DataFrame(columns=CANDIDATE_COLUMNS), [])
+    candidates, rejected, failed = _check_guarded(rows, papers, as_of, statuses)
+    for source, problem in failed.items():
+        rejections.append(rejection_row(source, counts[source]["document_id"], [problem]))
+        counts[source].update(rows_read=0, file_rejected=True)
+    if failed:
+        rows = rows[~rows["source_file"].isin(list(failed))]
     rejections += rejected
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
     kept, settled, conflict_notes = settle_frame(candidates, names, rows["raw_cells"])
@@ -134,6 +156,30 @@ def _frame(gathered: dict[str, list]) -> pd.DataFrame:
         columns[name] = pyarrow.concat_arrays(parts).to_pandas() if parts else pd.Series([], dtype="str")
         del parts
     return pd.DataFrame({**columns, "problems": pd.Series(gathered.pop("problems"), dtype=object)})[ROW_COLUMNS]
+
+
+def _check_guarded(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date,
+                   statuses: dict[str, str]) -> tuple[pd.DataFrame, list[dict], dict[str, FileProblem]]:
+    """_check over every row at once; should it raise, file by file, each file that raises becoming one rejection.
+
+    Returns (candidates, row rejections, source_file → the problem of each file whose rows could not be checked).
+    """
+    if not len(rows):
+        return pd.DataFrame(columns=CANDIDATE_COLUMNS), [], {}
+    try:
+        return (*_check(rows, papers, as_of, statuses), {})
+    except Exception:  # noqa: BLE001 - find the file(s) at fault; the others go through
+        pass
+    parts, rejected, failed = [], [], {}
+    for source, part in rows.groupby("source_file", sort=True):
+        result = guarded(_check, part.copy(), papers, as_of, statuses)
+        if isinstance(result, FileProblem):
+            failed[source] = FileProblem("check_error", result.message.replace("could not be read", "could not be checked"))
+        else:
+            parts.append(result[0])
+            rejected += result[1]
+    candidates = pd.concat(parts).sort_index() if parts else pd.DataFrame(columns=CANDIDATE_COLUMNS)
+    return candidates, rejected, failed
 
 
 def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuses: dict[str, str]) -> tuple[pd.DataFrame, list[dict]]:

@@ -1,77 +1,64 @@
 """Read one progress-update file (.csv, .xlsx or .json) into rows of text cells, safely and without changing it.
 
-A file that cannot be read as a table comes back as a FileProblem naming what is wrong and what would be
-accepted; reading never raises for anything a division can send. The file's bytes are read once and
-never written: input files are not modified, moved or deleted.
+read_update_file is the one guard of a file's reading: whatever goes wrong inside it — a file past its budget
+(flows/updates/limits.py), a link or special file, or any exception a library raises — comes back as one
+FileProblem naming the cause, and the night goes on. The file is opened without following links, its size
+checked before a capped read, and never written: input files are not modified, moved or deleted.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import json
 import re
-import warnings
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
+from flows.updates import limits
+from flows.updates.limits import Deadline, OverBudget
+from flows.updates.raw import FileProblem, Problem, RawRow, RawTable, blank, number_text, one_line
+from flows.updates.xlsx import read_xlsx
 
-MAX_FILE_BYTES = 10 * 2**20
-XLSX_MAX_UNCOMPRESSED_BYTES = 100 * 2**20
-XLSX_MAX_RATIO = 100
-"""A member may inflate at most this many times its packed size (members under 1 MiB are not held to it)."""
-XLSX_MAX_MEMBERS = 1000
+__all__ = ["FileProblem", "Problem", "RawRow", "RawTable", "decode_text", "guarded", "number_text", "read_update_file"]
+
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Why a row or file was rejected: a short snake_case code and a sentence a division can act on."""
-
-    code: str
-    message: str
-
-
-class FileProblem(Problem):
-    """A whole file that cannot be read as a table of reports."""
-
-
-@dataclass(frozen=True)
-class RawRow:
-    source_row: int                    # spreadsheet row (header = 1) for csv/xlsx; array position (from 1) for json
-    cells: dict[str, str]              # column as written → cell as text
-    problems: tuple[Problem, ...] = ()  # problems seen while reading (extra cells, not an object)
+def guarded(read, *args) -> object:
+    """read(*args), with anything it raises turned into the FileProblem that names the cause."""
+    try:
+        return read(*args)
+    except OverBudget as over:
+        return FileProblem(over.code, over.message)
+    except MemoryError:
+        return FileProblem("too_large_range", "the file needs more memory than a report file may use; keep only the "
+                           "report table")
+    except RecursionError:
+        return FileProblem("too_deep", f"the file nests deeper than {limits.MAX_JSON_DEPTH} levels; expected an array "
+                           "of objects")
+    except Exception as err:  # noqa: BLE001 - the guard: one file's failure is that file's rejection, never the night's
+        return FileProblem("reader_error", f"the file could not be read ({type(err).__name__}: {one_line(err)}); "
+                           "save it again from Excel, WPS or a text editor")
 
 
-@dataclass(frozen=True)
-class RawTable:
-    file_format: str
-    header: list[str]
-    rows: list[RawRow] = field(default_factory=list)
+def read_update_file(path: Path, deadline: Deadline | None = None) -> RawTable | FileProblem:
+    """The rows of one update file as text cells, or the reason the file cannot be read. Never raises."""
+    return guarded(_read, Path(path), deadline or Deadline())
 
 
-def read_update_file(path: Path) -> RawTable | FileProblem:
-    """The rows of one update file as text cells, or the reason the file cannot be read."""
-    path = Path(path)
+def _read(path: Path, deadline: Deadline) -> RawTable | FileProblem:
+    if problem := limits.not_a_regular_file(path):
+        raise problem
     file_format = FORMATS.get(path.suffix.lower())
     if file_format is None:
         return FileProblem("unsupported_format", f"files ending in {path.suffix or '(no extension)'!r} are not read; "
                            "save the sheet as .csv (UTF-8 or GB18030), .xlsx or .json")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return FileProblem("unreadable", f"the file cannot be opened ({err.strerror or err})")
-    if len(data) > MAX_FILE_BYTES:
-        return FileProblem("oversized", f"the file has {len(data):,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
+    data = limits.read_capped(path)
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
         return FileProblem("empty", "the file is empty; expected a header row and one row per report")
-    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "json": _read_json}[file_format]
-    table = reader(data)
+    table = {"csv": _read_csv, "xlsx": read_xlsx, "json": _read_json}[file_format](data, deadline)
     if isinstance(table, FileProblem):
         return table
     if not table.rows:
@@ -79,12 +66,24 @@ def read_update_file(path: Path) -> RawTable | FileProblem:
     return table
 
 
-def _blank(cells: list[str]) -> bool:
-    return all(not c.strip() for c in cells)
+def _windows_936(err: UnicodeDecodeError) -> tuple[str, int]:
+    """Windows' code page 936 (GBK as Excel and WPS save it) has the euro sign at 0x80, which GB18030 leaves out."""
+    if err.object[err.start] == 0x80:
+        return "€", err.start + 1
+    raise err
+
+
+codecs.register_error("whitepaper-cp936", _windows_936)
+
+
+def _where(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    return f"row {line}, byte {offset} (0x{data[offset]:02X})" if offset < len(data) else f"byte {offset}"
 
 
 def decode_text(data: bytes) -> str | FileProblem:
-    """UTF-8 (with or without BOM) first, then GB18030; a multi-byte character cut off at the end means truncated."""
+    """UTF-8 (with or without BOM), else GB18030 read as Windows reads GBK; a character cut off at the end means
+    truncated; an undecodable byte is named by its row (header = 1) and offset."""
     has_bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8):] if has_bom else data
     try:
@@ -93,32 +92,41 @@ def decode_text(data: bytes) -> str | FileProblem:
         if err.reason == "unexpected end of data":
             return FileProblem("truncated", "the file ends in the middle of a character: it looks cut short; send it again")
         if has_bom:
-            return FileProblem("undecodable", f"the file starts with a UTF-8 byte-order mark but byte {err.start + 3} is not "
-                               "UTF-8; save it as UTF-8 or GB18030")
+            return FileProblem("undecodable", f"the file starts with a UTF-8 byte-order mark but {_where(data, err.start + 3)} "
+                               "is not UTF-8; save it as UTF-8 or GB18030")
         try:
-            text = body.decode("gb18030")
+            text = body.decode("gb18030", errors="whitepaper-cp936")
         except UnicodeDecodeError as gb_err:
             if gb_err.end >= len(body) and "incomplete" in gb_err.reason:
                 return FileProblem("truncated", "the file ends in the middle of a character: it looks cut short; send it again")
-            return FileProblem("undecodable", f"byte {err.start} is neither UTF-8 nor GB18030/GBK; save the file as UTF-8 "
-                               "(or GB18030)")
+            return FileProblem("undecodable", f"{_where(data, gb_err.start)} is neither UTF-8 nor GB18030/GBK; save the "
+                               "file as UTF-8 (or GB18030)")
     if bad := CONTROL.search(text):
-        return FileProblem("undecodable", f"character {bad.start()} is the control character {bad.group()!r}: this is not a "
-                           "text file (binary, or UTF-16); save it as CSV in UTF-8 or GB18030")
+        return FileProblem("undecodable", f"character {bad.start()} (row {text.count(chr(10), 0, bad.start()) + 1}) is the "
+                           f"control character {bad.group()!r}: this is not a text file (binary, or UTF-16); save it as CSV "
+                           "in UTF-8 or GB18030")
     return text
 
 
-def _read_csv(data: bytes) -> RawTable | FileProblem:
+def _read_csv(data: bytes, deadline: Deadline) -> RawTable | FileProblem:
     text = decode_text(data)
     if isinstance(text, FileProblem):
         return text
+    records, cells = [], 0
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        for record in csv.reader(io.StringIO(text, newline=""), strict=True):
+            records.append(record)
+            cells += max(len(record), 1)
+            if cells > limits.MAX_CELLS:
+                return FileProblem("too_large_range", f"the file has more than {limits.MAX_CELLS:,} cells; split it")
+            if len(records) % 1000 == 0:
+                deadline.check()
     except csv.Error as err:
         if "end of data" in str(err) or "unexpected end" in str(err):
             return FileProblem("truncated", "a quoted cell is never closed: the file looks cut short; send it again")
-        return FileProblem("not_a_table", f"the file is not valid CSV ({err}); save it as CSV with commas between cells")
-    while records and _blank(records[-1]):
+        return FileProblem("not_a_table", f"the file is not valid CSV ({one_line(err)}, row {len(records) + 1}); save it "
+                           "as CSV with commas between cells")
+    while records and blank(records[-1]):
         records.pop()
     if not records:
         return FileProblem("empty", "the file has no rows")
@@ -129,7 +137,7 @@ def _read_csv(data: bytes) -> RawTable | FileProblem:
                            "does not end with a line break: it looks cut short; send it again")
     rows = []
     for number, record in enumerate(body, start=2):
-        if _blank(record):
+        if blank(record):
             continue
         problems: tuple[Problem, ...] = ()
         extra = record[len(header):]
@@ -142,85 +150,19 @@ def _read_csv(data: bytes) -> RawTable | FileProblem:
     return RawTable("csv", header, rows)
 
 
-def _xlsx_safety(data: bytes) -> FileProblem | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        if data.startswith(b"PK"):
-            return FileProblem("truncated", "the .xlsx file is truncated or damaged (its zip directory is missing); save "
-                               "it again from Excel or WPS")
-        return FileProblem("not_a_table", "the file is not an .xlsx workbook (not a zip archive); an old .xls or a renamed "
-                           "file must be saved as .xlsx")
-    infos = archive.infolist()
-    if len(infos) > XLSX_MAX_MEMBERS:
-        return FileProblem("zip_bomb", f"the workbook holds {len(infos)} parts; at most {XLSX_MAX_MEMBERS} are accepted")
-    total = sum(i.file_size for i in infos)
-    if total > XLSX_MAX_UNCOMPRESSED_BYTES:
-        return FileProblem("zip_bomb", f"the workbook unpacks to {total:,} bytes; at most {XLSX_MAX_UNCOMPRESSED_BYTES:,} "
-                           "are accepted (a zip bomb?)")
-    for info in infos:
-        if info.file_size > 2**20 and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
-            return FileProblem("zip_bomb", f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} times "
-                               f"its packed size; at most {XLSX_MAX_RATIO} is accepted (a zip bomb?)")
-    return None
+class _Object(dict):
+    """A JSON object that remembers the keys it was given more than once (json keeps only the last)."""
+
+    repeated: dict[str, list] = {}
 
 
-def _xlsx_text(cell) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        # 50% typed in Excel is stored as 0.5 with a percent format: read it as the division wrote it.
-        if "%" in (cell.number_format or ""):
-            return number_text(value * 100) + "%"
-        return number_text(value)
-    return str(value)
-
-
-def number_text(value: float) -> str:
-    """3.0 → '3', 0.25 → '0.25', as a person would write it."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return str(int(value))
-    return repr(round(value, 10)) if isinstance(value, float) else str(value)
-
-
-def _read_xlsx(data: bytes) -> RawTable | FileProblem:
-    if problem := _xlsx_safety(data):
-        return problem
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as err:  # noqa: BLE001 - anything openpyxl raises means the same to the division
-        return FileProblem("damaged", f"the .xlsx file is damaged and cannot be opened ({type(err).__name__}); "
-                           "save it again from Excel or WPS")
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None or not hasattr(sheet, "merged_cells"):
-        return FileProblem("not_a_table", "the first sheet of the workbook is not a table of cells")
-    if sheet.merged_cells.ranges:
-        merged = ", ".join(sorted(str(r) for r in sheet.merged_cells.ranges)[:5])
-        return FileProblem("merged_cells", f"sheet {sheet.title!r} has merged cells ({merged}); unmerge them so every "
-                           "report has its own row and every cell its own value")
-    grid = list(sheet.iter_rows(min_row=1, max_row=sheet.max_row, min_col=1, max_col=sheet.max_column))
-    formulas = [c.coordinate for row in grid for c in row if c.data_type == "f"]
-    if formulas:
-        return FileProblem("formulas", f"sheet {sheet.title!r} has formulas in {', '.join(formulas[:5])}"
-                           f"{' …' if len(formulas) > 5 else ''}; paste them as values (values only)")
-    if not grid or _blank([_xlsx_text(c) for c in grid[0]]):
-        return FileProblem("not_a_table", f"row 1 of sheet {sheet.title!r} is empty; the header must be in the first row")
-    header = [_xlsx_text(c).strip() for c in grid[0]]
-    rows = []
-    for row in grid[1:]:
-        values = [_xlsx_text(c) for c in row]
-        if not _blank(values):
-            rows.append(RawRow(row[0].row, {h or f"(column {i + 1})": v for i, (h, v) in enumerate(zip(header, values))}))
-    return RawTable("xlsx", header, rows)
+def _object(pairs: list[tuple[str, object]]) -> _Object:
+    obj = _Object(pairs)
+    seen: dict[str, list] = {}
+    for key, value in pairs:
+        seen.setdefault(key, []).append(value)
+    obj.repeated = {k: v for k, v in seen.items() if len(v) > 1}
+    return obj
 
 
 def _json_text(value) -> str:
@@ -235,34 +177,53 @@ def _json_text(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _read_json(data: bytes) -> RawTable | FileProblem:
+def _depth(items) -> int:
+    """Deepest nesting of arrays and objects, counted without recursion."""
+    deepest, stack = 0, [(items, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (list, dict)):
+            deepest = max(deepest, depth)
+            if depth > limits.MAX_JSON_DEPTH:
+                break
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def _read_json(data: bytes, deadline: Deadline) -> RawTable | FileProblem:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         if err.reason == "unexpected end of data":
             return FileProblem("truncated", "the file ends in the middle of a character: it looks cut short; send it again")
-        return FileProblem("undecodable", f"byte {err.start} is not UTF-8; JSON files must be UTF-8")
+        return FileProblem("undecodable", f"{_where(data, err.start)} is not UTF-8; JSON files must be UTF-8")
     try:
-        items = json.loads(text)
+        items = json.loads(text, object_pairs_hook=_object)
     except json.JSONDecodeError as err:
         if err.msg.startswith("Unterminated string") or err.pos >= len(text.rstrip()):
             return FileProblem("truncated", f"the JSON ends early ({err.msg}): the file looks cut short; send it again")
         return FileProblem("not_a_table", f"the file is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}")
+    if _depth(items) > limits.MAX_JSON_DEPTH:
+        raise RecursionError
+    deadline.check()
     if not isinstance(items, list):
-        return FileProblem("not_a_table", f"the JSON is a {type(items).__name__}, expected an array of objects: "
-                           '[{"task": 3, "quarter": 2, …}, …]')
+        return FileProblem("not_a_table", f"the JSON is a {'object' if isinstance(items, dict) else type(items).__name__}, "
+                           'expected an array of objects: [{"task": 3, "quarter": 2, …}, …]')
     if items and not any(isinstance(i, dict) for i in items):
         return FileProblem("not_a_table", "the JSON array holds no objects; expected one object per report")
-    header: list[str] = []
-    for item in items:
-        if isinstance(item, dict):
-            header.extend(k for k in item if k not in header)
+    if sum(len(i) if isinstance(i, dict) else 1 for i in items) > limits.MAX_CELLS:
+        return FileProblem("too_large_range", f"the file has more than {limits.MAX_CELLS:,} cells; split it")
+    header: list[str] = list(dict.fromkeys(k for item in items if isinstance(item, dict) for k in item))
     rows = []
     for number, item in enumerate(items, start=1):
         if isinstance(item, dict):
             cells = {str(k): _json_text(v) for k, v in item.items()}
-            if not _blank(list(cells.values())):
-                rows.append(RawRow(number, cells))
+            problems = tuple(Problem("duplicate_key", f"item {number} gives {key!r} {len(values)} times "
+                                     f"({', '.join(one_line(json.dumps(v, ensure_ascii=False), 40) for v in values)}); "
+                                     "JSON keeps only the last: send each key once")
+                             for key, values in getattr(item, "repeated", {}).items())
+            if not blank(list(cells.values())) or problems:
+                rows.append(RawRow(number, cells, problems))
         elif item is not None:
             rows.append(RawRow(number, {"(value)": _json_text(item)},
                                (Problem("not_an_object", f"item {number} is a {type(item).__name__}, not an object "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,3 +36,18 @@ def pinyin_slug(name_zh: str) -> str:
     words = lazy_pinyin(name_zh)
     slug = "-".join(re.sub(r"[^a-z0-9]+", "-", w.lower()).strip("-") for w in words)
     return re.sub(r"-{2,}", "-", slug).strip("-") or "unnamed"
+
+
+def unknown_department_id(agency_id: str, name_zh: str, taken: dict[str, str] | None = None) -> str:
+    """The id of a division the lookups do not know: <agency>-<pinyin>-<first 8 hex of the name's SHA-256>.
+
+    Total and stable: it depends on the name alone (not on which other names a paper or run has), and two names
+    never share it — 法制处 and 法治处 read fa-zhi-chu alike but hash apart, a name pinyin cannot read gets
+    "unnamed" and its hash. taken (id → name already holding it) lengthens the hash in the unlikely collision.
+    """
+    digest = hashlib.sha256(name_zh.encode("utf-8")).hexdigest()
+    for length in range(8, len(digest) + 1, 4):
+        department_id = f"{agency_id}-{pinyin_slug(name_zh)}-{digest[:length]}"
+        if (taken or {}).get(department_id, name_zh) == name_zh:
+            return department_id
+    raise ValueError(f"no free id for division {name_zh!r} of {agency_id}")   # a full SHA-256 collision

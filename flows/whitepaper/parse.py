@@ -18,25 +18,19 @@ import pandas as pd
 from flows import paths
 from flows.tables.frames import to_frame
 from flows.tables.validate import validate_tables
+from flows.updates.limits import MAX_WHITEPAPER_BYTES, OverBudget, read_capped
 from flows.whitepaper.contacts import parse_contacts
 from flows.whitepaper.forms import FORM_NAMES, form_of, read_text, refusal
 from flows.whitepaper.header import chrome_note, header_region, read_publication, trailing_chrome
 from flows.whitepaper.lookups import Lookups, load_lookups
 from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.sidecar import document_id_for, read_meta
-from flows.whitepaper.source_doc import (
-    NUMBERED,
-    SECTION,
-    Line,
-    SourceDoc,
-    WhitepaperError,
-    numbered_items,
-    paragraphs_span,
-)
+from flows.whitepaper.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, numbered_items, paragraphs_span
 from flows.whitepaper.tasks import parse_tasks
 from flows.whitepaper.text import SourceError
 
-__all__ = ["NotAWhitepaper", "ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_whitepaper", "write_tables_csv"]
+__all__ = ["NotAWhitepaper", "ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_meta", "read_whitepaper",
+           "write_tables_csv"]
 
 
 class NotAWhitepaper(WhitepaperError):
@@ -240,7 +234,13 @@ def read_whitepaper(path: Path, document_id: str | None = None, lookups: Lookups
     form = form_of(path)
     if form is None:
         raise WhitepaperError(refusal(source_file, path))
-    return parse_whitepaper(path.read_bytes(), document_id or document_id_for(path, source_file), source_file,
+    try:
+        raw = read_capped(path, MAX_WHITEPAPER_BYTES)   # size checked first, never through a link
+    except OverBudget as over:
+        err = WhitepaperError(f"{source_file}: {over.message}")
+        err.rule = over.code
+        raise err from None
+    return parse_whitepaper(raw, document_id or document_id_for(path, source_file), source_file,
                             read_meta(path), lookups, validate, frames, form)
 
 

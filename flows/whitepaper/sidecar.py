@@ -3,18 +3,31 @@
 The id is the sidecar's `document_id` when it has one, else the file name made into an id (forms.id_from_name).
 A file name that is not an id (SZSTI-2014.txt, 科创委2014.docx) gives way to the sidecar; a file name that already
 is an id and a sidecar naming another are a contradiction, and an error naming both (which one is right cannot
-be known). Two papers under one id are found later, across files (flows/parse_stage.py).
+be known). Two papers under one id are found later, across files (flows/parse_stage.py). A sidecar is read
+small, safe and never through a link: within MAX_SIDECAR_BYTES, with a loader that refuses anchors and aliases.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import yaml
 
+from flows.updates.limits import MAX_SIDECAR_BYTES, MAX_WHITEPAPER_BYTES, OverBudget, read_capped
+from flows.updates.raw import one_line
 from flows.whitepaper.forms import DOC_ID, SIDECAR, id_from_name
 from flows.whitepaper.source_doc import WhitepaperError
+
+
+class _SidecarLoader(yaml.SafeLoader):
+    """yaml's safe loader without anchors and aliases: a sidecar needs none, and nested aliases are a YAML bomb."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+            raise yaml.YAMLError("anchors and aliases (&name, *name) are not accepted in a sidecar; write each value out")
+        return super().compose_node(parent, index)
 
 
 def sidecar_path(path: Path) -> Path:
@@ -23,18 +36,19 @@ def sidecar_path(path: Path) -> Path:
 
 
 def read_sidecar(path: Path) -> dict:
-    """The sidecar's fields as written, {} without one; WhitepaperError naming it if it is not a YAML mapping."""
+    """The sidecar's fields as written, {} without one; WhitepaperError naming it if it cannot be read as a mapping."""
     sidecar = sidecar_path(path)
-    if not sidecar.exists():
+    if not os.path.lexists(sidecar):
         return {}
     try:
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise WhitepaperError(f"{sidecar}: not a YAML file in UTF-8 ({type(err).__name__}); expected the citation "
-                              "fields document_id, title, publisher, published_date, source_url, sha256, license") from None
+        meta = yaml.load(read_capped(sidecar, MAX_SIDECAR_BYTES).decode("utf-8"), Loader=_SidecarLoader) or {}
+    except (OverBudget, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise WhitepaperError(f"{sidecar.name}: the sidecar cannot be read ({one_line(getattr(err, 'message', err))}); "
+                              "expected a small UTF-8 YAML mapping of the citation fields document_id, title, publisher, "
+                              "published_date, source_url, sha256, license") from None
     if not isinstance(meta, dict):
-        raise WhitepaperError(f"{sidecar}: holds a {type(meta).__name__}, not fields; expected 'document_id: …' and the "
-                              "other citation fields, one per line")
+        raise WhitepaperError(f"{sidecar.name}: the sidecar is a {type(meta).__name__}, expected a YAML mapping "
+                              "('document_id: …' and the other citation fields, one per line)")
     return meta
 
 
@@ -45,9 +59,9 @@ def read_meta(path: Path) -> dict:
     if not meta:
         return {}
     recorded = meta.get("sha256")
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    actual = hashlib.sha256(read_capped(path, MAX_WHITEPAPER_BYTES)).hexdigest()
     if recorded and recorded != actual:
-        raise WhitepaperError(f"{path}: sha256 is {actual} but {sidecar_path(path).name} records {recorded}; "
+        raise WhitepaperError(f"{path.name}: sha256 is {actual} but {sidecar_path(path).name} records {recorded}; "
                               "raw files are frozen copies: restore the original or record the new copy in the sidecar")
     return {"source_url": meta.get("source_url"), "retrieved_date": meta.get("retrieved_date"),
             "license_note": meta.get("license")}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flows.whitepaper.lookups import Lookups, pinyin_slug
+from flows.whitepaper.lookups import Lookups, unknown_department_id
 from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.source_doc import NUMBERED, Line, SourceDoc, WhitepaperError
 from flows.whitepaper.text import cn_number
@@ -180,14 +180,8 @@ def _divisions(doc: SourceDoc, task_id: str, label: str, line: Line, agency_id: 
             role = "support"
         slug, name_en = lookups.departments.get((agency_id, name), (None, None))
         known = slug is not None
-        department_id = f"{agency_id}-{slug or pinyin_slug(name)}"
-        taken_by = departments.get(department_id, {}).get("name_zh")
-        n = 1
-        while taken_by is not None and taken_by != name:
-            # 法制处 and 法治处 share the toneless pinyin fa-zhi-chu: different divisions, different ids.
-            n += 1
-            department_id = f"{agency_id}-{slug}-{n}"
-            taken_by = departments.get(department_id, {}).get("name_zh")
+        taken = {d: row["name_zh"] for d, row in departments.items()}
+        department_id = f"{agency_id}-{slug}" if known else unknown_department_id(agency_id, name, taken)
         if not known and department_id not in departments:
             doc.note("departments", department_id, "unknown_department",
                      f"division {name!r} is not in raw/lookups/departments.csv for {agency_id}; English name left empty",

@@ -249,13 +249,16 @@ def test_the_tables_are_valid_against_their_models_and_references(tmp_path):
                      "quality_notes": pd.concat([tables["quality_notes"], result.quality_notes], ignore_index=True)})
 
 
-def test_find_update_files_skips_readme_and_hidden_files_only(tmp_path):
+def test_find_update_files_skips_only_readme_hidden_files_and_links_are_listed_to_be_rejected(tmp_path):
     updates = tmp_path / "updates"
     for name in ["README.md", f"{DOC}/q2.csv", f"{DOC}/.DS_Store", f"{DOC}/notes.txt", "loose.csv"]:
         (updates / name).parent.mkdir(parents=True, exist_ok=True)
         (updates / name).write_text("x")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.csv").write_text("x")
+    (updates / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     assert [p.relative_to(updates).as_posix() for p in find_update_files(updates)] == [
-        "loose.csv", f"{DOC}/notes.txt", f"{DOC}/q2.csv"]
+        "linked", "loose.csv", f"{DOC}/.DS_Store", f"{DOC}/notes.txt", f"{DOC}/q2.csv"]
 
 
 def test_check_output_names_file_row_and_reasons(tmp_path):
@@ -270,3 +273,23 @@ def test_the_format_columns_are_the_ones_the_issue_names():
     assert {c: zh for c, (zh, _) in COLUMNS.items()} == {
         "task": "任务", "quarter": "季度", "department": "责任部门", "reported_on": "报告日期", "status": "状态",
         "percent_complete": "完成比例", "actual_value": "实际值", "evidence_url": "佐证链接", "note": "备注"}
+
+
+def test_rows_whose_checks_raise_reject_their_file_only(tmp_path, monkeypatch):
+    from flows.updates import ingest as ingest_module
+
+    real = ingest_module.check_rows
+
+    def fragile(rows, *args):
+        if rows["note"].str.contains("💥").any():
+            raise TypeError("unhashable type: 'list'")
+        return real(rows, *args)
+    monkeypatch.setattr(ingest_module, "check_rows", fragile)
+    good = write_updates(folder(tmp_path), "csv", [report()], name="good")
+    bad = write_updates(folder(tmp_path), "csv", [report(task=2, department="乙处", note="💥")], name="bad")
+    result = ingest(tmp_path, [good, bad])
+    assert result.updates["source_file"].tolist() == [f"raw/updates/{DOC}/good.csv"]
+    (row,) = result.rejections.to_dict("records")
+    assert (row["source_file"], row["level"], row["reason_codes"]) == (f"raw/updates/{DOC}/bad.csv", "file", "check_error")
+    assert "TypeError" in row["reasons"]
+    assert result.file_counts[f"raw/updates/{DOC}/bad.csv"]["rows_read"] == 0

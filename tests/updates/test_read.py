@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from flows.updates import read as update_files
+from flows.updates import limits, xlsx
 from flows.updates.read import FileProblem, RawTable, read_update_file
 
 HEADER = "task,quarter,department,reported_on,status\n"
@@ -84,7 +84,7 @@ def test_unknown_extension_and_oversized_file(tmp_path, monkeypatch):
     assert read_update_file(old_excel).code == "unsupported_format"
     big = tmp_path / "q2.csv"
     big.write_text(HEADER + ROW * 10, encoding="utf-8")
-    monkeypatch.setattr(update_files, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
     assert read_update_file(big).code == "oversized"
 
 
@@ -146,7 +146,7 @@ def _header_not_in_row_1(sheet):
     (lambda: b"task,quarter\n1,2\n", "not_a_table"),
     (lambda: _zip_bytes({"hello.txt": b"not a workbook"}), "damaged"),
     (lambda: _zip_bytes({"xl/worksheets/sheet1.xml": b" " * (3 * 2**20)}), "zip_bomb"),
-    (lambda: _zip_bytes({f"part{i}.xml": b"x" for i in range(update_files.XLSX_MAX_MEMBERS + 1)}), "zip_bomb"),
+    (lambda: _zip_bytes({f"part{i}.xml": b"x" for i in range(xlsx.MAX_MEMBERS + 1)}), "zip_bomb"),
 ])
 def test_unreadable_xlsx_is_one_file_problem(tmp_path, make, code):
     path = tmp_path / "q2.xlsx"
@@ -158,8 +158,8 @@ def test_unreadable_xlsx_is_one_file_problem(tmp_path, make, code):
 def test_xlsx_bomb_is_caught_by_total_size_before_openpyxl_unpacks_it(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise AssertionError("openpyxl must not open a zip bomb")
-    monkeypatch.setattr(update_files, "XLSX_MAX_UNCOMPRESSED_BYTES", 10_000)
-    monkeypatch.setattr(update_files.openpyxl, "load_workbook", explode)
+    monkeypatch.setattr(limits, "MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr(xlsx.openpyxl, "load_workbook", explode)
     path = tmp_path / "q2.xlsx"
     path.write_bytes(_zip_bytes({"xl/sharedStrings.xml": b"<a/>" * 5000}))
     assert read_update_file(path).code == "zip_bomb"
@@ -198,3 +198,41 @@ def test_json_must_be_utf8(tmp_path):
     path = tmp_path / "q2.json"
     path.write_bytes('[{"department": "创新支撑处"}]'.encode("gb18030"))
     assert read_update_file(path).code == "undecodable"
+
+
+def test_windows_936_euro_byte_in_a_gbk_file_is_read_as_windows_reads_it(tmp_path):
+    path = tmp_path / "q2.csv"
+    path.write_bytes(HEADER.encode() + "3,Q2,创新支撑处,2014-06-30,completed\n".encode("gbk")[:-1] + b",\x80100\n")
+    table = _table(path)
+    assert list(table.rows[0].cells.values())[-1] == "€100"
+
+
+def test_an_undecodable_byte_is_named_by_its_row_and_offset(tmp_path):
+    path = tmp_path / "q2.csv"
+    body = HEADER.encode() + ROW.encode("gbk") + b"4,Q2,\xff\xff,2014-06-30,completed\n"
+    path.write_bytes(body)
+    problem = read_update_file(path)
+    assert problem.code == "undecodable"
+    offset = body.index(bytes([0xFF]))
+    assert f"row 3, byte {offset}" in problem.message
+
+
+def test_a_json_key_given_twice_rejects_that_row_naming_both_values(tmp_path):
+    path = tmp_path / "q2.json"
+    path.write_text('[{"task": 3, "status": "completed", "status": "delayed"}, {"task": 4, "status": "completed"}]',
+                    encoding="utf-8")
+    first, second = _table(path).rows
+    assert [p.code for p in first.problems] == ["duplicate_key"]
+    assert '"completed"' in first.problems[0].message and '"delayed"' in first.problems[0].message
+    assert second.problems == ()
+
+
+def test_json_nested_100000_deep_is_a_named_rejection_not_a_recursion_error(tmp_path):
+    path = tmp_path / "q2.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert read_update_file(path).code == "too_deep"
+    deep: object = 1
+    for _ in range(40):                  # 40 levels inside one cell: past the 32 a report file may nest
+        deep = [deep]
+    path.write_text(json.dumps([{"task": 3, "note": deep}]), encoding="utf-8")
+    assert read_update_file(path).code == "too_deep"

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from flows.whitepaper.lookups import Lookups, load_lookups, pinyin_slug
+from flows.whitepaper.lookups import Lookups, load_lookups, pinyin_slug, unknown_department_id
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -55,3 +55,23 @@ def test_load_lookups_from_another_folder_strips_cells_and_a_bom(tmp_path):
 def test_pinyin_slug(name_zh, slug):
     assert pinyin_slug(name_zh) == slug
     assert SLUG.match(slug)
+
+
+@pytest.mark.parametrize("names", [
+    ["法制处", "法治处"],                 # homophones: fa-zhi-chu both
+    ["𠀾处", "𪚥处", "🙂处", "処"],        # characters pypinyin cannot read, an emoji, a Japanese form
+    ["综合处", "综合处 ", "綜合處", "综合处\u200b"],   # the same reading written differently stays apart
+    ["", "（）", "…"],                    # nothing readable at all
+])
+def test_unknown_division_ids_are_valid_distinct_and_depend_on_the_name_alone(names):
+    ids = [unknown_department_id("sztb", name) for name in names]
+    assert all(SLUG.match(i) for i in ids), ids
+    assert len(set(ids)) == len(names), ids
+    assert ids == [unknown_department_id("sztb", name, {"sztb-other": "其他处"}) for name in names]
+
+
+def test_unknown_division_id_lengthens_its_hash_rather_than_share_an_id():
+    first = unknown_department_id("sztb", "法制处")
+    assert unknown_department_id("sztb", "法制处", {first: "法制处"}) == first
+    other = unknown_department_id("sztb", "法制处", {first: "别的处"})
+    assert other != first and other.startswith(first) and SLUG.match(other)

@@ -95,18 +95,18 @@ def test_other_agency_milestones(sztb):
 def test_other_agency_divisions(sztb):
     assert rows(sztb.tables["departments"], "department_id", "agency_id", "name_zh", "name_en") == [
         ("sztb-planning", "sztb", "规划处", "Planning Division"),
-        ("sztb-jian-she-chu", "sztb", "建设处", None),
-        ("sztb-yun-shu-chu", "sztb", "运输处", None),
-        ("sztb-zong-he-chu", "sztb", "综合处", None),
+        ("sztb-jian-she-chu-2ca8980d", "sztb", "建设处", None),
+        ("sztb-yun-shu-chu-1138218f", "sztb", "运输处", None),
+        ("sztb-zong-he-chu-e33db120", "sztb", "综合处", None),
     ]
     assert rows(sztb.tables["task_departments"], "task_id", "department_id", "role", "department_seq") == [
         ("sztb-2016-01", "sztb-planning", "lead", 1),        # 规划处牵头，建设处、运输处配合
-        ("sztb-2016-01", "sztb-jian-she-chu", "support", 2),
-        ("sztb-2016-01", "sztb-yun-shu-chu", "support", 3),
-        ("sztb-2016-02", "sztb-yun-shu-chu", "lead", 1),     # 运输处牵头;综合处配合
-        ("sztb-2016-02", "sztb-zong-he-chu", "support", 2),
-        ("sztb-2016-03", "sztb-jian-she-chu", "lead", 1),    # 建设处, the only one named
-        ("sztb-2016-04", "sztb-zong-he-chu", "lead", 1),
+        ("sztb-2016-01", "sztb-jian-she-chu-2ca8980d", "support", 2),
+        ("sztb-2016-01", "sztb-yun-shu-chu-1138218f", "support", 3),
+        ("sztb-2016-02", "sztb-yun-shu-chu-1138218f", "lead", 1),     # 运输处牵头;综合处配合
+        ("sztb-2016-02", "sztb-zong-he-chu-e33db120", "support", 2),
+        ("sztb-2016-03", "sztb-jian-she-chu-2ca8980d", "lead", 1),    # 建设处, the only one named
+        ("sztb-2016-04", "sztb-zong-he-chu-e33db120", "lead", 1),
         ("sztb-2016-04", "sztb-planning", "support", 2),
     ]
 
@@ -136,9 +136,9 @@ def test_other_agency_contacts(sztb):
 def test_other_agency_quality_notes(sztb):
     notes = sztb.tables["quality_notes"]
     assert sorted(rows(notes, "table_name", "row_id", "flag"), key=str) == sorted([
-        ("departments", "sztb-jian-she-chu", "unknown_department"),
-        ("departments", "sztb-yun-shu-chu", "unknown_department"),
-        ("departments", "sztb-zong-he-chu", "unknown_department"),
+        ("departments", "sztb-jian-she-chu-2ca8980d", "unknown_department"),
+        ("departments", "sztb-yun-shu-chu-1138218f", "unknown_department"),
+        ("departments", "sztb-zong-he-chu-e33db120", "unknown_department"),
         ("milestones", "sztb-2016-02-q3", "missing_milestone"),
         ("tasks", "sztb-2016-03", "unknown_category"),
         ("milestones", "sztb-2016-03-q2", "empty_milestone"),
@@ -159,7 +159,7 @@ def test_other_agency_with_the_reviewed_lookups():
     assert rows(parsed.tables["tasks"], "category_en") == [
         ("key task of the municipal government",), (None,), (None,), ("people's livelihood project",)]
     assert rows(parsed.tables["departments"], "department_id", "name_en") == [
-        ("sztb-gui-hua-chu", None), ("sztb-jian-she-chu", None), ("sztb-yun-shu-chu", None), ("sztb-zong-he-chu", None)]
+        ("sztb-gui-hua-chu-c4e827cf", None), ("sztb-jian-she-chu-2ca8980d", None), ("sztb-yun-shu-chu-1138218f", None), ("sztb-zong-he-chu-e33db120", None)]
 
 
 @pytest.mark.parametrize("variant", ["gb18030", "crlf", "half-width"])
@@ -207,9 +207,9 @@ def test_district_paper_with_numerals_past_ten():
     assert rows(t["milestones"], "milestone_id", "due_date", "text_zh")[-1] == (
         "futian-kjcxj-2017-13-q4", dt.date(2017, 12, 31), "十三四。")
     assert rows(t["departments"], "department_id", "name_zh", "name_en") == [
-        ("futian-kjcxj-ke-ji-chu", "科技处", None), ("futian-kjcxj-chan-ye-chu", "产业处", None)]
+        ("futian-kjcxj-ke-ji-chu-67915ae9", "科技处", None), ("futian-kjcxj-chan-ye-chu-7de9f6bb", "产业处", None)]
     assert rows(t["task_departments"], "task_id", "department_id", "role")[11:13] == [
-        ("futian-kjcxj-2017-12", "futian-kjcxj-ke-ji-chu", "lead"), ("futian-kjcxj-2017-12", "futian-kjcxj-chan-ye-chu", "support")]
+        ("futian-kjcxj-2017-12", "futian-kjcxj-ke-ji-chu-67915ae9", "lead"), ("futian-kjcxj-2017-12", "futian-kjcxj-chan-ye-chu-7de9f6bb", "support")]
     assert rows(t["indicators"], "value_text_zh", "value", "unit_zh") == [("3家", 3.0, "家")]
     assert rows(t["contacts"], "channel", "value") == [("email", "kjj@szft.gov.cn")]
     flags = [flag for (flag,) in rows(t["quality_notes"], "flag")]

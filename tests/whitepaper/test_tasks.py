@@ -1,6 +1,7 @@
 """flows/whitepaper/tasks.py: section 三, the task table (tasks, quarters, divisions, targets)."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -61,36 +62,36 @@ def test_one_task_row_by_row():
     ]
     assert t["departments"] == [
         {"department_id": "sztb-planning", "agency_id": "sztb", "name_zh": "规划处", "name_en": "Planning Division"},
-        {"department_id": "sztb-jian-she-chu", "agency_id": "sztb", "name_zh": "建设处", "name_en": None},
-        {"department_id": "sztb-yun-shu-chu", "agency_id": "sztb", "name_zh": "运输处", "name_en": None},
+        {"department_id": "sztb-jian-she-chu-2ca8980d", "agency_id": "sztb", "name_zh": "建设处", "name_en": None},
+        {"department_id": "sztb-yun-shu-chu-1138218f", "agency_id": "sztb", "name_zh": "运输处", "name_en": None},
     ]
     assert [(r["task_id"], r["department_id"], r["role"], r["department_seq"], text[r["source_start"]:r["source_end"]])
             for r in t["task_departments"]] == [
         ("sztb-2016-01", "sztb-planning", "lead", 1, "规划处"),
-        ("sztb-2016-01", "sztb-jian-she-chu", "support", 2, "建设处"),
-        ("sztb-2016-01", "sztb-yun-shu-chu", "support", 3, "运输处"),
+        ("sztb-2016-01", "sztb-jian-she-chu-2ca8980d", "support", 2, "建设处"),
+        ("sztb-2016-01", "sztb-yun-shu-chu-1138218f", "support", 3, "运输处"),
     ]
     for row in t["milestones"]:
         assert text[row["source_start"]:row["source_end"]] == row["text_zh"]
     for row in t["targets"]:
         assert text[row["source_start"]:row["source_end"]] == row["value_text_zh"]
-    assert notes(doc) == [("departments", "sztb-jian-she-chu", "unknown_department"),
-                          ("departments", "sztb-yun-shu-chu", "unknown_department")]
+    assert notes(doc) == [("departments", "sztb-jian-she-chu-2ca8980d", "unknown_department"),
+                          ("departments", "sztb-yun-shu-chu-1138218f", "unknown_department")]
 
 
 # --- divisions -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("line, expected", [
-    ("规划处牵头，建设处、运输处配合", [("planning", "lead"), ("jian-she-chu", "support"), ("yun-shu-chu", "support")]),
-    ("规划处牵头,建设处、运输处配合", [("planning", "lead"), ("jian-she-chu", "support"), ("yun-shu-chu", "support")]),
-    ("规划处牵头;建设处配合", [("planning", "lead"), ("jian-she-chu", "support")]),
-    ("规划处牵头；建设处配合", [("planning", "lead"), ("jian-she-chu", "support")]),
-    ("建设处牵头，规划处配合", [("jian-she-chu", "lead"), ("planning", "support")]),
-    ("规划处负责，建设处协助", [("planning", "lead"), ("jian-she-chu", "support")]),
-    ("建设处", [("jian-she-chu", "lead")]),
-    ("规划处、建设处", [("planning", "lead"), ("jian-she-chu", "support")]),
-    ("责任部门：建设处", [("jian-she-chu", "lead")]),
-    ("规划处牵头，\xa0建设处配合", [("planning", "lead"), ("jian-she-chu", "support")]),
+    ("规划处牵头，建设处、运输处配合", [("planning", "lead"), ("jian-she-chu-2ca8980d", "support"), ("yun-shu-chu-1138218f", "support")]),
+    ("规划处牵头,建设处、运输处配合", [("planning", "lead"), ("jian-she-chu-2ca8980d", "support"), ("yun-shu-chu-1138218f", "support")]),
+    ("规划处牵头;建设处配合", [("planning", "lead"), ("jian-she-chu-2ca8980d", "support")]),
+    ("规划处牵头；建设处配合", [("planning", "lead"), ("jian-she-chu-2ca8980d", "support")]),
+    ("建设处牵头，规划处配合", [("jian-she-chu-2ca8980d", "lead"), ("planning", "support")]),
+    ("规划处负责，建设处协助", [("planning", "lead"), ("jian-she-chu-2ca8980d", "support")]),
+    ("建设处", [("jian-she-chu-2ca8980d", "lead")]),
+    ("规划处、建设处", [("planning", "lead"), ("jian-she-chu-2ca8980d", "support")]),
+    ("责任部门：建设处", [("jian-she-chu-2ca8980d", "lead")]),
+    ("规划处牵头，\xa0建设处配合", [("planning", "lead"), ("jian-she-chu-2ca8980d", "support")]),
 ])
 def test_division_line(line, expected):
     doc, t = tasks_of(one_task(line))
@@ -104,14 +105,14 @@ def test_division_line(line, expected):
 def test_two_leads_keep_the_first_and_note_it():
     doc, t = tasks_of(one_task("规划处牵头，建设处牵头，运输处配合"))
     assert [(r["department_id"], r["role"]) for r in t["task_departments"]] == [
-        ("sztb-planning", "lead"), ("sztb-jian-she-chu", "support"), ("sztb-yun-shu-chu", "support")]
+        ("sztb-planning", "lead"), ("sztb-jian-she-chu-2ca8980d", "support"), ("sztb-yun-shu-chu-1138218f", "support")]
     assert ("task_departments", "sztb-2016-01", "multiple_leads") in notes(doc)
 
 
 def test_a_division_named_twice_is_kept_once_and_noted():
     doc, t = tasks_of(one_task("规划处牵头，规划处、建设处配合"))
     assert [(r["department_id"], r["role"], r["department_seq"]) for r in t["task_departments"]] == [
-        ("sztb-planning", "lead", 1), ("sztb-jian-she-chu", "support", 2)]
+        ("sztb-planning", "lead", 1), ("sztb-jian-she-chu-2ca8980d", "support", 2)]
     assert ("task_departments", "sztb-2016-01", "repeated_division") in notes(doc)
 
 
@@ -119,16 +120,16 @@ def test_unknown_division_is_noted_once_across_tasks():
     text = one_task("建设处") + "（二）任务乙。 目标：完成乙。\n" + QUARTERS + "建设处牵头，规划处配合\n"
     doc, t = tasks_of(text)
     assert t["departments"] == [
-        {"department_id": "sztb-jian-she-chu", "agency_id": "sztb", "name_zh": "建设处", "name_en": None},
+        {"department_id": "sztb-jian-she-chu-2ca8980d", "agency_id": "sztb", "name_zh": "建设处", "name_en": None},
         {"department_id": "sztb-planning", "agency_id": "sztb", "name_zh": "规划处", "name_en": "Planning Division"},
     ]
-    assert notes(doc) == [("departments", "sztb-jian-she-chu", "unknown_department")]
+    assert notes(doc) == [("departments", "sztb-jian-she-chu-2ca8980d", "unknown_department")]
 
 
 def test_a_division_of_another_agency_is_not_looked_up():
     lookups = Lookups(departments={("szsti", "规划处"): ("policy-planning", "Policy and Planning Division")})
     doc, t = tasks_of(one_task("规划处"), lookups=lookups)
-    assert t["departments"] == [{"department_id": "sztb-gui-hua-chu", "agency_id": "sztb", "name_zh": "规划处", "name_en": None}]
+    assert t["departments"] == [{"department_id": "sztb-gui-hua-chu-c4e827cf", "agency_id": "sztb", "name_zh": "规划处", "name_en": None}]
 
 
 def test_homophone_divisions_stay_apart():
@@ -136,6 +137,11 @@ def test_homophone_divisions_stay_apart():
     assert sorted(d["name_zh"] for d in t["departments"]) == ["法制处", "法治处"]
     assert len(t["task_departments"]) == 2
     assert len({r["department_id"] for r in t["task_departments"]}) == 2
+    assert all(re.match(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", d["department_id"]) for d in t["departments"]), t["departments"]
+    # the same ids in the other order: an id depends on its name alone, never on which name came first
+    _, swapped = tasks_of(one_task("法治处牵头，法制处配合"))
+    assert {d["name_zh"]: d["department_id"] for d in swapped["departments"]} == \
+        {d["name_zh"]: d["department_id"] for d in t["departments"]}
 
 
 def test_task_without_divisions_names_the_line():
@@ -187,7 +193,7 @@ def test_target_on_its_own_line():
 def test_task_without_target_is_noted():
     doc, t = tasks_of(one_task(head="（一）任务甲。（民生实事）"))
     assert t["tasks"][0]["target_zh"] is None
-    assert notes(doc) == [("tasks", "sztb-2016-01", "missing_target"), ("departments", "sztb-jian-she-chu", "unknown_department")]
+    assert notes(doc) == [("tasks", "sztb-2016-01", "missing_target"), ("departments", "sztb-jian-she-chu-2ca8980d", "unknown_department")]
 
 
 def test_wrapped_target_is_kept_or_noted():

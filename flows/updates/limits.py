@@ -1,0 +1,124 @@
+"""The budget of one input file, declared once: bytes read, bytes unpacked, cells, nesting and seconds.
+
+raw/updates/README.md lists these numbers for the divisions; every reader of flows/updates/ (and the white-paper
+reader for its byte cap) checks against them. A file is opened without following a symbolic link, checked to
+be a regular file, and read at most MAX_FILE_BYTES + 1 bytes: a 2 GiB file costs 10 MiB, a named pipe never
+blocks the night, and a link to /etc/passwd is never opened. Pure: raises OverBudget, the caller turns it
+into that file's rejection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_FILE_BYTES = 10 * 2**20
+"""An update file's size on disk."""
+MAX_UNPACKED_BYTES = 100 * 2**20
+"""What an .xlsx may unpack to, all its parts together."""
+MAX_CELLS = 500_000
+"""Cells a file may hold (50,000 reports of 10 columns): in an .xlsx the cells written in its sheets and the
+rectangle from A1 to the last non-empty cell; in a .csv or .json rows × columns. openpyxl holds about 400 bytes
+a cell, so an .xlsx within budget stays under about 200 MB while it is read."""
+MAX_JSON_DEPTH = 32
+"""Nesting of arrays and objects in a .json file (a file of reports needs 2)."""
+MAX_SECONDS = 60.0
+"""Wall time to read and check one file, checked between rows and steps."""
+MAX_SIDECAR_BYTES = 64 * 2**10
+"""A white paper's .meta.yaml sidecar."""
+MAX_WHITEPAPER_BYTES = 5 * 2**20
+"""A white paper's text (the seed has 17 KB; 5 MiB would be a paper 300 times longer)."""
+
+
+class OverBudget(Exception):
+    """A file past one of its limits, or one that must not be opened: code and message as in a FileProblem."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass
+class Deadline:
+    """MAX_SECONDS from now; check() between rows raises OverBudget once they are spent."""
+
+    seconds: float = MAX_SECONDS
+    start: float = 0.0
+
+    def __post_init__(self):
+        self.start = time.monotonic()
+
+    def check(self) -> None:
+        if time.monotonic() - self.start > self.seconds:
+            raise OverBudget("too_slow", f"reading the file took more than {self.seconds:g} s; split it into smaller files")
+
+
+KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+         stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
+
+
+def not_a_regular_file(path: Path) -> OverBudget | None:
+    """Why path must not be opened (a symbolic link, a pipe, a device, a hidden file), or None. Never follows a link."""
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except OSError as err:
+        return OverBudget("unreadable", f"the file cannot be opened ({err.strerror or type(err).__name__})")
+    if stat.S_ISLNK(info.st_mode):
+        return OverBudget("symlink", "this is a symbolic link; links are not followed: put the file itself here")
+    if not stat.S_ISREG(info.st_mode):
+        kind = KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        return OverBudget("not_a_file", f"this is {kind}, not a file; only regular files are read")
+    if path.name.startswith("."):
+        return OverBudget("hidden_file", "the file name starts with '.', which hides it in most folders; rename it "
+                          "without the dot if it is a report, or remove it")
+    return None
+
+
+def read_capped(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (MAX_FILE_BYTES); OverBudget otherwise (size checked
+    before reading)."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    if problem := not_a_regular_file(path):
+        raise problem
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        raise OverBudget("unreadable", f"the file cannot be opened ({err.strerror or type(err).__name__})") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):     # swapped for something else since it was listed
+            raise OverBudget("not_a_file", "this is not a regular file; only regular files are read")
+        if info.st_size > limit:
+            raise OverBudget("oversized", f"the file has {info.st_size:,} bytes; at most {limit:,} are accepted")
+        data = f.read(limit + 1)
+    if len(data) > limit:                      # grew while being read
+        raise OverBudget("oversized", f"the file has more than {limit:,} bytes; at most {limit:,} are accepted")
+    return data
+
+
+def input_sha256(path: Path) -> str:
+    """SHA-256 of a regular file's bytes, streamed; of a marker naming its kind for anything else (never followed)."""
+    problem = not_a_regular_file(path)
+    if problem is not None and problem.code != "hidden_file":
+        return hashlib.sha256(f"({problem.code})".encode()).hexdigest()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return hashlib.sha256(b"(unreadable)").hexdigest()
+    with os.fdopen(fd, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def input_size(path: Path) -> int:
+    """Size of a regular file; 0 for a link or special file (its target is never looked at)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0

@@ -1,0 +1,119 @@
+"""A white paper that cannot be parsed is quarantined: the night publishes, the paper's last rows carried forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flows import paths
+from flows.pipeline import refresh_without_prefect
+from flows.whitepaper.parse import WhitepaperError
+from flows.whitepaper.quarantine import NothingToPublish
+
+AS_OF = dt.date(2014, 12, 31)
+# A second agency's paper in the template, its divisions unknown to the lookups and homophones (法制处/法治处).
+OTHER = """示例局2014年度公共服务白皮书
+信息来源：示例局
+2014-04-02
+一、工作职责
+（一）负责示例工作。
+二、2013年度工作任务目标完成情况
+（一）示例
+完成示例项目10个。
+三、2014年度工作任务目标
+工作任务 目标及进度 责任部门
+（一）推进法治建设。 目标：完成3项。
+第一季度：启动。
+第二季度：推进。
+第三季度：推进。
+第四季度：完成。
+法制处牵头，法治处配合
+四、公众参与、监督渠道
+（一）登录示例局网站（www.example.gov.cn）。
+"""
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    copy = tmp_path / "raw"
+    shutil.copytree(paths.RAW, copy, ignore=shutil.ignore_patterns("updates"))
+    return copy
+
+
+def _table(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(out / "latest" / "data" / f"{name}.parquet")
+
+
+def test_a_new_paper_with_unknown_homophone_divisions_is_published_with_distinct_valid_ids(raw, tmp_path):
+    (raw / "whitepapers" / "example-2014.txt").write_text(OTHER, encoding="utf-8")
+    out = tmp_path / "curated"
+    assert refresh_without_prefect(raw, out, AS_OF).published
+    departments = _table(out, "departments")
+    ours = departments[departments["agency_id"] == "example"]
+    assert sorted(ours["name_zh"]) == ["法制处", "法治处"] and ours["department_id"].is_unique
+    assert not any("None" in d for d in ours["department_id"])
+
+
+def test_a_bad_paper_is_quarantined_carried_forward_then_left_out_when_new(raw, tmp_path):
+    out = tmp_path / "curated"
+    seed = raw / "whitepapers" / "szsti-2014.txt"
+    first = refresh_without_prefect(raw, out, AS_OF)
+    before = {t: _table(out, t) for t in ("tasks", "milestones", "task_departments", "documents")}
+    # the seed damaged (its section 三 heading gone), its sidecar's hash updated, and a new unparseable paper beside it
+    text = seed.read_text(encoding="utf-8").replace("三、2014年度工作任务目标", "三、")
+    seed.write_text(text, encoding="utf-8")
+    (raw / "whitepapers" / "szsti-2014.meta.yaml").unlink()
+    (raw / "whitepapers" / "broken-2014.txt").write_text("这不是白皮书\n", encoding="utf-8")
+    second = refresh_without_prefect(raw, out, AS_OF)
+    assert second.published and second.release_id != first.release_id
+    rejections = _table(out, "document_rejections").sort_values("source_file")
+    rejections["carried_from"] = rejections["carried_from"].fillna("")
+    assert rejections[["source_file", "rule", "outcome", "carried_from"]].values.tolist() == [
+        ["raw/whitepapers/broken-2014.txt", "not_in_template", "left_out", ""],
+        ["raw/whitepapers/szsti-2014.txt", "not_in_template", "carried_forward", first.release_id]]
+    assert rejections["reason"].str.contains("szsti-2014.txt|broken-2014.txt").all()
+    for name, frame in before.items():   # carried forward unchanged
+        pd.testing.assert_frame_equal(_table(out, name), frame, check_dtype=False)
+    notes = _table(out, "quality_notes")
+    assert notes[notes["flag"] == "carried_forward"]["document_id"].tolist() == ["szsti-2014"]
+    assert (out / "latest" / "sources" / "szsti-2014.txt").read_text(encoding="utf-8") != text
+
+
+def test_nothing_parseable_fails_the_run_and_leaves_latest_untouched(raw, tmp_path):
+    out = tmp_path / "curated"
+    for path in (raw / "whitepapers").iterdir():
+        path.unlink()
+    (raw / "whitepapers" / "broken-2014.txt").write_text("这不是白皮书\n", encoding="utf-8")
+    with pytest.raises(NothingToPublish, match="broken-2014.txt"):
+        refresh_without_prefect(raw, out, AS_OF)
+    assert not (out / "latest").exists()
+
+
+def test_strict_keeps_failing_fast_naming_the_file(raw, tmp_path):
+    (raw / "whitepapers" / "broken-2014.txt").write_text("这不是白皮书\n", encoding="utf-8")
+    with pytest.raises(WhitepaperError, match=r"raw/whitepapers/broken-2014\.txt"):
+        refresh_without_prefect(raw, tmp_path / "curated", AS_OF, strict=True)
+
+
+def test_links_special_and_oversized_papers_are_rejections_naming_their_path_under_raw(raw, tmp_path, monkeypatch):
+    from flows.updates import limits
+
+    folder = raw / "whitepapers"
+    (folder / "linked-2014.txt").symlink_to("/etc/passwd")
+    (folder / ".hidden-2014.txt").write_text(OTHER, encoding="utf-8")
+    (folder / "big-2014.txt").write_text(OTHER * 100, encoding="utf-8")
+    monkeypatch.setattr(limits, "MAX_WHITEPAPER_BYTES", len((folder / "szsti-2014.txt").read_bytes()) + 1)
+    out = tmp_path / "curated"
+    assert refresh_without_prefect(raw, out, AS_OF).published
+    rejections = _table(out, "document_rejections").sort_values("source_file")
+    assert rejections[["source_file", "rule", "outcome"]].values.tolist() == [
+        ["raw/whitepapers/.hidden-2014.txt", "hidden_file", "left_out"],
+        ["raw/whitepapers/big-2014.txt", "oversized", "left_out"],
+        ["raw/whitepapers/linked-2014.txt", "symlink", "left_out"]]
+    published = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (out / "latest").rglob("*")
+                        if p.is_file() and p.suffix in (".csv", ".json", ".md", ".html"))
+    assert "root:x:" not in published and str(tmp_path) not in published
