@@ -21,9 +21,13 @@ from flows.whitepaper.forms import refusal
 from flows.whitepaper.lookups import load_lookups
 from flows.release.dirs import latest_release_dir
 from flows.whitepaper.parse import NotAWhitepaper, ParsedWhitepaper, WhitepaperError
-from flows.whitepaper.quarantine import PaperRejection, carry_forward, rejection_of, screen
+from flows.whitepaper.quarantine import NothingToPublish, PaperRejection, carry_forward, rejection_of, screen
 from flows.whitepaper.settle import PaperFile, settle
 from flows.whitepaper.sidecar import read_sidecar
+
+
+class NoWhitepaper(NothingToPublish, WhitepaperError):
+    """Not one file of raw/whitepapers/ is a white paper: nothing to publish, and a paper error naming every file."""
 
 
 @dataclass
@@ -92,6 +96,8 @@ def parse_batch(batch: Batch) -> Parsed:
                 paper = read_whitepaper(path, lookups=lookups, source_file=name, validate=False, frames=False)
                 out.parsed_files.append(path)
         except NotAWhitepaper as err:      # another document beside the papers: refused, the run goes on
+            if batch.strict:
+                raise
             out.not_papers[path] = str(err)
             continue
         except Exception as err:  # noqa: BLE001 - one paper's failure is that paper's quarantine, unless --strict
@@ -127,7 +133,7 @@ def merge(inputs, parts: list[Parsed]) -> Parsed:
     rejected = sorted((r for part in parts for r in part.rejected), key=lambda r: r.source_file)
     kept, notes = settle(files, refused)
     if not kept and not rejected:
-        raise WhitepaperError(f"{inputs.source_name(inputs.raw_dir / 'whitepapers')}: no file there is a white paper; "
+        raise NoWhitepaper(f"{inputs.source_name(inputs.raw_dir / 'whitepapers')}: no file there is a white paper; "
                               + "; ".join(message for _, message in refused))
     return Parsed([f.paper for f in kept], {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],
@@ -178,11 +184,11 @@ def check_whitepapers(parsed: Parsed, out_dir: Path | None = None, strict: bool 
         papers = good
         tables = validate_tables(combine_tables(papers)) if papers else {}   # what fails now is across papers: raise
     parsed.whitepapers = papers
-    if parsed.file_notes and tables:
-        tables["quality_notes"] = pd.concat([tables["quality_notes"], to_frame(parsed.file_notes, "quality_notes")],
-                                            ignore_index=True)
     previous = latest_release_dir(Path(out_dir)) if out_dir is not None else None
     tables, parsed.sources = carry_forward(tables, {p.document_id: p.text for p in papers}, parsed.rejected, previous)
+    if parsed.file_notes and "quality_notes" in tables:   # notes on files, not on one paper: after carrying forward
+        tables["quality_notes"] = pd.concat([tables["quality_notes"], to_frame(parsed.file_notes, "quality_notes")],
+                                            ignore_index=True)
     parsed.tables = validate_tables(tables)
     return parsed
 

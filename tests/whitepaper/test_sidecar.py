@@ -37,8 +37,8 @@ def test_a_file_named_by_one_id_and_a_sidecar_giving_another_is_an_error_naming_
 
 @pytest.mark.parametrize("sidecar, message", [
     ("document_id: SZSTI 2014\n", r"gives document_id 'SZSTI 2014', which is not an id; expected lower-case ASCII"),
-    ("- a list\n", r"holds a list, not fields"),
-    ("document_id: [unclosed\n", r"not a YAML file in UTF-8"),
+    ("- a list\n", r"the sidecar is a list, expected a YAML mapping"),
+    ("document_id: [unclosed\n", r"the sidecar cannot be read"),
 ])
 def test_a_sidecar_that_gives_no_usable_id_is_an_error_naming_it(tmp_path, sidecar, message):
     with pytest.raises(WhitepaperError, match=message):
