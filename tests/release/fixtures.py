@@ -43,7 +43,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             "document_id": DOC, "agency_id": "szsti", "title_zh": "深圳市科技创新委员会2014年度公共服务白皮书",
             "agency_zh": "深圳市科技创新委员会", "publisher_zh": "深圳科技创新委员会", "published_date": dt.date(2014, 4, 2),
             "plan_year": 2014, "review_year": 2013, "source_file": f"raw/whitepapers/{DOC}.txt",
-            "source_sha256": RAW_SHA256, "source_encoding": "utf-8", "text_sha256": TEXT_SHA256, "text_chars": len(TEXT),
+            "source_sha256": RAW_SHA256, "source_format": "text", "source_encoding": "utf-8", "text_sha256": TEXT_SHA256, "text_chars": len(TEXT),
             "source_url": None, "retrieved_date": None, "license_note": None, "source_start": 0, "source_end": len(TEXT),
         }]),
         "responsibilities": pd.DataFrame([
