@@ -81,12 +81,11 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
 
     The release is new only when its data files or source texts differ from the release latest points at:
     the as-of date alone never makes one. With lock_timeout=0 a second concurrent caller fails at once.
-    lock_timeout=None: the caller holds the lock (flows/release/lock.py) already.
-    originals (sources/<document_id>.<html|htm|docx> → bytes) are the files whose canonical text was extracted from
-    them, kept byte for byte. A table or column of the previous release removed or retyped is refused unless
-    allow_breaking. A changes
-    table among the tables (flows/release/changes.py) must be the one against the release latest points at; it is
-    published with the others but left out of the content hash.
+    lock_timeout=None: the caller holds the lock (flows/release/lock.py) already. originals
+    (sources/<document_id>.<html|htm|docx> → bytes) are the files whose canonical text was extracted from them, kept
+    byte for byte. A table or column of the previous release removed or retyped is refused unless allow_breaking.
+    A changes table among the tables (flows/release/changes.py) must be the one against the release latest points
+    at; it is published with the others but left out of the content hash.
     """
     out_root, views, macros = Path(out_root), dict(views or {}), dict(macros or {})
     with _step("check the arguments", out_root):
