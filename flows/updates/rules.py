@@ -39,6 +39,7 @@ class Paper:
     responsible: dict[str, dict[str, tuple[str, int]]]  # task_id → department_id → (role, department_seq)
     milestone_targets: dict[str, list[TargetRef]] = field(default_factory=dict)
     task_targets: dict[str, list[TargetRef]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)   # task_id → title_zh (a progress report's items match it)
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], document_id: str) -> Paper:
@@ -70,11 +71,12 @@ def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str
         keys, names = by_agency.get(agency[doc], ({}, {}))
         papers[doc] = _empty_paper(doc, plan_year[doc], keys, names)
     task_doc = {}
-    for task_id, doc, seq in _records(tables["tasks"], "task_id", "document_id", "task_seq"):
+    for task_id, doc, seq, title in _records(tables["tasks"], "task_id", "document_id", "task_seq", "title_zh"):
         if doc in wanted:
             task_doc[task_id] = doc
             papers[doc].task_by_seq[int(seq)] = task_id
             papers[doc].seq_by_task[task_id] = int(seq)
+            papers[doc].titles[task_id] = title
     for task_id, quarter, milestone_id in _records(tables["milestones"], "task_id", "quarter", "milestone_id"):
         if task_id in task_doc:
             papers[task_doc[task_id]].milestones[(task_id, int(quarter))] = milestone_id

@@ -1,0 +1,89 @@
+"""A progress report's bytes → its canonical text, as paragraphs and tables with offsets into that text.
+
+The canonical text is what source_start/source_end index and what the release publishes as
+sources/<report_id>.txt. Page text (.txt) is decoded as a paper's (flows/whitepaper/text.py: UTF-8 or
+GB18030, line endings to \\n); a table in page text is a run of lines whose cells are separated by tabs, as a
+browser copies a table, or by `|`. Every reader gives the same ReportText, so the parsers never see the form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.whitepaper.text import decode, line_spans, strip_span
+
+Span = tuple[int, int]
+FORMS = {".txt": "text"}
+"""Suffix → form of a progress report; the HTML and Word forms add themselves where their readers exist."""
+CELL_SEPARATOR = re.compile(r"\t|\|")
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of cells, each a span of the canonical text, or None where the cell is empty or covered by one above."""
+
+    rows: list[list[Span | None]]
+
+
+@dataclass
+class ReportText:
+    text: str
+    blocks: list[Span | Table] = field(default_factory=list)   # paragraphs (one line each) and tables, in order
+
+    def paragraphs(self) -> list[Span]:
+        return [b for b in self.blocks if not isinstance(b, Table)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def form_of(path: Path) -> str | None:
+    return FORMS.get(Path(path).suffix.lower())
+
+
+def _cells(text: str, start: int, end: int) -> list[Span | None]:
+    """The cells of one table line: spans between separators, stripped; an empty cell is None."""
+    parts, at = [], start
+    for piece in CELL_SEPARATOR.split(text[start:end]):
+        parts.append((at, at + len(piece)))
+        at += len(piece) + 1
+    line = text[start:end].strip()
+    if line.startswith("|"):                    # | a | b | : the outer bars do not open or close a cell
+        parts = parts[1:]
+    if line.endswith("|"):
+        parts = parts[:-1]
+    return [(s, e) if e > s else None for s, e in (strip_span(text, *p) for p in parts)]
+
+
+def text_blocks(text: str) -> list[Span | Table]:
+    """Non-empty lines as paragraphs; runs of two or more lines with a tab or `|` between cells as tables."""
+    blocks: list[Span | Table] = []
+    run: list[Span] = []
+
+    def close() -> None:
+        rows = [_cells(text, s, e) for s, e in run if not re.fullmatch(r"[\s|:\-]+", text[s:e])]  # |---| is no row
+        blocks.extend([Table(rows)] if len(rows) >= 2 else run)   # one such line alone is a paragraph
+        run.clear()
+
+    for start, end in line_spans(text):
+        s, e = strip_span(text, start, end)
+        if e == s:
+            continue
+        if CELL_SEPARATOR.search(text[s:e]):
+            run.append((s, e))
+            continue
+        close()
+        blocks.append((s, e))
+    close()
+    return blocks
+
+
+def read_text_form(raw: bytes, source_file: str) -> ReportText:
+    """Page text: decoded, canonical, split into blocks; SourceError (naming the file) when it is not text."""
+    text, _ = decode(raw, source_file)
+    return ReportText(text, text_blocks(text))
+
+
+READERS = {"text": read_text_form}
