@@ -15,7 +15,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +54,8 @@ class InputFile:
     rows_read: int | None = None
     rows_accepted: int | None = None
     rows_rejected: int | None = None
+    report_id: str | None = None                                  # a progress report: sources/<report_id>.txt
+    source_text: str | None = field(default=None, repr=False)     # …its canonical text (not in the manifest)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
         frames = {name: canonical_frame(validated[name], spec) for name, spec in specs.items()}
     with _step("check the source texts", out_root):
         check_source_texts(frames.get("documents"), sources)
+        sources = {**sources, **{i.report_id: i.source_text for i in inputs if i.source_text is not None}}
     try:
         with release_lock(out_root, lock_timeout):
             return _publish_locked(frames, specs, sources=sources, inputs=inputs, out_root=out_root, as_of=as_of,
@@ -269,7 +272,7 @@ def _registry_order(name: str) -> tuple[int, str]:
 
 
 def _input_entry(item: InputFile) -> dict:
-    return {k: v for k, v in asdict(item).items() if v is not None}
+    return {k: v for k, v in asdict(item).items() if v is not None and k != "source_text"}
 
 
 @contextmanager

@@ -119,7 +119,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
         blank = pyarrow.array([""] * n, pyarrow.string())
         report = report_fields_.report_id(doc, source) if table.source_text is not None else ""
         if report:
-            sources[report] = table.source_text
+            sources[report], counts[source]["report_id"] = table.source_text, report
         for name, values in (("document_id", pyarrow.array([doc] * n, pyarrow.string())),
                              ("source_file", pyarrow.array([source] * n, pyarrow.string())),
                              ("source_row", pyarrow.array(table.source_row, pyarrow.int64())), ("raw_cells", table.raw_cells),

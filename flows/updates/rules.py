@@ -226,7 +226,8 @@ def check_row(cells: dict[str, str], paper: Paper, as_of: dt.date, statuses: dic
         status = statuses.get(header_key(given["status"]))
         if status is None:
             problems.append(Problem("unknown_status", f"unknown status {given['status'].strip()!r}; use not_started, in_progress, "
-                                    "completed, delayed, cancelled or 未启动, 推进中/进行中, 已完成, 滞后/延期, 已取消"))
+                                    "completed, delayed, cancelled or 未启动, 推进中/进行中, 已完成, 滞后/延期, 已取消 (every accepted "
+                                    "spelling is in raw/lookups/statuses.csv; a new one is added there)"))
     percent = None
     if "percent_complete" in given:
         number = parse_number(given["percent_complete"])

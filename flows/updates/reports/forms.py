@@ -64,7 +64,9 @@ def text_blocks(text: str) -> list[Span | Table]:
 
     def close() -> None:
         rows = [_cells(text, s, e) for s, e in run if not re.fullmatch(r"[\s|:\-]+", text[s:e])]  # |---| is no row
-        blocks.extend([Table(rows)] if len(rows) >= 2 else run)   # one such line alone is a paragraph
+        if len(rows) < 2:                         # one such line alone is a paragraph
+            run[:] = [strip_span(text, s, e) for s, e in run]
+        blocks.extend([Table(rows)] if len(rows) >= 2 else run)
         run.clear()
 
     for start, end in line_spans(text):
@@ -72,7 +74,7 @@ def text_blocks(text: str) -> list[Span | Table]:
         if e == s:
             continue
         if CELL_SEPARATOR.search(text[s:e]):
-            run.append((s, e))
+            run.append((start, end))              # leading tabs are empty cells: "\t\t产业化处" continues a task
             continue
         close()
         blocks.append((s, e))

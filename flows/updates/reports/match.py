@@ -66,12 +66,15 @@ def match_task(number_text: str, heading: str, shape: str, paper: Paper,
     if shape == "table" or seq is None:
         if best and scores[best] >= THRESHOLD and (len(ranked) == 1 or scores[ranked[1]] < scores[best]):
             return best, "wording", round(scores[best], 1)
-    if task_id is not None:
+    if task_id is not None and shape != "table":
         return Problem("task_wording_mismatch", f"item {number_text} {heading!r} is numbered as task {seq} "
                        f"({titles[task_id]!r}) but its wording matches it only {scores[task_id]:.0f}; {rule}; {candidate}")
     seqs = sorted(paper.task_by_seq)
     has = f"tasks {seqs[0]}–{seqs[-1]}" if seqs else "no tasks"
-    named = f"is numbered {seq}, but {paper.document_id} has {has}" if seq is not None else "has no number"
+    if shape == "table" and seq is not None:
+        named = f"is row {seq} of the table, which may be a running number"
+    else:
+        named = f"is numbered {seq}, but {paper.document_id} has {has}" if seq is not None else "has no number"
     return Problem("unknown_task", f"item {number_text or '(no number)'} {heading!r} {named}, and no task's title "
                    f"matches its wording alone; {rule}; {candidate}")
 
