@@ -24,16 +24,21 @@ def demo(seed):
 
 def test_every_example_file_is_marked_illustrative():
     files = find_update_files(EXAMPLES)
-    assert {p.suffix for p in files} == {".csv", ".xlsx", ".json"}
+    assert {p.suffix for p in files} == {".csv", ".xlsx", ".json", ".txt"}
     assert all(p.name.startswith("ILLUSTRATIVE-") for p in files)
+    reports = [p for p in files if p.suffix == ".txt"]
+    assert len(reports) == 2 and all("示例数据（虚构）" in p.read_text(encoding="utf-8") for p in reports)
     assert "made up" in README and "Never copy them into `raw/updates/`" in README
 
 
 def test_the_counts_the_readme_gives(demo):
     ingest, _ = demo
     read = sum(c["rows_read"] for c in ingest.file_counts.values())
-    assert (read, len(ingest.updates), len(ingest.rejections)) == (55, 40, 15)
-    assert "55 rows read, 40 accepted, 15 rejected" in README
+    assert (read, len(ingest.updates), len(ingest.rejections)) == (66, 49, 17)
+    assert "66 rows read, 49 accepted, 17 rejected" in README
+    from_reports = {s: c for s, c in ingest.file_counts.items() if s.endswith(".txt")}
+    assert sorted((c["rows_read"], c["rows_accepted"], c["rows_rejected"]) for c in from_reports.values()) == [(5, 5, 0), (6, 4, 2)]
+    assert "The two\nreports give 11 of those rows: 9 accepted, 2 rejected." in README
 
 
 def test_the_set_covers_every_status_division_and_kind_of_problem(demo):
@@ -98,7 +103,7 @@ def test_every_query_in_the_readme_runs_in_duckdb(demo):
     con = summary_connection(tables, AS_OF)
     con.register("update_rejections", ingest.rejections)
     queries = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
-    assert len(queries) == 5
+    assert len(queries) == 6
     for block in queries:
         for statement in filter(str.strip, re.sub(r"--[^\n]*", "", block).split(";")):
             assert con.execute(statement).fetchall(), statement
@@ -112,7 +117,7 @@ def test_reason_codes_in_the_updates_readme_are_the_ones_the_code_gives():
     documented |= set(re.findall(r"`(missing_[a-z_]+)`", readme))
     documented -= {"task", "quarter", "department", "reported_on", "status", "percent_complete", "actual_value",
                    "evidence_url", "note"}
-    source = "".join(f.read_text(encoding="utf-8") for f in sorted((paths.REPO / "flows" / "updates").glob("*.py")))
+    source = "".join(f.read_text(encoding="utf-8") for f in sorted((paths.REPO / "flows" / "updates").rglob("*.py")))
     produced = set(re.findall(r'(?:Problem|OverBudget)\("([a-z_]+)"', source))
     produced |= {f"missing_{c}" for c in ("task", "quarter", "department", "reported_on", "status")}
     assert documented == produced
