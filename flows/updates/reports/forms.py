@@ -73,8 +73,10 @@ def text_blocks(text: str) -> list[Span | Table]:
         s, e = strip_span(text, start, end)
         if e == s:
             continue
-        if CELL_SEPARATOR.search(text[s:e]):
-            run.append((start, end))              # leading tabs are empty cells: "\t\t产业化处" continues a task
+        # a row opens a table with a separator between cells; leading tabs are empty cells of a row already in
+        # one ("\t\t产业化处" continues the task above), where elsewhere they are only indentation
+        if CELL_SEPARATOR.search(text[s:e]) or (run and "\t" in text[start:s]):
+            run.append((start, end))
             continue
         close()
         blocks.append((s, e))
