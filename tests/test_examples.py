@@ -1,13 +1,16 @@
 """The illustrative update set: marked as made up, and the demo release answers what the README says it does."""
 
 import datetime as dt
+import json
 import re
 
+import duckdb
 import pytest
 
 from flows import paths
 from flows.summaries.views import compute_summaries, summary_connection
 from flows.updates.ingest import find_update_files, ingest_updates
+from tests.demo_release import demo_release
 
 EXAMPLES = paths.EXAMPLES / "updates"
 README = (paths.EXAMPLES / "README.md").read_text(encoding="utf-8")
@@ -121,3 +124,48 @@ def test_reason_codes_in_the_updates_readme_are_the_ones_the_code_gives():
     produced = set(re.findall(r'(?:Problem|OverBudget)\("([a-z_]+)"', source))
     produced |= {f"missing_{c}" for c in ("task", "quarter", "department", "reported_on", "status")}
     assert documented == produced
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    return demo_release(tmp_path_factory)
+
+
+def test_the_demo_release_publishes_the_progress_reports_with_their_texts(release):
+    with duckdb.connect(str(release / "whitepaper.duckdb"), read_only=True) as con:
+        rows = con.execute("select report_id, source_start, source_end, note, status_text_zh from updates "
+                           "where report_id is not null").fetchall()
+        rejected = con.execute("select count(*) from update_rejections where report_id is not null").fetchone()[0]
+    assert (len(rows), rejected) == (9, 2)
+    for report_id, start, end, note, phrase in rows:
+        text = (release / "sources" / f"{report_id}.txt").read_text(encoding="utf-8")
+        assert note in text[start:end] and phrase in text[start:end]
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    reports = {e["path"].rsplit("/", 1)[-1]: e for e in manifest["inputs"] if e["path"].endswith(".txt") and e["kind"] == "update"}
+    assert {n: (e["rows_read"], e["rows_accepted"], e["rows_rejected"]) for n, e in reports.items()} == {
+        "ILLUSTRATIVE-2014-q2-narrative.txt": (6, 4, 2), "ILLUSTRATIVE-2014-q3-table.txt": (5, 5, 0)}
+    assert all(f"sources/{e['report_id']}.txt" in {o["path"] for o in manifest["outputs"]} for e in reports.values())
+
+
+def test_the_demo_summaries_count_what_the_reports_said(release):
+    with duckdb.connect(str(release / "whitepaper.duckdb"), read_only=True) as con:
+        quarters = con.execute("select quarter, milestones_planned, milestones_completed, milestones_on_time, "
+                               "milestones_overdue, milestones_not_reported from quarter_summary order by quarter").fetchall()
+        status = dict(con.execute("select milestone_id, status from milestone_status").fetchall())
+        late = con.execute("select days_late from milestone_status where milestone_id = 'szsti-2014-06-q3'").fetchone()[0]
+    # without the reports, Q2 has 2 milestones not reported, Q3 6 completed, 2 overdue and 1 not reported
+    assert quarters == [(1, 10, 9, 7, 1, 0), (2, 10, 8, 7, 2, 0), (3, 9, 7, 5, 1, 0), (4, 10, 5, 4, 5, 3)]
+    assert [status[m] for m in ("szsti-2014-07-q2", "szsti-2014-08-q2", "szsti-2014-05-q3", "szsti-2014-06-q3")] == [
+        "delayed", "in_progress", "in_progress", "completed"]
+    assert late == 15
+
+
+def test_the_main_readme_shows_what_the_query_over_the_reports_gives(demo):
+    ingest, _ = demo
+    readme = (paths.REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("FROM updates WHERE report_id IS NOT NULL", 1)[1].split("```\n```\n", 1)[1].split("```", 1)[0]
+    shown = [tuple(c.strip() for c in line.strip("│ \n").split("│")) for line in block.splitlines() if "szsti" in line]
+    rows = ingest.updates[ingest.updates["report_id"].notna()].sort_values(["reported_on", "milestone_id", "department_id"])
+    got = [(r.milestone_id, r.department_source, r.status_text_zh, r.status, r.task_match_method, str(r.source_start),
+            str(r.source_end)) for r in rows.itertuples()]
+    assert len(shown) == 5 and shown[:3] == got[:3] and shown[3:] == [g for g in got if g[0] in ("szsti-2014-06-q3", "szsti-2014-07-q3")]
