@@ -141,3 +141,13 @@ def test_a_rerun_with_nothing_new_stops_early_and_a_new_file_does_not(raw, tmp_p
     shutil.copyfile(source, source.with_name("zz-next.json"))
     newer = pipeline.refresh_without_prefect(raw, out, AS_OF + dt.timedelta(days=1))
     assert newer.published and newer.row_counts["update_rejections"] > later.row_counts["update_rejections"]
+
+
+def test_a_progress_report_comes_back_from_the_cache_with_its_text(tmp_path):
+    from tests.updates.reports.fixtures import TABLE, write_report
+
+    path = write_report(tmp_path / "raw" / "updates" / "szsti-2014", TABLE, "text")
+    first, again = ParseCache(tmp_path / "cache"), ParseCache(tmp_path / "cache")
+    read = first.update_file(path)
+    assert again.update_file(path) == read and again.parsed == [] and first.parsed == [path]
+    assert again.update_file(path).source_text == path.read_text(encoding="utf-8")
