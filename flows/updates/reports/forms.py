@@ -35,6 +35,11 @@ class ReportText:
     def paragraphs(self) -> list[Span]:
         return [b for b in self.blocks if not isinstance(b, Table)]
 
+    def lines(self) -> list[Span]:
+        """Every non-empty line, whitespace around it left out: a web page laid out in a table still has its
+        paragraphs here (one per line of the canonical text), wherever the page put them."""
+        return [span for span in (strip_span(self.text, s, e) for s, e in line_spans(self.text)) if span[1] > span[0]]
+
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 

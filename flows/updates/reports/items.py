@@ -80,7 +80,7 @@ def item_style(text: str, lines: list[Span]) -> str | None:
 
 
 def narrative_items(report: ReportText) -> list[Item]:
-    text, lines = report.text, report.paragraphs()
+    text, lines = report.text, report.lines()
     style = item_style(text, lines)
     if style is None:
         return []

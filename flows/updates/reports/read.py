@@ -64,8 +64,8 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
         return FileProblem("not_a_report", "no progress items found: expected numbered items (（一）…) each with an "
                            "evaluation line (进度评价：…), or a table with 工作任务 and 进展情况 columns "
                            "(raw/updates/README.md, progress reports)")
-    item_lines = {s for item in items for s, e in report.paragraphs() if item.span[0] <= s < item.span[1]}
-    header = read_header(report.text, report.paragraphs(), item_lines)
+    item_lines = {s for item in items for s, e in report.lines() if item.span[0] <= s < item.span[1]}
+    header = read_header(report.text, report.lines(), item_lines)
     if header.reported_on is None:
         return FileProblem("report_without_date", f"the report {header.title!r} has no publication date: expected a "
                            "发布时间/发布日期/日期 line (e.g. 发布时间：2014-07-10) or a line that is only the date")
