@@ -3,7 +3,9 @@
 The canonical text is what source_start/source_end index and what the release publishes as
 sources/<report_id>.txt. Page text (.txt) is decoded as a paper's (flows/whitepaper/text.py: UTF-8 or
 GB18030, line endings to \\n); a table in page text is a run of lines whose cells are separated by tabs, as a
-browser copies a table, or by `|`. Every reader gives the same ReportText, so the parsers never see the form.
+browser copies a table, or by `|`. A web page (web_page.py) and a Word document (word_doc.py) are read by the
+white papers' readers, one paragraph or cell per line, their tables' grids kept (grid.py). Every reader gives
+the same ReportText, so the parsers never see the form.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from pathlib import Path
 from flows.whitepaper.text import decode, line_spans, strip_span
 
 Span = tuple[int, int]
-FORMS = {".txt": "text"}
-"""Suffix → form of a progress report; the HTML and Word forms add themselves where their readers exist."""
+FORMS = {".txt": "text", ".html": "html", ".htm": "html", ".docx": "docx"}
+"""Suffix → form of a progress report."""
 CELL_SEPARATOR = re.compile(r"\t|\|")
 
 
@@ -95,4 +97,16 @@ def read_text_form(raw: bytes, source_file: str) -> ReportText:
     return ReportText(text, text_blocks(text))
 
 
-READERS = {"text": read_text_form}
+def _web_page(raw: bytes, source_file: str) -> ReportText:
+    from flows.updates.reports.web_page import read_web_page   # these import lxml and python-docx: only when used
+
+    return read_web_page(raw, source_file)
+
+
+def _word(raw: bytes, source_file: str) -> ReportText:
+    from flows.updates.reports.word_doc import read_word
+
+    return read_word(raw, source_file)
+
+
+READERS = {"text": read_text_form, "html": _web_page, "docx": _word}
