@@ -22,11 +22,13 @@ PERIODS = [  # (pattern on the folded title, quarter): the first that matches wi
     (re.compile(r"前三季度|1-3季度|一至三季度"), 3),
     (re.compile(r"下半年|全年|年度"), 4),
 ]
-TITLE_WORDS = re.compile(r"进展|进度|完成情况|落实情况|执行情况")
+TITLE_WORDS = re.compile(r"进展|进度|完成情况|落实情况|执行情况|推进情况|实施情况|工作情况")
 CHROME = re.compile(r"您现在的位置|当前位置|首页\s*>|>\s*首页|^\s*(?:字体|字号|打印|关闭|分享)")
 DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 LABELLED_DATE = re.compile(r"(?:发布时间|发布日期|信息提供日期|成文日期|日期|时间)\s*[:：]\s*" + DATE)
-DATE_LINE = re.compile(r"^\s*" + DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+DATE_LINE = re.compile(r"^\s*[\[【(（]?\s*" + DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]】)）]?\s*$")
+# "2014-07-10 09:30　来源：区政府办　浏览次数：120": a page's date among other publication details
+DATE_WITH_DETAILS = re.compile(r"^\s*" + DATE + r".*(?:来源|浏览|点击|作者|字号|阅读)")
 PERIOD_END = re.compile(r"截[至止]\s*(?:" + DATE + r"|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末))")
 YEAR = re.compile(r"(\d{4})\s*年")
 
@@ -73,9 +75,10 @@ def publication_date(text: str, paragraphs: list[tuple[int, int]], item_lines: s
     for s, e in paragraphs:
         if m := LABELLED_DATE.search(fold(text[s:e])):
             return _date(m)
-    for s, e in paragraphs:
-        if s not in item_lines and (m := DATE_LINE.match(fold(text[s:e]))):
-            return _date(m)
+    for pattern in (DATE_LINE, DATE_WITH_DETAILS):
+        for s, e in paragraphs:
+            if s not in item_lines and (m := pattern.match(fold(text[s:e]))):
+                return _date(m)
     return None
 
 
@@ -94,6 +97,10 @@ def read_header(text: str, paragraphs: list[tuple[int, int]], item_lines: set[in
     title_span = find_title(text, paragraphs) or (0, 0)
     title = text[title_span[0]:title_span[1]]
     quarter, phrase = quarter_of(title)
+    if quarter is None:
+        # a title may put its period on a line of its own: 重点民生实事进展情况 / （第二季度）
+        before_items = [(s, e) for s, e in paragraphs[:25] if s not in item_lines and e - s <= 40 and s > title_span[0]]
+        quarter, phrase = next((q for q in (quarter_of(text[s:e]) for s, e in before_items[:3]) if q[0]), (None, None))
     year = YEAR.search(fold(title))
     reported_on = publication_date(text, paragraphs, item_lines)
     return ReportHeader(title, title_span, int(year.group(1)) if year else None, quarter, phrase, reported_on,

@@ -27,16 +27,20 @@ STYLES = {  # numbering style → pattern of a heading line; group 1 is the numb
     "arabic": re.compile(r"^\s*(\d+\s*[、.．](?!\d))"),
     "ordinal": re.compile(rf"^\s*(第[{NUMERAL}\d]+(?:项|条|个))"),
 }
-UNIT_LABEL = r"(?:主办单位|责任单位|牵头单位|承办单位|实施单位|责任部门|牵头部门|主办部门)"
+UNIT_LABEL = r"(?:主办|责任|牵头|承办|实施|协办|配合)(?:单位|部门)"
 UNITS_IN_BRACKETS = re.compile(rf"[(（]\s*{UNIT_LABEL}\s*[:：]\s*([^()（）]*)[)）]")
-UNITS_LINE = re.compile(rf"^\s*[(（]?\s*{UNIT_LABEL}\s*[:：]\s*(.*?)[)）]?\s*[。.]?\s*$")
-EVALUATION = re.compile(r"^\s*[(（]?\s*(?:(?:进度|进展|工作|总体|完成)?(?:情况)?(?:评价|评估|评定)|目标完成情况)\s*[:：]\s*(.*?)\s*$")
+UNITS_LINE = re.compile(rf"^\s*(?:[(（【\[]\s*{UNIT_LABEL}\s*(?:[)）】\]]\s*[:：]?|[:：])|{UNIT_LABEL}\s*[:：])"
+                        r"\s*(.*?)[)）]?\s*[。.]?\s*$")
+EVALUATION_LABEL = r"(?:(?:进度|进展|工作|总体|完成情况|完成|项目)?(?:评价|评估|评定|自评)|目标完成情况|完成进度)"
+# 进度评价：按进度完成。 / 【进度评价】顺利推进 / （进度评价：滞后）
+EVALUATION = re.compile(rf"^\s*(?:[【\[(（]\s*{EVALUATION_LABEL}\s*(?:[】\])）]\s*[:：]?|[:：])|{EVALUATION_LABEL}\s*[:：])"
+                        r"\s*(.*?)\s*[)）]?\s*$")
 UNIT_SPLIT = re.compile(r"[、，,；;/]|\s{2,}")
 HEADER = {  # column → words a header cell of the table shape holds (the first column to match takes it)
     "number": re.compile(r"^\s*(?:序号|编号|序)\s*$"),
     "evaluation": re.compile(r"评价|^\s*(?:目标)?完成情况\s*$|完成情况(?!.*进展)"),
     "progress": re.compile(r"进展|进度情况|推进情况"),
-    "units": re.compile(r"单位|部门"),
+    "units": re.compile(r"单位|部门"),           # every such column: 牵头单位 and 配合单位 both name divisions
     "heading": re.compile(r"任务|项目|事项|实事|内容"),
 }
 
@@ -53,12 +57,14 @@ class Item:
 
 
 def units_of(text: str) -> list[str]:
-    """区教育局、区工务局 → ['区教育局', '区工务局']."""
-    return [u.strip() for u in UNIT_SPLIT.split(text) if u.strip(" 。.")]
+    """区教育局、区工务局 → ['区教育局', '区工务局']; 区教育局；配合单位：区工务局 → the same."""
+    text = re.sub(rf"{UNIT_LABEL}\s*[:：]", "、", text)
+    return [u.strip(" 。.") for u in UNIT_SPLIT.split(text) if u.strip(" 。.")]
 
 
 def phrase(text: str) -> str:
-    return re.sub(r"[\s。．.；;，,！!]+$", "", text.strip())
+    """The evaluation a status is read from: its first clause ("按进度完成，达到预期目标。" → 按进度完成)."""
+    return re.split(r"[。．.；;，,！!]", text.strip(), maxsplit=1)[0].strip()
 
 
 def _style_sections(text: str, lines: list[Span], style: str) -> list[tuple[int, int]]:
@@ -108,18 +114,19 @@ def narrative_items(report: ReportText) -> list[Item]:
     return items
 
 
-def _columns(text: str, row: list[Span | None]) -> dict[str, int] | None:
-    """Column of each role in a header row, or None when the row is not the header of a progress table."""
-    found: dict[str, int] = {}
+def _columns(text: str, row: list[Span | None]) -> dict[str, list[int]] | None:
+    """Columns of each role in a header row, or None when the row is not the header of a progress table."""
+    found: dict[str, list[int]] = {}
     for c, cell in enumerate(row):
-        if cell is None:
-            continue
-        value = fold(text[cell[0]:cell[1]])
-        for role, pattern in HEADER.items():
-            if role not in found and pattern.search(value):
-                found[role] = c
-                break
+        value = fold(text[cell[0]:cell[1]]) if cell else ""
+        role = next((r for r, pattern in HEADER.items() if pattern.search(value) and (r == "units" or r not in found)), None)
+        if role and (not found.get(role) or found[role][-1] != c):
+            found.setdefault(role, []).append(c)
     return found if {"heading", "progress"} <= set(found) else None
+
+
+def _cell(row: list[Span | None], columns: list[int]) -> Span | None:
+    return next((row[c] for c in columns if c < len(row) and row[c] is not None), None)
 
 
 def table_items(report: ReportText) -> list[Item]:
@@ -128,27 +135,23 @@ def table_items(report: ReportText) -> list[Item]:
     for table in report.tables():
         columns, carried = None, {}
         for row in table.rows:
-            if columns is None:
-                columns = _columns(text, row)
+            if columns is None or _columns(text, row):       # the header, or the header repeated on a new page
+                columns = columns or _columns(text, row)
                 continue
-            cell = {role: (row[c] if c < len(row) else None) for role, c in columns.items()}
+            cell = {role: _cell(row, cols) for role, cols in columns.items() if role != "units"}
+            unit_cells = [row[c] for c in columns.get("units", []) if c < len(row) and row[c] is not None]
             if cell.get("heading") is not None:          # a new task; else the task above spans this row
-                carried = {k: cell.get(k) for k in ("number", "heading", "units")}
+                carried = {"number": cell.get("number"), "heading": cell["heading"], "units": unit_cells}
             elif not carried:
                 continue
-            for key in ("units",):
-                if cell.get(key) is None:
-                    cell[key] = carried.get(key)
-            heading, number, units = carried.get("heading"), carried.get("number"), cell.get("units")
+            unit_cells = unit_cells or carried["units"]
             if cell.get("progress") is None and cell.get("evaluation") is None:
                 continue                                   # a row with neither progress nor evaluation is no report
-            own = [s for s in row if s is not None]
-            spans = [s for s in (heading, number, units, cell.get("progress"), cell.get("evaluation"), *own) if s]
-            evaluation = cell.get("evaluation")
-            progress = cell.get("progress")
+            number, heading, progress, evaluation = carried["number"], carried["heading"], cell.get("progress"), cell.get("evaluation")
+            spans = [s for s in (number, heading, progress, evaluation, *unit_cells, *row) if s]
             items.append(Item(text[number[0]:number[1]] if number else None, text[heading[0]:heading[1]],
-                              units_of(text[units[0]:units[1]]) if units else [],
-                              phrase(text[evaluation[0]:evaluation[1]]) or None if evaluation else None,
+                              [u for s, e in unit_cells for u in units_of(text[s:e])],
+                              (phrase(text[evaluation[0]:evaluation[1]]) or None) if evaluation else None,
                               text[progress[0]:progress[1]] if progress else "",
                               (min(s for s, _ in spans), max(e for _, e in spans)), "table"))
     return items

@@ -56,3 +56,9 @@ def test_the_title_skips_site_chrome():
     header = read_header(text, text_blocks(text), set())
     assert (header.title, header.year, header.quarter, header.reported_on) == (
         "2014年第二季度进展情况", 2014, 2, dt.date(2014, 7, 10))
+
+
+def test_a_period_on_the_line_under_the_title_and_a_date_among_the_page_details():
+    text = "重点民生实事进展情况\n（第二季度）\n2014-07-10 09:30　来源：区政府办　浏览次数：120\n（一）任务"
+    header = read_header(text, text_blocks(text), set())
+    assert (header.quarter, header.period_phrase, header.reported_on) == (2, "第二季度", dt.date(2014, 7, 10))

@@ -58,3 +58,18 @@ def test_a_table_in_bars():
 def test_units_as_written():
     assert units_of("区教育局、区工务局") == ["区教育局", "区工务局"]
     assert units_of("创新支撑处牵头，产业化处配合") == ["创新支撑处牵头", "产业化处配合"]
+
+
+def test_other_labels_for_units_and_evaluations_and_the_first_clause_of_a_verdict():
+    text = ("（一）增加学位。（牵头单位：区教育局；配合单位：区工务局）\n新建学校。\n【进度评价】按进度完成，达到预期。\n"
+            "（二）建设公园\n【责任单位】区城管局\n选址。\n完成进度：滞后\n")
+    assert [(i.units, i.evaluation) for i in _items(text)] == [(["区教育局", "区工务局"], "按进度完成"), (["区城管局"], "滞后")]
+
+
+def test_a_table_with_two_unit_columns_and_its_header_repeated():
+    text = ("序号\t项目名称\t牵头单位\t配合单位\t工作进展\t完成情况\n"
+            "1\t增加学位\t区教育局\t区工务局\t新建。\t顺利推进\n"
+            "序号\t项目名称\t牵头单位\t配合单位\t工作进展\t完成情况\n"
+            "2\t建设公园\t区城管局\t\t选址。\t已完成\n")
+    assert [(i.number, i.units, i.evaluation) for i in _items(text)] == [
+        ("1", ["区教育局", "区工务局"], "顺利推进"), ("2", ["区城管局"], "已完成")]
