@@ -35,6 +35,9 @@ EVALUATION_LABEL = r"(?:(?:进度|进展|工作|总体|完成情况|完成|项�
 # 进度评价：按进度完成。 / 【进度评价】顺利推进 / （进度评价：滞后）
 EVALUATION = re.compile(rf"^\s*(?:[【\[(（]\s*{EVALUATION_LABEL}\s*(?:[】\])）]\s*[:：]?|[:：])|{EVALUATION_LABEL}\s*[:：])"
                         r"\s*(.*?)\s*[)）]?\s*$")
+# "……已完成招生。（进度评价：按进度完成）": a verdict closing the last paragraph, under a label that says so
+EVALUATION_INLINE = re.compile(r"[【\[(（]?\s*(?:进度评价|进展评价|完成情况评价|目标完成情况)\s*[】\])）]?\s*[:：]\s*([^()（）【】]*?)"
+                               r"\s*[)）]?\s*[。.]?\s*$")
 UNIT_SPLIT = re.compile(r"[、，,；;/]|\s{2,}")
 HEADER = {  # column → words a header cell of the table shape holds (the first column to match takes it)
     "number": re.compile(r"^\s*(?:序号|编号|序)\s*$"),
@@ -67,6 +70,11 @@ def phrase(text: str) -> str:
     return re.split(r"[。．.；;，,！!]", text.strip(), maxsplit=1)[0].strip()
 
 
+def evaluation_in(line: str) -> re.Match | None:
+    """The evaluation of a (folded) line: a line of its own, or the end of the last progress paragraph."""
+    return EVALUATION.match(line) or EVALUATION_INLINE.search(line)
+
+
 def _style_sections(text: str, lines: list[Span], style: str) -> list[tuple[int, int]]:
     """(first line, end line) of the sections opened by headings of one numbering style."""
     heads = [i for i, (s, e) in enumerate(lines) if STYLES[style].match(fold(text[s:e]))]
@@ -78,7 +86,7 @@ def item_style(text: str, lines: list[Span]) -> str | None:
     best, best_key = None, (0, 0.0)
     for style in STYLES:
         sections = _style_sections(text, lines, style)
-        with_eval = sum(any(EVALUATION.match(fold(text[s:e])) for s, e in lines[a + 1:b]) for a, b in sections)
+        with_eval = sum(any(evaluation_in(fold(text[s:e])) for s, e in lines[a + 1:b]) for a, b in sections)
         key = (with_eval, with_eval / len(sections) if sections else 0.0)
         if with_eval and key > best_key:
             best, best_key = style, key
@@ -100,8 +108,10 @@ def narrative_items(report: ReportText) -> list[Item]:
         evaluation, end, progress = None, he, []
         for s, e in body:
             line = fold(text[s:e])
-            if m := EVALUATION.match(line):
+            if m := evaluation_in(line):
                 evaluation, end = phrase(text[s + m.start(1):s + m.end(1)]) or None, e
+                if m.start() > 0 and text[s:s + m.start()].strip():     # the verdict closes a progress paragraph
+                    progress.append((s, s + len(text[s:s + m.start()].rstrip())))
                 break
             if (m := UNITS_LINE.match(line)) and not units:
                 units, end = units_of(text[s + m.start(1):s + m.end(1)]), e

@@ -73,3 +73,9 @@ def test_a_table_with_two_unit_columns_and_its_header_repeated():
             "2\t建设公园\t区城管局\t\t选址。\t已完成\n")
     assert [(i.number, i.units, i.evaluation) for i in _items(text)] == [
         ("1", ["区教育局", "区工务局"], "顺利推进"), ("2", ["区城管局"], "已完成")]
+
+
+def test_a_verdict_closing_the_last_paragraph():
+    text = "（一）增加学位\n1.新建学校。\n2.扩建学校。（进度评价：顺利推进）\n（二）建设公园\n选址。\n"
+    first = _items(text)[0]
+    assert (first.evaluation, first.progress) == ("顺利推进", "1.新建学校。\n2.扩建学校。")
