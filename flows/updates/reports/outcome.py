@@ -10,7 +10,11 @@ DIVISION_SOURCE = {"named": "named in the report", "task_lead": "not named: the 
 def _heading(sources: dict[str, str], report_id: str, start, end) -> str:
     """The first line of the item (its heading, or its table row), short enough for a terminal."""
     text = sources.get(report_id, "")
-    line = text[int(start):int(end)].split("\n")[0].replace("\t", " | ") if pd.notna(start) else ""
+    lines = text[int(start):int(end)].split("\n") if pd.notna(start) else []
+    shown = lines[:1]
+    while lines[len(shown):] and len(" | ".join(shown)) < 6:     # a table's 序号 cell alone says little: add the task
+        shown.append(lines[len(shown)])
+    line = " | ".join(shown).replace("\t", " | ")
     return line if len(line) <= 40 else line[:39] + "…"
 
 
