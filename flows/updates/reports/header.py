@@ -18,6 +18,7 @@ from flows.whitepaper.text import cn_number, fold
 
 PERIODS = [  # (pattern on the folded title, quarter): the first that matches wins, so 上半年 before 年度
     (re.compile(r"第?([一二三四1-4])季度"), None),
+    (re.compile(r"(?:1|一)\s*[-—~～至到]\s*(3|6|9|12|三|六|九|十二)\s*月"), "months"),     # 1-6月: to the end of Q2
     (re.compile(r"上半年|半年"), 2),
     (re.compile(r"前三季度|1-3季度|一至三季度"), 3),
     (re.compile(r"下半年|全年|年度"), 4),
@@ -31,6 +32,14 @@ DATE_LINE = re.compile(r"^\s*[\[【(（]?\s*" + DATE + r"(?:\s+\d{1,2}:\d{2}(?::
 DATE_WITH_DETAILS = re.compile(r"^\s*" + DATE + r".*(?:来源|浏览|点击|作者|字号|阅读)")
 PERIOD_END = re.compile(r"截[至止]\s*(?:" + DATE + r"|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末))")
 YEAR = re.compile(r"(\d{4})\s*年")
+CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
+def _arabic(line: str) -> str:
+    """二〇一四年七月十日 (the 落款 of an official document) → 2014年7月10日; only for reading the date."""
+    return CN_DATE.sub(lambda m: f"{m.group(1).translate(CN_DIGITS)}年{cn_number(m.group(2))}月{cn_number(m.group(3))}日",
+                       fold(line))
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ def quarter_of(title: str) -> tuple[int | None, str | None]:
     folded = fold(title)
     for pattern, quarter in PERIODS:
         if m := pattern.search(folded):
+            if quarter == "months":
+                quarter = cn_number(m.group(1)) // 3
             return (quarter or cn_number(m.group(1))), title[m.start():m.end()]
     return None, None
 
@@ -73,11 +84,11 @@ def _date(m: re.Match, at: int = 0) -> dt.date | None:
 def publication_date(text: str, paragraphs: list[tuple[int, int]], item_lines: set[int]) -> dt.date | None:
     """The date of the 发布时间/日期 line; else of a line that is only a date, not inside an item."""
     for s, e in paragraphs:
-        if m := LABELLED_DATE.search(fold(text[s:e])):
+        if m := LABELLED_DATE.search(_arabic(text[s:e])):
             return _date(m)
     for pattern in (DATE_LINE, DATE_WITH_DETAILS):
         for s, e in paragraphs:
-            if s not in item_lines and (m := pattern.match(fold(text[s:e]))):
+            if s not in item_lines and (m := pattern.match(_arabic(text[s:e]))):
                 return _date(m)
     return None
 

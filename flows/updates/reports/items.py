@@ -155,6 +155,9 @@ def table_items(report: ReportText) -> list[Item]:
             elif not carried:
                 continue
             unit_cells = unit_cells or carried["units"]
+            if not unit_cells:               # 增加学位（主办单位：区教育局） in the task cell itself
+                unit_cells = [(carried["heading"][0] + m.start(1), carried["heading"][0] + m.end(1))
+                              for m in UNITS_IN_BRACKETS.finditer(text[carried["heading"][0]:carried["heading"][1]])]
             if cell.get("progress") is None and cell.get("evaluation") is None:
                 continue                                   # a row with neither progress nor evaluation is no report
             number, heading, progress, evaluation = carried["number"], carried["heading"], cell.get("progress"), cell.get("evaluation")

@@ -62,3 +62,10 @@ def test_a_period_on_the_line_under_the_title_and_a_date_among_the_page_details(
     text = "重点民生实事进展情况\n（第二季度）\n2014-07-10 09:30　来源：区政府办　浏览次数：120\n（一）任务"
     header = read_header(text, text_blocks(text), set())
     assert (header.quarter, header.period_phrase, header.reported_on) == (2, "第二季度", dt.date(2014, 7, 10))
+
+
+def test_months_as_a_period_and_a_date_in_chinese_numerals():
+    assert quarter_of("2014年1-6月重点工作进展情况") == (2, "1-6月")
+    assert quarter_of("2014年1至9月进展情况") == (3, "1至9月")
+    text = "2014年1-6月进展情况\n（一）任务\n进度评价：已完成\n区政府办公室\n二〇一四年七月十日"
+    assert read_header(text, text_blocks(text), set()).reported_on == dt.date(2014, 7, 10)

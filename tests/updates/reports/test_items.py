@@ -79,3 +79,8 @@ def test_a_verdict_closing_the_last_paragraph():
     text = "（一）增加学位\n1.新建学校。\n2.扩建学校。（进度评价：顺利推进）\n（二）建设公园\n选址。\n"
     first = _items(text)[0]
     assert (first.evaluation, first.progress) == ("顺利推进", "1.新建学校。\n2.扩建学校。")
+
+
+def test_units_in_the_task_cell_of_a_table():
+    text = "序号\t工作任务\t进展情况\t进度评价\n1\t增加学位（主办单位：区教育局、区工务局）\t新建。\t已完成\n"
+    assert [i.units for i in _items(text)] == [["区教育局", "区工务局"]]
