@@ -15,7 +15,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -55,7 +55,7 @@ class InputFile:
     rows_accepted: int | None = None
     rows_rejected: int | None = None
     report_id: str | None = None                                  # a progress report: sources/<report_id>.txt
-    source_text: str | None = field(default=None, repr=False)     # …its canonical text (not in the manifest)
+    source_text: str | None = None                                # …its canonical text (not in the manifest)
 
 
 @dataclass(frozen=True)
