@@ -37,7 +37,8 @@ WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "fl
 WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
 UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/raw.py", "flows/updates/limits.py",
                "flows/updates/columns.py", "flows/parse_cache.py",
-               *(f"flows/updates/reports/{m}.py" for m in ("forms", "header", "items", "read", "grid", "web_page", "word_doc")),
+               *(f"flows/updates/reports/{m}.py"
+                 for m in ("forms", "header", "items", "read", "grid", "web_page", "word_doc")),
                "flows/whitepaper/html_page.py", "flows/whitepaper/word.py", "flows/whitepaper/layout.py")
 LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin")
 

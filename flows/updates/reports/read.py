@@ -15,7 +15,8 @@ from pathlib import Path
 import pyarrow
 
 from flows.updates.columns import UpdateColumns
-from flows.updates.read import MAX_FILE_BYTES, FileProblem
+from flows.updates import limits
+from flows.updates.read import FileProblem
 from flows.updates.reports import forms
 from flows.updates.reports.header import read_header
 from flows.updates.reports.items import Item, report_items
@@ -45,14 +46,12 @@ def _rows(item: Item, header, number: int) -> list[dict[str, str]]:
 
 
 def read_report(path: Path) -> UpdateColumns | FileProblem:
-    """The rows of one progress report as UpdateColumns (file_format report-<form>), or why it cannot be read."""
+    """The rows of one progress report as UpdateColumns (file_format report-<form>), or why it cannot be read.
+
+    Raises OverBudget for a file past the limits of flows/updates/limits.py (columns.read_update_columns guards it).
+    """
     path, form = Path(path), forms.form_of(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        return FileProblem("unreadable", f"the file cannot be opened ({err.strerror or err})")
-    if len(data) > MAX_FILE_BYTES:
-        return FileProblem("oversized", f"the file has {len(data):,} bytes; at most {MAX_FILE_BYTES:,} are accepted")
+    data = limits.read_capped(path)     # a link, a pipe or more than MAX_FILE_BYTES: OverBudget, the caller's guard
     try:
         report = forms.READERS[form](data, path.name)
     except SourceError as err:
