@@ -19,6 +19,7 @@ import pandas as pd
 from flows import paths
 from flows.tables.frames import to_frame
 from flows.updates.limits import MAX_WHITEPAPER_BYTES, OverBudget, read_capped
+from flows.whitepaper.english import add_english, untranslated_detail
 from flows.whitepaper.lookups import Lookups, load_lookups
 from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.sidecar import read_meta
@@ -248,6 +249,8 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         **task_tables,
         "contacts": _contacts(doc, sections["contacts"][1]),
     }
+    if missing := add_english(tables, lookups.translations):  # one note per paper, never a failure
+        doc.note("documents", document_id, "untranslated_text", untranslated_detail(missing))
     notes = [{"note_id": f"{document_id}-n{i:02d}", **note} for i, note in enumerate(doc.notes, start=1)]
     if not frames:
         return ParsedWhitepaper(document_id, text, encoding, {}, {**tables, "quality_notes": notes})
