@@ -25,8 +25,13 @@ MEANING = "meaningVersion"
 
 
 def load_release_metadata(path: Path = METADATA_FILE) -> dict:
-    """Titles, descriptions, publisher, licence and repository URL of the data set, in both languages."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Titles, descriptions, publisher, licence and repository URL of the data set, in both languages.
+
+    repository_url comes from pyproject.toml [project.urls] (flows/release/citation.py), None until it has one.
+    """
+    from flows.release.citation import project_url
+
+    return {**yaml.safe_load(path.read_text(encoding="utf-8")), "repository_url": project_url()}
 
 
 def table_schema(spec: TableSpec, package_tables: set[str]) -> dict:

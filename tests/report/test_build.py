@@ -311,3 +311,12 @@ def test_a_chart_of_more_rows_than_a_figure_can_show_is_left_out(monkeypatch):
     monkeypatch.setattr(report, "CHART_MAX_ROWS", 3)
     assert report._both(chart, pd.DataFrame({"a": range(4)})) is None and drawn == []
     assert report._both(chart, pd.DataFrame({"a": range(3)})) == {"wide": "<svg/>", "narrow": "<svg/>"} and drawn == [3, 3]
+
+
+def test_the_citation_is_ready_to_paste_in_three_forms(page, con):
+    release_id, content_hash = con.execute("SELECT release_id, content_hash FROM release_info").fetchone()
+    text = page.marked["data-field=citation"]
+    assert f"release {release_id}, data as of 2015-01-31" in text and text.endswith(f"sha256:{content_hash}.")
+    assert "<" not in text and "URL" not in text
+    assert page.marked["data-field=bibtex"].startswith(f"@misc{{whitepaper-{release_id},")
+    assert json.loads(page.marked["data-field=csl-json"])[0]["id"] == f"whitepaper-{release_id}"
