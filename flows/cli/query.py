@@ -1,4 +1,4 @@
-"""`whitepaper sql`: query the latest release from the terminal, read-only."""
+"""`whitepaper sql` and `browse`: the latest release queried from the terminal or browsed in a web browser, read-only."""
 
 from __future__ import annotations
 
@@ -46,3 +46,34 @@ def sql(
         fail(str(err))
     finally:
         con.close()
+
+
+@app.command()
+def browse(
+    out: Path = typer.Option(paths.CURATED, "--out", help="Folder holding releases/ and latest."),
+    port: int = typer.Option(8001, "--port", min=1, max=65535, help="Port on 127.0.0.1 to serve on."),
+    release: Optional[str] = typer.Option(None, "--release", help="Release id or unique prefix; default latest."),
+) -> None:
+    """Serve the release with Datasette on http://127.0.0.1:PORT/, read-only, until Ctrl-C.
+
+    A SQLite copy of the release (built once, in OUT/.cache/browse/) with every table, the Chinese and English
+    description of each column, facets, full-text search over task and milestone text, and the README's
+    questions as canned queries. Listens on this machine only.
+    Example: whitepaper browse --out curated --port 8001
+    """
+    import subprocess
+
+    from flows.release.browse import datasette_command, prepare
+
+    folder = release_dir(out, release)
+    typer.echo(f"preparing {folder.name} for Datasette …", err=True)
+    db_path, meta_path = prepare(folder, Path(out) / ".cache" / "browse")
+    typer.echo(f"serving {folder.name} read-only on http://127.0.0.1:{port}/ (Ctrl-C stops)", err=True)
+    server = subprocess.Popen(datasette_command(db_path, meta_path, port, sys.executable))
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        code = server.wait(timeout=10) and 0
+    if code:
+        fail(f"datasette exited with code {code} (is port {port} in use? try --port)")
