@@ -155,5 +155,5 @@ def test_release_readme_command_blocks_work_in_the_release_folder(clone):
                 if sql:
                     shells += 1
                     assert "szsti-2014-01" in out and "comment" in out
-    assert shells == 1 and pythons >= 3
+    assert shells == 1 and pythons == 2
 
