@@ -32,6 +32,7 @@ def test_readme_states_the_release_and_how_to_cite_it(release):
     assert bibtex.startswith(f"@misc{{whitepaper-{result.release_id},") and f"sha256:{result.content_hash}" in bibtex
     assert json.loads(csl)[0]["id"] == f"whitepaper-{result.release_id}" and json.loads(csl)[0]["type"] == "dataset"
     assert "'=SUM(A1)" in readme
+    assert "**Excel / WPS:** open `whitepaper.xlsx`" in readme and "用 Excel 或 WPS 查看请打开" in readme
 
 
 def test_codebook_lists_every_table_and_column_with_both_languages(release):

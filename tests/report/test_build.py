@@ -320,3 +320,8 @@ def test_the_citation_is_ready_to_paste_in_three_forms(page, con):
     assert "<" not in text and "URL" not in text
     assert page.marked["data-field=bibtex"].startswith(f"@misc{{whitepaper-{release_id},")
     assert json.loads(page.marked["data-field=csl-json"])[0]["id"] == f"whitepaper-{release_id}"
+
+
+def test_spreadsheet_users_are_sent_to_the_workbook(page):
+    note = page.marked["data-field=spreadsheet"]
+    assert "请打开 whitepaper.xlsx" in note and "Open whitepaper.xlsx" in note and "without a byte-order mark" in note
