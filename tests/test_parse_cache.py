@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from flows import parse_cache, pipeline
+from flows import parse_cache, paths, pipeline
 from flows.bench.corpus import CorpusSpec, write_corpus
 from flows.parse_cache import ParseCache, code_version
 from flows.parse_stage import Batch, parse_batch
@@ -141,3 +141,9 @@ def test_a_rerun_with_nothing_new_stops_early_and_a_new_file_does_not(raw, tmp_p
     shutil.copyfile(source, source.with_name("zz-next.json"))
     newer = pipeline.refresh_without_prefect(raw, out, AS_OF + dt.timedelta(days=1))
     assert newer.published and newer.row_counts["update_rejections"] > later.row_counts["update_rejections"]
+
+
+def test_every_module_a_paper_is_parsed_with_is_in_the_cache_key():
+    """An edit to any reader of a paper's forms must be a cache miss; settle.py works after the cache, on all papers."""
+    modules = {p.relative_to(paths.REPO).as_posix() for p in (paths.REPO / "flows" / "whitepaper").glob("*.py")}
+    assert modules - {"flows/whitepaper/__init__.py", "flows/whitepaper/settle.py"} <= set(parse_cache.WHITEPAPER_CODE)

@@ -161,6 +161,8 @@ def file_description(path: str) -> tuple[str, str]:
         zh = table_spec(parts.stem).zh if parts.stem in TABLES else parts.stem
         fmt = {".parquet": "Parquet", ".csv": "CSV"}.get(parts.suffix, parts.suffix)
         return f"{zh}（{fmt}）", f"table {parts.stem} as {fmt}"
+    if parts.parent.as_posix() == "sources" and parts.suffix != ".txt":
+        return f"白皮书原始文件 {parts.name}", f"the white paper as published ({parts.suffix[1:]}), byte for byte"
     if parts.parent.as_posix() == "sources":
         return f"白皮书规范文本 {parts.stem}", "canonical text of the white paper (UTF-8)"
     known = {

@@ -44,7 +44,7 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
             "title_en": "Shenzhen Science, Technology and Innovation Commission 2014 Public Service White Paper",
             "agency_zh": "深圳市科技创新委员会", "publisher_zh": "深圳科技创新委员会", "published_date": dt.date(2014, 4, 2),
             "plan_year": 2014, "review_year": 2013, "source_file": f"raw/whitepapers/{DOC}.txt",
-            "source_sha256": RAW_SHA256, "source_encoding": "utf-8", "text_sha256": TEXT_SHA256, "text_chars": len(TEXT),
+            "source_sha256": RAW_SHA256, "source_format": "text", "source_encoding": "utf-8", "text_sha256": TEXT_SHA256, "text_chars": len(TEXT),
             "source_url": None, "retrieved_date": None, "license_note": None, "source_start": 0, "source_end": len(TEXT),
         }]),
         "responsibilities": pd.DataFrame([
