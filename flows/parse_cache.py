@@ -32,15 +32,19 @@ from flows.whitepaper.parse import ParsedWhitepaper, read_whitepaper
 
 CACHE_DIR = ".cache/parse"
 WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "flows/whitepaper/source_doc.py", "flows/whitepaper/text.py",
-                   "flows/whitepaper/quantities.py", "flows/whitepaper/lookups.py", "flows/whitepaper/sidecar.py", "flows/tables/frames.py", "flows/parse_cache.py",
-                   "schemas/whitepaper.py", "schemas/_fields.py")
-WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv")
+                   "flows/whitepaper/quantities.py", "flows/whitepaper/lookups.py", "flows/whitepaper/contacts.py",
+                   "flows/whitepaper/header.py", "flows/whitepaper/forms.py", "flows/whitepaper/html_page.py",
+                   "flows/whitepaper/word.py", "flows/whitepaper/layout.py", "flows/whitepaper/sidecar.py",
+                   "flows/whitepaper/quarantine.py", "flows/whitepaper/english.py", "flows/updates/raw.py",
+                   "flows/updates/limits.py", "flows/tables/frames.py", "flows/parse_cache.py", "schemas/whitepaper.py",
+                   "schemas/_fields.py")
+WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv", "translations.csv")
 UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/raw.py", "flows/updates/limits.py",
                "flows/updates/columns.py", "flows/parse_cache.py",
                *(f"flows/updates/reports/{m}.py"
                  for m in ("forms", "header", "items", "read", "grid", "web_page", "word_doc")),
                "flows/whitepaper/html_page.py", "flows/whitepaper/word.py", "flows/whitepaper/layout.py")
-LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin")
+LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin", "lxml", "python-docx")
 
 
 def code_version(sources: tuple[str, ...], data_files: list[Path] = ()) -> str:

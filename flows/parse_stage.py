@@ -17,10 +17,17 @@ from flows.tables.frames import to_frame
 from flows.tables.validate import TableValidationError, validate_tables
 from flows.updates.columns import UpdateColumns
 from flows.updates.read import FileProblem
+from flows.whitepaper.forms import refusal
 from flows.whitepaper.lookups import load_lookups
 from flows.release.dirs import latest_release_dir
-from flows.whitepaper.parse import ParsedWhitepaper, WhitepaperError
-from flows.whitepaper.quarantine import PaperRejection, carry_forward, rejection_of, screen
+from flows.whitepaper.parse import NotAWhitepaper, ParsedWhitepaper, WhitepaperError
+from flows.whitepaper.quarantine import NothingToPublish, PaperRejection, carry_forward, rejection_of, screen
+from flows.whitepaper.settle import PaperFile, settle
+from flows.whitepaper.sidecar import read_sidecar
+
+
+class NoWhitepaper(NothingToPublish, WhitepaperError):
+    """Not one file of raw/whitepapers/ is a white paper: nothing to publish, and a paper error naming every file."""
 
 
 @dataclass
@@ -44,8 +51,15 @@ class Parsed:
     parsed_files: list[Path] = field(default_factory=list)
     cache_entries: set[Path] = field(default_factory=set)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)   # the papers' tables combined, once validated
-    rejected: list[PaperRejection] = field(default_factory=list)   # papers quarantined (flows/whitepaper/quarantine.py)
-    sources: dict[str, str] = field(default_factory=dict)          # document_id → canonical text, carried ones included
+    paper_paths: list[Path] = field(default_factory=list)           # the file of each of whitepapers, in a batch
+    not_papers: dict[Path, str] = field(default_factory=dict)       # readable files that are no white paper: why
+    file_notes: list[dict] = field(default_factory=list)            # quality_notes rows on files (settle.py)
+    rejected: list[PaperRejection] = field(default_factory=list)    # papers quarantined (flows/whitepaper/quarantine.py)
+    sources: dict[str, str] = field(default_factory=dict)           # document_id → canonical text, carried ones included
+
+    def console_lines(self) -> list[str]:
+        """What the run says about the files of raw/whitepapers/ that were refused or published once for two."""
+        return [f"{note['flag'].replace('_', ' ')}: {note['detail']}" for note in self.file_notes]
 
 
 def cache_dir(out_dir: Path | None) -> Path | None:
@@ -75,16 +89,24 @@ def parse_batch(batch: Batch) -> Parsed:
             if refused is not None:
                 raise WhitepaperError(f"{name}: {refused.reason}")
             if cache:
-                out.whitepapers.append(cache.whitepaper(path, lookups, name))
+                paper = cache.whitepaper(path, lookups, name)
             else:
                 from flows.whitepaper.parse import read_whitepaper
 
-                out.whitepapers.append(read_whitepaper(path, lookups=lookups, source_file=name, validate=False, frames=False))
+                paper = read_whitepaper(path, lookups=lookups, source_file=name, validate=False, frames=False)
                 out.parsed_files.append(path)
+        except NotAWhitepaper as err:      # another document beside the papers: refused, the run goes on
+            if batch.strict:
+                raise
+            out.not_papers[path] = str(err)
+            continue
         except Exception as err:  # noqa: BLE001 - one paper's failure is that paper's quarantine, unless --strict
             if batch.strict:
                 raise
             out.rejected.append(rejection_of(path, name, err))
+            continue
+        out.whitepapers.append(paper)
+        out.paper_paths.append(path)
     for path in batch.updates:
         if cache:
             out.updates[path] = cache.update_file(path)
@@ -101,13 +123,21 @@ def parse_batch(batch: Batch) -> Parsed:
 
 def merge(inputs, parts: list[Parsed]) -> Parsed:
     """The batches' results in input order, as one batch over everything would have given them."""
-    papers = {p.document_id: p for part in parts for p in part.whitepapers}
+    papers = {path: p for part in parts for path, p in zip(part.paper_paths, part.whitepapers)}
+    not_papers = {path: why for part in parts for path, why in part.not_papers.items()}
     updates = {path: read for part in parts for path, read in part.updates.items()}
-    return Parsed([papers[path.stem] for path in inputs.whitepapers if path.stem in papers],
-                  {path: updates[path] for path in inputs.updates},
+    files = [PaperFile(inputs.source_name(path), papers[path], read_sidecar(path).get("document_id") is not None)
+             for path in inputs.whitepapers if path in papers]
+    refused = [(inputs.source_name(p), refusal(inputs.source_name(p), p)) for p in inputs.refused]
+    refused += [(inputs.source_name(p), not_papers[p]) for p in inputs.whitepapers if p in not_papers]
+    rejected = sorted((r for part in parts for r in part.rejected), key=lambda r: r.source_file)
+    kept, notes = settle(files, refused)
+    if not kept and not rejected:
+        raise NoWhitepaper(f"{inputs.source_name(inputs.raw_dir / 'whitepapers')}: no file there is a white paper; "
+                              + "; ".join(message for _, message in refused))
+    return Parsed([f.paper for f in kept], {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],
-                  {entry for part in parts for entry in part.cache_entries},
-                  rejected=sorted((r for part in parts for r in part.rejected), key=lambda r: r.source_file))
+                  {entry for part in parts for entry in part.cache_entries}, file_notes=notes, rejected=rejected)
 
 
 def combine_tables(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:
@@ -156,8 +186,26 @@ def check_whitepapers(parsed: Parsed, out_dir: Path | None = None, strict: bool 
     parsed.whitepapers = papers
     previous = latest_release_dir(Path(out_dir)) if out_dir is not None else None
     tables, parsed.sources = carry_forward(tables, {p.document_id: p.text for p in papers}, parsed.rejected, previous)
+    if parsed.file_notes and "quality_notes" in tables:   # notes on files, not on one paper: after carrying forward
+        tables["quality_notes"] = pd.concat([tables["quality_notes"], to_frame(parsed.file_notes, "quality_notes")],
+                                            ignore_index=True)
     parsed.tables = validate_tables(tables)
     return parsed
+
+
+def source_texts(parsed: Parsed) -> dict[str, str]:
+    """document_id → canonical text: sources/<document_id>.txt of the release (carried-forward papers' included)."""
+    return parsed.sources or {p.document_id: p.text for p in parsed.whitepapers}
+
+
+def originals(parsed: Parsed) -> dict[str, bytes]:
+    """sources/<document_id>.<html|htm|docx> → the bytes of each paper whose canonical text was extracted from it."""
+    out = {}
+    for p in parsed.whitepapers:
+        if p.original is not None:
+            source_file = (p.rows["documents"][0] if p.rows is not None else p.tables["documents"].iloc[0])["source_file"]
+            out[f"{p.document_id}{Path(source_file).suffix.lower()}"] = p.original
+    return out
 
 
 def remove_unused_entries(out_dir: Path | None, parsed: Parsed) -> int:

@@ -25,6 +25,7 @@ from flows.summaries.views import compute_summaries, summary_sql
 from flows.tables.validate import validate_tables  # noqa: F401 - re-exported for the flow
 from flows.updates.ingest import find_update_files, ingest_updates
 from flows.updates.limits import input_sha256, input_size
+from flows.whitepaper.forms import ACCEPTED, find_paper_files
 
 UPDATE_SUFFIXES = {".csv", ".xlsx", ".json"}
 
@@ -36,6 +37,7 @@ class Inputs:
     updates: list[Path]
     lookups: list[Path]
     lookups_dir: Path = paths.LOOKUPS
+    refused: list[Path] = field(default_factory=list)   # entries of raw/whitepapers/ that are no paper in an accepted form
 
     @property
     def root(self) -> Path:
@@ -58,6 +60,7 @@ class Bundle:
     tables: dict[str, pd.DataFrame]
     sources: dict[str, str]
     inputs: list[InputFile] = field(default_factory=list)
+    originals: dict[str, bytes] = field(default_factory=dict)   # sources/<document_id>.<html|htm|docx> as received
 
 
 def today_in_shanghai() -> dt.date:
@@ -74,13 +77,14 @@ def _sha256(path: Path) -> str:
 def discover_inputs(raw_dir: Path = paths.RAW) -> Inputs:
     """The white papers, update files and lookups under raw_dir, in a stable order."""
     raw_dir = Path(raw_dir)
-    whitepapers = sorted((raw_dir / "whitepapers").glob("*.txt"))
+    whitepapers, refused = find_paper_files(raw_dir / "whitepapers")
     if not whitepapers:
-        raise FileNotFoundError(f"{raw_dir / 'whitepapers'}: no white paper (*.txt) found; expected at least one, e.g. szsti-2014.txt")
+        raise FileNotFoundError(f"{raw_dir / 'whitepapers'}: no white paper found; expected at least one in {ACCEPTED}, "
+                                "e.g. szsti-2014.txt")
     # Every file under raw/updates/ is an update or a rejection (a file outside a document's folder included).
     updates = find_update_files(raw_dir / "updates")
     lookups_dir = raw_dir / "lookups" if (raw_dir / "lookups").exists() else paths.LOOKUPS
-    return Inputs(raw_dir, whitepapers, updates, sorted(lookups_dir.glob("*.csv")), lookups_dir)
+    return Inputs(raw_dir, whitepapers, updates, sorted(lookups_dir.glob("*.csv")), lookups_dir, refused)
 
 
 def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1, strict: bool = False) -> parse_stage.Parsed:
@@ -126,6 +130,7 @@ def input_files(inputs: Inputs) -> list[InputFile]:
     kinds = [(p, "whitepaper") for p in inputs.whitepapers] + [(p, "lookup") for p in inputs.lookups]
     kinds += [(p.with_name(p.stem + ".meta.yaml"), "sidecar") for p in inputs.whitepapers
               if os.path.lexists(p.with_name(p.stem + ".meta.yaml"))]
+    kinds += [(p, "refused") for p in inputs.refused if p.is_file() and not p.is_symlink()]
     return [InputFile(inputs.source_name(p), _sha256(p), input_size(p), kind) for p, kind in kinds]
 
 
@@ -156,14 +161,21 @@ def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None, str
     tables = validate_tables(add_summaries(tables, as_of, inputs.lookups_dir))
     if out_dir is not None:
         tables = add_changes(tables, out_dir)
-    return Bundle(tables, parsed.sources, input_files(inputs) + update_files)
+    return bundle_of(tables, parsed, inputs, update_files)
+
+
+def bundle_of(tables: dict[str, pd.DataFrame], parsed: parse_stage.Parsed, inputs: Inputs,
+              update_files: list[InputFile]) -> Bundle:
+    """The release's tables, the papers' canonical texts and original files, and every input file."""
+    return Bundle(tables, parse_stage.source_texts(parsed), input_files(inputs) + update_files, parse_stage.originals(parsed))
 
 
 def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float = 0,
             allow_breaking: bool = False) -> PublishResult:
     views, macros = summary_sql()
     release_free_memory()   # what the stages before let go, before DuckDB and the report take theirs
-    return publish_release(bundle.tables, sources=bundle.sources, inputs=bundle.inputs, out_root=Path(out_dir),
+    return publish_release(bundle.tables, sources=bundle.sources, originals=bundle.originals, inputs=bundle.inputs,
+                           out_root=Path(out_dir),
                            as_of=as_of, views=views, macros=macros, code_version=code_version(), lock_timeout=lock_timeout,
                            allow_breaking=allow_breaking)
 

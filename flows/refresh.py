@@ -125,6 +125,8 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
         _say(f"quarantined: {r.source_file}: {r.reason}")
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")
+    for line in parsed.console_lines():   # refused files and duplicates: also quality notes of the release
+        _say(f"parse: {line}")
     for part in parts:   # parsed.updates holds every file's cells now; the updates task lets each go as it reads it
         part.updates.clear()
     tables, update_files = updates(quote(parsed.tables), inputs, as_of, quote(parsed.updates))
@@ -136,7 +138,7 @@ def refresh(raw_dir: Path = pipeline.paths.RAW, out_dir: Path = pipeline.paths.C
     _say(f"validate: {len(tables)} tables, {sum(len(t) for t in tables.values())} rows")
     tables = changes(quote(tables), out_dir)
     _say(f"changes: {len(tables['changes'])} against the latest release")
-    bundle = pipeline.Bundle(tables, parsed.sources, pipeline.input_files(inputs) + update_files)
+    bundle = pipeline.bundle_of(tables, parsed, inputs, update_files)
     result = publish(quote(bundle), out_dir, as_of, lock_timeout, allow_breaking)
     _say(f"publish: {result.message}")
     fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)

@@ -27,6 +27,7 @@ def write_status(out_dir: Path, outcome: str, *, release_id: str | None = None, 
         "flow_run_id": flow_run_id,
     }
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".status-", suffix=".json")
+    os.fchmod(fd, 0o644)  # mkstemp makes 0600; a monitor running as another user must read it, like every release file
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(status, fh, ensure_ascii=False, indent=2)
         fh.write("\n")

@@ -101,9 +101,10 @@ class TaskProgress(pa.DataFrameModel):
     milestones_unreported_past_due: Series[int] = count("逾期未报告进度数", "Of those, milestones past due whose outcome nobody "
                                                         "reported (is_unreported_past_due): the coverage to read next to the "
                                                         "other counts.")
-    completion_pct: Series[float] = field("完成百分比", "milestones_completed as a percentage of the planned milestones that are "
-                                          "not cancelled (a lower bound while milestones_not_reported > 0); null when no "
-                                          "milestone of the task has an accepted report or every one is cancelled.",
+    completion_pct: Series[float] = field("完成百分比", "milestones_completed as a percentage of the task's milestones with "
+                                          "text whose outcome is known: completed (on time or late) or reported overdue. "
+                                          "Cancelled, not yet due, unreported and early in-progress milestones are left out; "
+                                          "null when no milestone's outcome is known (never 0 % for want of reports).",
                                           nullable=True, ge=0, le=100, meaning=2)
     last_reported_on: Series[Date] = field("最近报告日期", "Latest date of an accepted report on any milestone of the task.", nullable=True)
     rating: Series[str] = field("评级", "red and amber only for known bad outcomes: red when a report says an overdue milestone "
@@ -132,8 +133,10 @@ class DepartmentScorecard(pa.DataFrameModel):
     tasks: Series[int] = count("任务数", "Tasks the division holds this role for.")
     milestones_due: Series[int] = count("到期进度数", "Milestones of those tasks with text, due on or before as_of_date, not cancelled.")
     milestones_completed: Series[int] = count("已完成进度数", "Of the due milestones, those completed.")
-    milestones_completed_on_time: Series[int] = count("按时完成进度数", "Of the due milestones, those first reported completed on or "
-                                                      "before their due date.")
+    milestones_completed_on_time: Series[int] = count("按时完成进度数", "Of the due milestones, those on time "
+                                                      "(is_on_time): completed as of as_of_date and first reported "
+                                                      "completed on or before their due date. One a later report says "
+                                                      "is not done after all is not counted: the latest report stands.")
     milestones_overdue: Series[int] = field("逾期进度数", "Of the due milestones, those a report says are overdue (is_overdue); "
                                             "unreported ones are not counted.", ge=0, meaning=2)
     milestones_not_reported: Series[int] = count("未报告进度数", "Of the due milestones, those without any accepted report.")
@@ -163,7 +166,9 @@ class QuarterSummary(pa.DataFrameModel):
     as_of_date: Series[Date] = as_of_date()
     milestones_planned: Series[int] = count("计划进度数", "Milestones of the quarter with text.")
     milestones_completed: Series[int] = count("已完成进度数", "Of those, completed.")
-    milestones_on_time: Series[int] = count("按时完成进度数", "Of those, first reported completed on or before the due date.")
+    milestones_on_time: Series[int] = count("按时完成进度数", "Of those, on time (is_on_time): completed as of as_of_date "
+                                                 "and first reported completed on or before the due date; one a later "
+                                                 "report says is not done after all is not counted.")
     milestones_overdue: Series[int] = field("逾期进度数", "Of those, reported overdue as of as_of_date (is_overdue); unreported "
                                             "ones are not counted.", ge=0, meaning=2)
     milestones_not_reported: Series[int] = count("未报告进度数", "Of those, without any accepted report.")
@@ -193,7 +198,7 @@ class TargetAttainment(pa.DataFrameModel):
     due_date: Series[Date] = field("到期日", "Due date of the milestone, or the last day of the plan year for a task's target.")
     as_of_date: Series[Date] = as_of_date()
     actual_value: Series[float] = field("最新实际值", "Latest actual value reported on or before as_of_date against this target or "
-                                        "another target of the task stating the same quantity (same unit, comparator and value); "
+                                        "another target of the task stating the same quantity (same metric, unit, comparator and value); "
                                         "null when none.", nullable=True)
     actual_reported_on: Series[Date] = field("实际值报告日期", "Date of that report.", nullable=True)
     actual_update_id: Series[str] = field("实际值报告编号", "That report (updates.update_id).", nullable=True)
@@ -212,8 +217,8 @@ class TargetAttainment(pa.DataFrameModel):
                                                nullable=True)
     running_total_indicator_id: Series[str] = field("累计基数指标编号", "The indicator holding that total.", nullable=True)
     restates_target_id: Series[str] = field(
-        "重复的目标编号", "The target this one restates: an earlier target of the same task with the same unit, comparator and "
-        "value(s) (the task's own target first, then by milestone), e.g. task 2's 超过1000家 repeated in its fourth quarter. "
+        "重复的目标编号", "The target this one restates: an earlier target of the same task with the same metric, unit, "
+        "comparator and value(s) (the task's own target first, then by milestone), e.g. task 2's 超过1000家 repeated in its fourth quarter. "
         "Null for a distinct promise: count the rows where it is null.", nullable=True)
 
     class Config:

@@ -22,23 +22,33 @@ def source_end():
     return field("原文结束位置(字符)", "Character offset just past the end of this row's passage in the canonical text.", ge=0)
 
 
+def unofficial_en(zh: str, column: str, what: str) -> "pa.Field":
+    """A *_en column: the project's own translation of a Chinese column, labelled unofficial wherever it is described."""
+    return field(f"{zh}(英文,非官方译文)", f"{what} in English: an UNOFFICIAL translation by this project, not the publisher's, "
+                 f"from raw/lookups/translations.csv matched to {column} character for character; null when {column} is "
+                 "null or has no reviewed translation (then quality_notes has an untranslated_text note for the document).",
+                 nullable=True)
+
+
 def _ref(table: str, *cols: str, to: tuple[str, ...] | None = None) -> dict:
     return {"fields": list(cols), "reference": {"resource": table, "fields": list(to or cols)}}
 
 
 class Documents(pa.DataFrameModel):
-    document_id: Series[str] = field("文件编号", "Document id: the file stem in raw/whitepapers, e.g. szsti-2014.", unique=True, str_matches=DOC_ID)
+    document_id: Series[str] = field("文件编号", "Document id, e.g. szsti-2014: the sidecar's document_id, else the file name in raw/whitepapers made into an id (lower case, ASCII, hyphens; Chinese as pinyin).", unique=True, str_matches=DOC_ID)
     agency_id: Series[str] = field("机构编号", "Agency id: the document id without its year, e.g. szsti.", str_matches=ID_SLUG)
     title_zh: Series[str] = field("标题", "Title as printed on the first line.")
+    title_en: Series[str] = field("英文标题", "English title from the paper's citation sidecar (title_en in raw/whitepapers/<document_id>.meta.yaml); null when it gives none.", nullable=True)
     agency_zh: Series[str] = field("发布机构(标题中)", "Agency named in the title, before the year.")
-    publisher_zh: Series[str] = field("信息来源", "Publisher as printed after 信息来源 (source).", nullable=True)
-    published_date: Series[Date] = field("发布日期", "Publication date printed under the title.", nullable=True)
+    publisher_zh: Series[str] = field("信息来源", "Publisher as printed after 信息来源 or 来源 (source) on the web page's publication line; null when the paper names none.", nullable=True)
+    published_date: Series[Date] = field("发布日期", "Publication date printed under the title (信息提供日期, 发布时间, 发布日期 or a date line; a time is left out); null when none.", nullable=True)
     plan_year: Series[int] = field("计划年度", "Year whose tasks the paper sets (section 三).", ge=1990, le=2100)
     review_year: Series[int] = field("回顾年度", "Year whose results the paper reviews (section 二).", ge=1990, le=2100)
     source_file: Series[str] = field("原始文件", "Path of the raw file, relative to the repository.")
     source_sha256: Series[str] = field("原始文件SHA-256", "SHA-256 of the raw file's bytes, as committed.", str_matches=r"^[0-9a-f]{64}$")
-    source_encoding: Series[str] = field("原始编码", "Encoding the raw file was decoded from.", isin=["utf-8", "utf-8-sig", "gb18030"])
-    text_sha256: Series[str] = field("规范文本SHA-256", "SHA-256 of the canonical text (UTF-8, no BOM, \\n line endings) that the offsets index.", str_matches=r"^[0-9a-f]{64}$")
+    source_format: Series[str] = field("原始文件格式", "Form the paper was read from: text (page text, .txt), html (the web page, .html/.htm) or docx (Word); for html and docx the release keeps the original as sources/<document_id>.<extension>.", isin=["text", "html", "docx"])
+    source_encoding: Series[str] = field("原始编码", "Encoding the raw file was decoded from (utf-8 for a Word document).", isin=["utf-8", "utf-8-sig", "gb18030"])
+    text_sha256: Series[str] = field("规范文本SHA-256", "SHA-256 of the canonical text (UTF-8, no BOM, \\n line endings) that the offsets index: the decoded file, or for html and docx the text extracted from it, one paragraph or table cell per line.", str_matches=r"^[0-9a-f]{64}$")
     text_chars: Series[int] = field("规范文本字符数", "Length of the canonical text in characters.", ge=1)
     source_url: Series[str] = field("原始网址", "Where the paper was published, from the sidecar metadata.", nullable=True)
     retrieved_date: Series[Date] = field("获取日期", "Date the copy was taken, from the sidecar metadata.", nullable=True)
@@ -93,6 +103,7 @@ class Indicators(pa.DataFrameModel):
     section_seq: Series[int] = field("回顾段落序号", "Sequence of that review section (0 = introduction).", ge=0)
     indicator_seq: Series[int] = field("指标序号", "Order of the figure within the document.", ge=1)
     metric_zh: Series[str] = field("指标名称", "What is counted, taken from the words around the figure (derived; the source words are in value_text_zh and the offsets).")
+    metric_en: Series[str] = unofficial_en("指标名称", "metric_zh", "What is counted")
     value: Series[float] = field("数值", "The figure in base units: 1.4万亿元 is 1.4e12 元, 接近5万人 is 50000 人, 4% is 4.")
     unit_zh: Series[str] = field("单位", "Unit as written after multipliers are removed: 元, %, 家, 个, 项, 名, 人 ...")
     qualifier: Series[str] = field("限定词", "How exact the figure is: exact; approx (约); over (超过, strictly more); at_least (以上, 不少于); nearly (接近, just under).",
@@ -114,9 +125,11 @@ class Tasks(pa.DataFrameModel):
     document_id: Series[str] = field("文件编号", "Document setting the task.")
     task_seq: Series[int] = field("任务序号", "Number of the task in section 三, (三)=3.", ge=1)
     title_zh: Series[str] = field("工作任务", "Task as written, without its number and category.")
+    title_en: Series[str] = unofficial_en("工作任务", "title_zh", "The task")
     category_zh: Series[str] = field("任务类别", "Category printed after the title, e.g. 市政府重点工作; null when none.", nullable=True)
     category_en: Series[str] = field("任务类别(英文)", "English name of the category from raw/lookups/categories.csv; null when not in it.", nullable=True)
     target_zh: Series[str] = field("目标", "Target as written after 目标:; null when the paper gives none.", nullable=True)
+    target_en: Series[str] = unofficial_en("目标", "target_zh", "The target")
     source_start: Series[int] = source_start()
     source_end: Series[int] = source_end()
 
@@ -135,6 +148,7 @@ class Milestones(pa.DataFrameModel):
     quarter: Series[int] = field("季度", "Quarter of the plan year, 1-4 (第一季度 = 1).", isin=[1, 2, 3, 4])
     due_date: Series[Date] = field("到期日", "Last day of that quarter of the plan year.")
     text_zh: Series[str] = field("进度内容", "What is due that quarter, as written; null where the paper leaves it empty.", nullable=True)
+    text_en: Series[str] = unofficial_en("进度内容", "text_zh", "What is due that quarter")
     source_start: Series[int] = source_start()
     source_end: Series[int] = source_end()
 
@@ -216,7 +230,7 @@ class Contacts(pa.DataFrameModel):
 
 class QualityNotes(pa.DataFrameModel):
     note_id: Series[str] = field("质量说明编号", "Note id: <document_id>-n<seq>, or <source>-n<seq> for notes on other inputs.", unique=True)
-    document_id: Series[str] = field("文件编号", "Document the note is about.")
+    document_id: Series[str] = field("文件编号", "Document the note is about; null for a file in raw/whitepapers/ that was refused (not a white paper in an accepted form), which is no document.", nullable=True)
     table_name: Series[str] = field("表名", "Table holding the row the note is about.")
     row_id: Series[str] = field("行编号", "Primary key of that row; null for a note about the file as a whole.", nullable=True)
     flag: Series[str] = field("问题类型", "Kind of anomaly, a short snake_case code such as empty_milestone or duplicate_milestone_text.", str_matches=r"^[a-z][a-z0-9_]*$")

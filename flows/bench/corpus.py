@@ -70,6 +70,7 @@ class _Task:
     seq: int
     divisions: list[str]          # as printed, lead first
     unit: str | None              # unit of the task's one quantified target, if any
+    empty: frozenset[int] = frozenset()   # quarters printed without text: intake refuses reports on them
 
 
 def cn(n: int) -> str:
@@ -109,12 +110,15 @@ def paper_text(rng: random.Random, agency: str, slug: str, year: int, divisions:
         else:
             lines.append(f"{head} 目标:{target}。")
         lines.append("")
+        empty = set()
         for quarter in range(1, 5):
             text = "" if rng.random() < 0.05 else rng.choice(STEPS) + "。"
             lines += [f"第{cn(quarter)}季度:{text}", ""]
+            if not text:
+                empty.add(quarter)
         names = rng.sample(divisions, k=min(len(divisions), rng.choice([1, 1, 2, 3, 4])))
         lines.append(_division_line(rng, names))
-        tasks.append(_Task(seq, names, unit))
+        tasks.append(_Task(seq, names, unit, frozenset(empty)))
     lines += ["", "四、公众参与、监督渠道", "", f"  公众可以选择以下方式,对{agency}白皮书事项进行咨询、投诉和提供相关建议:", "",
               f"  (一) 登录{agency}网站(www.{slug}.gov.cn)。", "", f"  (二) 发送电子邮件至webmaster@{slug}.gov.cn。", "",
               f"  (三) 拨打服务电话:8812{rng.randint(1000, 9999)}。", ""]
@@ -164,7 +168,8 @@ def _bad_row(rng: random.Random, kind: str, good: dict, as_of: dt.date) -> dict:
 def paper_rows(rng: random.Random, doc: str, year: int, tasks: list[_Task], count: int, bad_share: float,
                as_of: dt.date) -> tuple[list[dict], int]:
     """count update rows for one paper, about bad_share of them bad; returns (rows, how many will be rejected)."""
-    pairs = [(t, q, d) for t in tasks for q in range(1, 5) for d in t.divisions]
+    # good rows only on quarters with text: a report on an empty one is refused (empty_milestone)
+    pairs = [(t, q, d) for t in tasks for q in range(1, 5) if q not in t.empty for d in t.divisions]
     per_pair = -(-count // len(pairs))
     start = dt.date(year, 1, 1)
     step = max(1, ((as_of - start).days + 1) // per_pair)

@@ -86,7 +86,7 @@ def stage_timings(raw_dir: Path, out_dir: Path, as_of: dt.date) -> list[dict]:
     with timed(results, "changes", sampler):
         tables = pipeline.add_changes(tables, out_dir)
     with timed(results, "publish", sampler):
-        bundle = pipeline.Bundle(tables, parsed.sources, pipeline.input_files(inputs) + update_files)
+        bundle = pipeline.bundle_of(tables, parsed, inputs, update_files)
         result = pipeline.publish(bundle, out_dir, as_of)
     sampler.stop()
     results += inner

@@ -30,6 +30,9 @@ def quiet_prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_HOME", str(paths.REPO / ".prefect"))
+    # The first run in a new PREFECT_HOME migrates its database before the temporary server answers: Prefect's
+    # 20 s wait is too short on a busy 2-core machine ("Timed out while attempting to connect to ephemeral ...").
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def today_in_shanghai() -> str:

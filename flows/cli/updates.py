@@ -69,7 +69,7 @@ def template(
     out: Path = typer.Option(..., "--out", help="File to write: .xlsx or .csv."),
     raw: Path = typer.Option(paths.RAW, "--raw", help="Folder with whitepapers/ (and lookups/)."),
 ) -> None:
-    """Write a ready-to-fill progress-update sheet: every milestone with its responsible divisions, Chinese headers.
+    """Write a ready-to-fill progress-update sheet: each milestone with text × its divisions, Chinese headers.
 
     Example: whitepaper template szsti-2014 --out szsti-2014-updates.xlsx
     """

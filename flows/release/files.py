@@ -255,6 +255,22 @@ def write_source_texts(sources: dict[str, str], folder: Path) -> list[Path]:
     return written
 
 
+def write_originals(originals: dict[str, bytes], sources: dict[str, str], folder: Path) -> list[Path]:
+    """Write each original file (a web page or Word document a canonical text was extracted from) byte for byte.
+
+    Names are <document_id>.<html|htm|docx> of a document among sources; the manifest lists each with its sha256.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, raw in sorted(originals.items()):
+        document_id, _, suffix = name.rpartition(".")
+        if document_id not in sources or suffix not in ("html", "htm", "docx"):
+            raise ValueError(f"sources/{name}: not <document_id>.<html|htm|docx> of a published document")
+        (folder / name).write_bytes(raw)
+        written.append(folder / name)
+    return written
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:

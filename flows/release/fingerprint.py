@@ -24,7 +24,7 @@ from flows.updates.limits import input_sha256
 
 RECORD = ".cache/last_refresh.json"
 CODE_GLOBS = ("flows/**/*.py", "flows/**/templates/**/*", "schemas/**/*.py", "sql/**/*.sql")
-LIBRARIES = ("pandas", "pandera", "pyarrow", "duckdb", "openpyxl", "pypinyin", "jinja2", "altair")
+LIBRARIES = ("pandas", "pandera", "pyarrow", "duckdb", "openpyxl", "pypinyin", "jinja2", "altair", "lxml", "python-docx")
 
 
 def code_fingerprint(repo: Path = paths.REPO) -> str:
@@ -46,7 +46,10 @@ def input_hashes(inputs) -> dict[str, str]:
     """source name → SHA-256 of every file a release is made from (papers, sidecars, lookups, update files)."""
     files = [*inputs.whitepapers, *inputs.lookups, *inputs.updates]
     files += [p.with_name(p.stem + ".meta.yaml") for p in inputs.whitepapers if os.path.lexists(p.with_name(p.stem + ".meta.yaml"))]
-    return {inputs.source_name(p): _file_sha256(p) for p in files}
+    # A refused file is a quality note of the release: adding, changing or removing one is something new.
+    refused = {inputs.source_name(p): _file_sha256(p) if p.is_file() and not p.is_symlink() else "(not a file)"
+               for p in getattr(inputs, "refused", [])}
+    return {**{inputs.source_name(p): _file_sha256(p) for p in files}, **refused}
 
 
 def _file_sha256(path: Path) -> str:

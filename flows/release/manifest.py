@@ -20,7 +20,7 @@ from flows.release.files import file_sha256
 
 MANIFEST = "manifest.json"
 HASHED_FOLDERS = ("data/", "sources/")
-HASHED_SUFFIXES = (".parquet", ".csv", ".txt")
+HASHED_SUFFIXES = (".parquet", ".csv", ".txt", ".html", ".htm", ".docx")   # sources/: canonical texts and originals
 # Left out of the content hash: the changes table (it compares with whatever release came before) and the
 # summaries, which are the other tables seen from the as-of date — a new date alone must never make a release.
 AS_OF_TABLES = ("milestone_status", "task_progress", "department_scorecard", "quarter_summary", "target_attainment")

@@ -30,7 +30,7 @@ from flows.release.manifest import (MANIFEST, ReleaseInfo, build_manifest, check
                             make_release_id, read_json, read_manifest, write_json)
 from flows.release.dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
 from flows.release.files import (canonical_frame, check_source_texts, file_sha256, parquet_reads_back, write_csv,
-                                 write_parquet, write_source_texts, write_xlsx)
+                                 write_originals, write_parquet, write_source_texts, write_xlsx)
 from flows.release.index import refresh_release_index
 from flows.release.lock import ReleaseLockBusy, release_lock
 from flows.release.readme import render_readme
@@ -76,12 +76,14 @@ class PublishError(RuntimeError):
 def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str], inputs: list[InputFile],
                     out_root: Path, as_of: dt.date, views: dict[str, str] | None = None,
                     macros: dict[str, str] | None = None, code_version: str = "",
-                    lock_timeout: float = 0, allow_breaking: bool = False) -> PublishResult:
+                    lock_timeout: float = 0, allow_breaking: bool = False,
+                    originals: dict[str, bytes] | None = None) -> PublishResult:
     """Validate tables, write them as a release into out_root and point latest at it, unless nothing changed.
 
     The release is new only when its data files or source texts differ from the release latest points at:
     the as-of date alone never makes one. With lock_timeout=0 a second concurrent caller fails at once.
-    A table or column of the previous release removed or retyped is refused unless allow_breaking. A changes
+    originals (sources/<document_id>.<html|htm|docx> → bytes) are the files whose canonical text was extracted from
+    them, kept byte for byte. A table or column of the previous release removed or retyped is refused unless allow_breaking. A changes
     table among the tables (flows/release/changes.py) must be the one against the release latest points at; it is
     published with the others but left out of the content hash.
     """
@@ -98,14 +100,15 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
         sources = {**sources, **{i.report_id: i.source_text for i in inputs if i.source_text is not None}}
     try:
         with release_lock(out_root, lock_timeout):
-            return _publish_locked(frames, specs, sources=sources, inputs=inputs, out_root=out_root, as_of=as_of,
+            return _publish_locked(frames, specs, sources=sources, originals=originals or {}, inputs=inputs,
+                                   out_root=out_root, as_of=as_of,
                                    views=views, macros=macros, code_version=code_version, allow_breaking=allow_breaking)
     except ReleaseLockBusy as err:
         raise PublishError(str(err)) from None
 
 
 def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], *, sources: dict[str, str],
-                    inputs: list[InputFile], out_root: Path, as_of: dt.date, views: dict[str, str],
+                    originals: dict[str, bytes], inputs: list[InputFile], out_root: Path, as_of: dt.date, views: dict[str, str],
                     macros: dict[str, str], code_version: str, allow_breaking: bool) -> PublishResult:
     with _step("create the staging folder", out_root):
         remove_stale_staging(out_root)
@@ -119,6 +122,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         rows = _write_data_files(frames, specs, staging, out_root)
         with _step("write sources/", out_root):
             write_source_texts(sources, staging / "sources")
+            write_originals(originals, sources, staging / "sources")
         with _step("hash the data files", out_root):
             digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging)})
             previous_manifest = read_manifest(previous) if previous else None

@@ -35,6 +35,8 @@ def headline(milestone_status: pd.DataFrame) -> dict[str, int]:
         "overdue": int(milestone_status["is_overdue"].sum()),
         "unreported": int(milestone_status["is_unreported_past_due"].sum()),
         "not_reported": int((planned["status"] == "not_reported").sum()),
+        # outcomes known (completed, or reported overdue): none, and "0 completed" would say unknown is bad
+        "known": int((planned["is_completed"] | planned["is_overdue"]).sum()),
     }
 
 
@@ -42,7 +44,8 @@ def rating_counts(task_progress: pd.DataFrame, status_rules: pd.DataFrame) -> li
     """Tasks per rating, most severe first, every rating listed even when no task has it."""
     ratings = status_rules[status_rules["kind"] == "rating"].sort_values("severity", ascending=False)
     counts = Counter(task_progress["rating"])
-    return [{"code": r.code, "zh": r.label_zh, "en": r.label_en, "tasks": counts.get(r.code, 0)}
+    return [{"code": r.code, "zh": r.label_zh, "en": r.label_en, "tasks": counts.get(r.code, 0),
+             "description_zh": r.description_zh, "description_en": r.description_en}
             for r in ratings.itertuples()]
 
 
@@ -143,11 +146,15 @@ def target_rows(targets: pd.DataFrame, tasks: pd.DataFrame, limit: int = LIST_LI
 
 def target_counts(targets: pd.DataFrame) -> dict[str, int]:
     """Distinct promises (targets restating none: restates_target_id null): how many were met, missed (a shortfall
-    reported on or after the due date) or are unknown (is_met null); and every target row, restatements included."""
+    reported on or after the due date) or are unknown (is_met null), the unknown split into pending (a figure was
+    reported, short of the target before its due date) and not reported (no figure); every target row too."""
     promises = targets[targets["restates_target_id"].isna()]
     met = promises["is_met"]
+    unknown = met.isna()
+    pending = int((unknown & promises["actual_value"].notna()).sum())
     return {"total": len(targets), "promises": len(promises), "met": int(met.eq(True).sum()),
-            "missed": int(met.eq(False).sum()), "unknown": int(met.isna().sum())}
+            "missed": int(met.eq(False).sum()), "unknown": int(unknown.sum()), "pending": pending,
+            "not_reported": int(unknown.sum()) - pending}
 
 
 def distinct_targets(rows: list[dict]) -> list[dict]:

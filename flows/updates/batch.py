@@ -50,6 +50,12 @@ def _day_in(day, first: dt.date, last: dt.date) -> dt.date | None:
     return day if isinstance(day, dt.date) and first <= day <= last else None
 
 
+def _reportable(paper: Paper, task_id: str, quarter: int) -> str | None:
+    """The milestone a report on (task, quarter) is for; None when there is none or the paper leaves it empty."""
+    milestone = paper.milestones.get((task_id, quarter))
+    return None if milestone in paper.empty_milestones else milestone
+
+
 def _percent(text: str) -> float | None:
     number = parse_number(text)
     if number is None or number[1] not in ("", "%") or not 0 <= number[0] <= 100:
@@ -95,8 +101,9 @@ def check_rows(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date,
     contradicts = ((status == "completed") & percent.notna() & (percent != 100)) | \
                   ((status == "not_started") & percent.notna() & (percent != 0))
     ok &= ~contradicts.to_numpy()
+    # an empty quarter fails here too (None): check_row then gives the row its empty_milestone reason
     milestone, passed = _each(doc, task_id.where(ok, None), quarter,
-                              rule=lambda d, t, q: papers[d].milestones.get((t, q)) if ok_id(t) else None)
+                              rule=lambda d, t, q: _reportable(papers[d], t, q) if ok_id(t) else None)
     ok &= passed
     has_actual = pd.Series(given["actual_value"] & ok, index=rows.index)
     actual, passed = _each(doc, rows["actual_value"], milestone.where(has_actual, None), task_id.where(has_actual, None),

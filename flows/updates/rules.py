@@ -22,7 +22,7 @@ class TargetRef:
     target_id: str
     unit_zh: str
     value_text_zh: str
-    measure: tuple  # targets stating the same quantity share it: (task, unit, comparator, value, max)
+    measure: tuple  # targets stating the same quantity share it: (task, metric, unit, comparator, value, max)
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Paper:
     milestone_targets: dict[str, list[TargetRef]] = field(default_factory=dict)
     task_targets: dict[str, list[TargetRef]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)   # task_id → title_zh (a progress report's items match it)
+    empty_milestones: set[str] = field(default_factory=set)  # quarters the paper leaves empty: nothing to report on
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], document_id: str) -> Paper:
@@ -77,20 +78,24 @@ def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str
             papers[doc].task_by_seq[int(seq)] = task_id
             papers[doc].seq_by_task[task_id] = int(seq)
             papers[doc].titles[task_id] = title
-    for task_id, quarter, milestone_id in _records(tables["milestones"], "task_id", "quarter", "milestone_id"):
+    for task_id, quarter, milestone_id, text_zh in _records(tables["milestones"], "task_id", "quarter", "milestone_id",
+                                                           "text_zh"):
         if task_id in task_doc:
             papers[task_doc[task_id]].milestones[(task_id, int(quarter))] = milestone_id
+            if not (isinstance(text_zh, str) and text_zh.strip()):
+                papers[task_doc[task_id]].empty_milestones.add(milestone_id)
     for task_id, department_id, role, seq in _records(tables["task_departments"], "task_id", "department_id", "role",
                                                       "department_seq"):
         if task_id in task_doc:
             papers[task_doc[task_id]].responsible.setdefault(task_id, {})[department_id] = (role, int(seq))
-    for row in _records(tables["targets"], "task_id", "target_id", "milestone_id", "unit_zh", "value_text_zh",
+    for row in _records(tables["targets"], "task_id", "target_id", "milestone_id", "metric_zh", "unit_zh", "value_text_zh",
                         "comparator", "target_value", "target_value_max"):
-        task_id, target_id, milestone_id, unit_zh, value_text_zh, comparator, value, upper = row
+        task_id, target_id, milestone_id, metric_zh, unit_zh, value_text_zh, comparator, value, upper = row
         if task_id not in task_doc:
             continue
         upper = None if pd.isna(upper) else float(upper)
-        ref = TargetRef(target_id, unit_zh, value_text_zh, (task_id, unit_zh, comparator, float(value), upper))
+        # the metric is part of the quantity: 新增1个产业集群 and 新增1个专业园 are two targets, so a bare 1 is ambiguous
+        ref = TargetRef(target_id, unit_zh, value_text_zh, (task_id, metric_zh, unit_zh, comparator, float(value), upper))
         paper = papers[task_doc[task_id]]
         if isinstance(milestone_id, str):
             paper.milestone_targets.setdefault(milestone_id, []).append(ref)
@@ -246,6 +251,12 @@ def check_row(cells: dict[str, str], paper: Paper, as_of: dt.date, statuses: dic
         milestone_id = paper.milestones.get((task_id, quarter))
         if milestone_id is None:
             problems.append(Problem("unknown_milestone", f"task {paper.seq_by_task[task_id]} has no milestone for quarter {quarter}"))
+        elif milestone_id in paper.empty_milestones:
+            # nothing was promised for the quarter, so a report has nothing to be on time or late for
+            problems.append(Problem("empty_milestone", f"task {paper.seq_by_task[task_id]} plans nothing for quarter {quarter} "
+                                    "(the paper leaves it empty), so there is nothing to report on; report the quarter that "
+                                    "has the work, or write it in the note of that report"))
+            milestone_id = None
     actual = None
     if milestone_id is not None:
         actual = parsed("actual_value", _actual, milestone_id, task_id, paper)

@@ -1,4 +1,4 @@
-"""A ready-to-fill update sheet for one white paper: a row per milestone and responsible division, Chinese headers.
+"""A ready-to-fill update sheet for one white paper: a row per milestone with text and responsible division, Chinese headers.
 
 The task, quarter and division are filled in; grey columns (task title, milestone text, due date, target,
 role) are there to read and are ignored when the sheet is read back. A division fills in 报告日期 and 状态
@@ -36,11 +36,15 @@ INSTRUCTIONS = [
 
 
 def template_frame(tables: dict[str, pd.DataFrame], document_id: str) -> pd.DataFrame:
-    """The template's rows: every milestone of the document × each division responsible for its task."""
+    """The template's rows: every milestone of the document with text × each division responsible for its task.
+
+    A quarter the paper leaves empty gets no row: nothing is due, and intake refuses a report on it (empty_milestone).
+    """
     tasks = tables["tasks"][tables["tasks"]["document_id"] == document_id]
     if tasks.empty:
         raise ValueError(f"{document_id}: no tasks in this white paper; is the document id right (e.g. szsti-2014)?")
     milestones = tables["milestones"].merge(tasks[["task_id", "task_seq", "title_zh"]], on="task_id")
+    milestones = milestones[milestones["text_zh"].fillna("").astype(str).str.strip() != ""]
     roles = tables["task_departments"].merge(tables["departments"][["department_id", "name_zh"]], on="department_id")
     targets = tables["targets"]
     rows = []

@@ -8,7 +8,6 @@ write_tables_csv.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -18,17 +17,25 @@ import pandas as pd
 
 from flows import paths
 from flows.tables.frames import to_frame
+from flows.tables.validate import validate_tables
 from flows.updates.limits import MAX_WHITEPAPER_BYTES, OverBudget, read_capped
+from flows.whitepaper.contacts import parse_contacts
+from flows.whitepaper.english import add_english, untranslated_detail
+from flows.whitepaper.forms import FORM_NAMES, form_of, read_text, refusal
+from flows.whitepaper.header import chrome_note, header_region, read_publication, trailing_chrome
 from flows.whitepaper.lookups import Lookups, load_lookups
 from flows.whitepaper.quantities import find_quantities
-from flows.whitepaper.sidecar import read_meta
-from flows.whitepaper.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, paragraphs_span
-from flows.whitepaper.text import SourceError, cn_number, decode
-from flows.tables.validate import validate_tables
+from flows.whitepaper.sidecar import document_id_for, read_meta
+from flows.whitepaper.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, numbered_items, paragraphs_span
 from flows.whitepaper.tasks import parse_tasks
+from flows.whitepaper.text import SourceError
+
+__all__ = ["NotAWhitepaper", "ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_meta", "read_whitepaper",
+           "write_tables_csv"]
 
 
-__all__ = ["ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_meta", "read_whitepaper", "write_tables_csv"]
+class NotAWhitepaper(WhitepaperError):
+    """A readable file with neither a white paper's title nor any of its sections: another document, not a paper."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ class ParsedWhitepaper:
     encoding: str
     tables: dict[str, pd.DataFrame]
     rows: dict[str, list[dict]] | None = None   # the same rows, unframed, when parsed with frames=False
+    form: str = "text"             # forms.FORMS: text, html or docx
+    original: bytes | None = None  # the file's bytes, kept in the release, when the canonical text is extracted from it
 
 
 SECTIONS = {  # key: (how to recognise the heading, how the template writes it)
@@ -74,46 +83,6 @@ def _find_sections(doc: SourceDoc) -> dict[str, tuple[Line, list[Line]]]:
     return found
 
 
-def _header(doc: SourceDoc, first_section: Line, meta: dict) -> dict:
-    head = [ln for ln in doc.lines[:first_section.number - 1] if ln.folded]
-    if not head or "白皮书" not in head[0].folded:
-        where = doc.where(head[0]) if head else doc.source_file
-        raise WhitepaperError(f"{where}: expected the title line '<agency><year>年度公共服务白皮书' first")
-    title = head[0]
-    m = re.match(r"^(?P<agency>.*?)(?P<year>\d{4})\s*年", title.folded)
-    if not m:
-        raise WhitepaperError(f"{doc.where(title)}: the title has no year; expected '<agency><year>年度公共服务白皮书'")
-    publisher, published = None, None
-    for ln in head[1:]:
-        src = re.match(r"^信息来源\s*[:]\s*(.+)$", ln.folded)
-        if src and publisher is None:
-            publisher = doc.span(ln.end - len(src.group(1)), ln.end).strip()
-        date = re.search(r"(\d{4})\s*[年-]\s*(\d{1,2})\s*[月-]\s*(\d{1,2})", ln.folded)
-        if date and published is None and len(ln.folded) <= 20:
-            published = dt.date(*map(int, date.groups()))
-    return {"title_zh": doc.span(title.start, title.end), "agency_zh": doc.span(title.start, title.start + m.end("agency")).strip(),
-            "plan_year": int(m.group("year")), "publisher_zh": publisher, "published_date": published,
-            "source_start": title.start, "source_end": title.end, **meta}
-
-
-def _numbered_items(doc: SourceDoc, lines: list[Line], table: str | None = None) -> list[tuple[int, Line, list[Line]]]:
-    """(number as printed, first line, continuation lines) for each (一)-numbered item.
-
-    Lines before the first item are an introduction; with `table` given each one becomes a note.
-    """
-    items: list[tuple[int, Line, list[Line]]] = []
-    for ln in lines:
-        m = NUMBERED.match(ln.folded)
-        if m:
-            items.append((cn_number(m.group(1)), ln, []))
-        elif ln.folded and items:
-            items[-1][2].append(ln)
-        elif ln.folded and table:
-            doc.note(table, None, "unparsed_line", f"line {ln.number} comes before the first numbered item and is not "
-                     f"tabulated: {doc.span(ln.start, ln.end)[:60]!r}", ln.start, ln.end)
-    return items
-
-
 def _check_numbering(doc: SourceDoc, table: str, items, id_of) -> None:
     for position, (printed, ln, _) in enumerate(items, start=1):
         if printed != position:
@@ -122,7 +91,7 @@ def _check_numbering(doc: SourceDoc, table: str, items, id_of) -> None:
 
 
 def _responsibilities(doc: SourceDoc, lines: list[Line]) -> list[dict]:
-    items = _numbered_items(doc, lines, "responsibilities")
+    items = numbered_items(doc, lines, "responsibilities")
     rid = lambda seq: f"{doc.document_id}-r{seq:02d}"  # noqa: E731
     _check_numbering(doc, "responsibilities", items, rid)
     rows = []
@@ -169,75 +138,62 @@ def _review(doc: SourceDoc, lines: list[Line]) -> tuple[list[dict], list[dict]]:
     return sections, indicators
 
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-# Brackets are left out of a URL: the folded text turns （http://…） into (http://…).
-URL = re.compile(r"(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[A-Za-z0-9\-._~/?#@!$&*+=%:;,]*)?")
-# Digits next to Chinese text have no \b (a CJK character is a word character), hence the lookarounds: 拨打12345热线.
-PHONE = re.compile(r"(?<!\d)(?:(?:\+?86[- ]?)?(?:0\d{2,3}[- ]?)?\d{7,8}|1\d{10}|\d{5})(?!\d)")
+def _looks_like_a_paper(doc: SourceDoc) -> bool:
+    """Two headings of the template's four sections, or one and a line naming a 白皮书: a paper, perhaps a broken
+    one (whose error is then worth a failure); anything less is another document (a notice, minutes, a scan)."""
+    headings = {key for ln in doc.lines if (m := SECTION.match(ln.folded))
+                for key, (pattern, _) in SECTIONS.items() if pattern.search(m.group(2))}
+    return len(headings) >= 2 or (len(headings) == 1 and any("白皮书" in ln.folded for ln in doc.lines))
 
 
-def _contact_channel(folded: str) -> tuple[str, re.Match | None]:
-    if m := EMAIL.search(folded):
-        return "email", m
-    if re.search(r"电话|热线|拨打|传真", folded) and (m := PHONE.search(folded)):
-        return "phone", m
-    if re.search(r"网站|网址|登录|www\.|https?://", folded) and (m := URL.search(folded)):
-        return "website", m
-    if re.search(r"信箱|邮寄|来信|地址|邮编", folded):
-        return "mail", None
-    return "other", None
-
-
-def _contacts(doc: SourceDoc, lines: list[Line]) -> list[dict]:
-    items = _numbered_items(doc, lines)
-    rows = []
-    for seq, (_, first, more) in enumerate(items, start=1):
-        kept = []
-        for ln in more:
-            # The seed ends with a lone "0" after the last channel: not part of any item.
-            if re.fullmatch(r"[\d\W_]{1,5}", ln.folded):
-                doc.note("contacts", None, "stray_line", f"line {ln.number} holds only {doc.span(ln.start, ln.end)!r}; left out",
-                         ln.start, ln.end)
-            else:
-                kept.append(ln)
-        start = first.start + NUMBERED.match(first.folded).end()
-        end = (kept[-1] if kept else first).end
-        channel, m = _contact_channel(doc.folded[start:end])
-        value = doc.span(start + m.start(), start + m.end()).rstrip(".,;:") if m else doc.span(start, end)
-        rows.append({"contact_id": f"{doc.document_id}-c{seq}", "document_id": doc.document_id, "contact_seq": seq,
-                     "channel": channel, "value": value, "text_zh": doc.span(start, end),
-                     "source_start": start, "source_end": end})
-    if not rows:
-        raise WhitepaperError(f"{doc.source_file}: section 四 lists no numbered channel; expected lines like '(一) 登录…网站(www…)'")
-    return rows
+def _paper_lines(doc: SourceDoc, contacts: list[Line]) -> tuple[list[Line], list[Line]]:
+    """Section 四's lines, and the site's lines after them (page controls, footer), which are no channel."""
+    # Only after the last channel: a chrome-like word inside the channels ("联系我们" 栏目) never cuts one off.
+    last = max((i for i, ln in enumerate(contacts) if NUMBERED.match(ln.folded)), default=len(contacts))
+    _, chrome = trailing_chrome(doc, contacts[last + 1:])
+    if not chrome:
+        return contacts, []
+    return [ln for ln in contacts if ln.number < chrome[0].number], chrome
 
 
 def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>", meta: dict | None = None,
-                     lookups: Lookups | None = None, validate: bool = True, frames: bool = True) -> ParsedWhitepaper:
-    """Raw bytes of one white paper → its validated tables; WhitepaperError if it is not in the template.
+                     lookups: Lookups | None = None, validate: bool = True, frames: bool = True,
+                     form: str = "text") -> ParsedWhitepaper:
+    """Raw bytes of one white paper in a form of forms.FORMS → its validated tables; WhitepaperError if it is not in
+    the template (NotAWhitepaper if it is another document altogether: no 白皮书 title and no section of it).
 
     validate=False leaves validation to the caller, which validates many papers' tables at once (the pipeline);
     frames=False (which implies it) returns the rows unframed, to be framed once for all papers.
     """
     try:
-        text, encoding = decode(raw, source_file)
+        text, encoding = read_text(raw, form, source_file)
     except SourceError as err:
         raise WhitepaperError(str(err)) from None
     doc = SourceDoc(document_id, source_file, text)
+    if not _looks_like_a_paper(doc):
+        raise NotAWhitepaper(f"{source_file}: not a white paper: this {FORM_NAMES[form]} has at most one heading of "
+                             "the template's four sections (一、工作职责 … 四、公众参与、监督渠道) and no title "
+                             "'<agency><year>年度公共服务白皮书' with one; expected a white paper in the template")
     lookups = lookups or load_lookups()
     sections = _find_sections(doc)
     first_heading = min((heading for heading, _ in sections.values()), key=lambda ln: ln.number)
-    header = _header(doc, first_heading, meta or {})
+    header, header_notes = header_region(doc, first_heading)
+    contact_lines, chrome = _paper_lines(doc, sections["contacts"][1])
+    if chrome:
+        tail, _ = read_publication(doc, chrome)    # some sites print 发布日期 under the text, not above it
+        header["publisher_zh"] = header["publisher_zh"] or (doc.span(*tail.publisher) if tail.publisher else None)
+        header["published_date"] = header["published_date"] or tail.published
+        header_notes.append(chrome_note(doc, chrome, "after the contacts"))
     review_heading = SECTIONS["review"][0].search(sections["review"][0].folded)
     tasks_heading = SECTIONS["tasks"][0].search(sections["tasks"][0].folded)
     if int(tasks_heading.group(1)) != header["plan_year"]:
         doc.note("documents", document_id, "year_mismatch", f"title says {header['plan_year']}, section 三 says {tasks_heading.group(1)}",
                  sections["tasks"][0].start, sections["tasks"][0].end)
     sha = hashlib.sha256(raw).hexdigest()
-    documents = [{"document_id": document_id, "agency_id": agency_of(document_id), **header,
+    documents = [{"document_id": document_id, "agency_id": agency_of(document_id), **header, **(meta or {}),
                   "review_year": int(review_heading.group(1)), "source_file": source_file, "source_sha256": sha,
-                  "source_encoding": encoding, "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                  "text_chars": len(text)}]
+                  "source_format": form, "source_encoding": encoding,
+                  "text_sha256": hashlib.sha256(text.encode()).hexdigest(), "text_chars": len(text)}]
     review_sections, indicators = _review(doc, sections["review"][1])
     task_tables = parse_tasks(doc, sections["tasks"][1], header["plan_year"], agency_of(document_id), lookups)
     tables = {
@@ -246,15 +202,20 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         "review_sections": review_sections,
         "indicators": indicators,
         **task_tables,
-        "contacts": _contacts(doc, sections["contacts"][1]),
+        "contacts": parse_contacts(doc, contact_lines),
     }
+    for flag, detail, start, end in header_notes:   # last, so that the notes of the paper's text keep their ids
+        doc.note("documents", document_id, flag, detail, start, end)
+    if missing := add_english(tables, lookups.translations):  # one note per paper, never a failure
+        doc.note("documents", document_id, "untranslated_text", untranslated_detail(missing))
     notes = [{"note_id": f"{document_id}-n{i:02d}", **note} for i, note in enumerate(doc.notes, start=1)]
+    original = raw if form != "text" else None
     if not frames:
-        return ParsedWhitepaper(document_id, text, encoding, {}, {**tables, "quality_notes": notes})
+        return ParsedWhitepaper(document_id, text, encoding, {}, {**tables, "quality_notes": notes}, form, original)
     framed = {name: to_frame(rows, name) for name, rows in {**tables, "quality_notes": notes}.items()}
     if validate:
         framed = validate_tables(framed, context=source_file)
-    return ParsedWhitepaper(document_id, text, encoding, framed)
+    return ParsedWhitepaper(document_id, text, encoding, framed, None, form, original)
 
 
 def relative_to_repo(path: Path) -> str:
@@ -266,16 +227,24 @@ def relative_to_repo(path: Path) -> str:
 
 def read_whitepaper(path: Path, document_id: str | None = None, lookups: Lookups | None = None,
                     source_file: str | None = None, validate: bool = True, frames: bool = True) -> ParsedWhitepaper:
-    """Read and parse a white paper file; the document id defaults to the file stem, source_file to its repo path."""
+    """Read and parse a white paper file in any form of forms.FORMS (by its extension).
+
+    The document id defaults to sidecar.document_id_for (the sidecar's, else the file name made into an id),
+    source_file to the path relative to the repository. WhitepaperError if the form is not accepted.
+    """
     path = Path(path)
     source_file = source_file or relative_to_repo(path)
+    form = form_of(path)
+    if form is None:
+        raise WhitepaperError(refusal(source_file, path))
     try:
         raw = read_capped(path, MAX_WHITEPAPER_BYTES)   # size checked first, never through a link
     except OverBudget as over:
         err = WhitepaperError(f"{source_file}: {over.message}")
         err.rule = over.code
         raise err from None
-    return parse_whitepaper(raw, document_id or path.stem, source_file, read_meta(path), lookups, validate, frames)
+    return parse_whitepaper(raw, document_id or document_id_for(path, source_file), source_file,
+                            read_meta(path), lookups, validate, frames, form)
 
 
 def write_tables_csv(tables: dict[str, pd.DataFrame], out_dir: Path) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flows.whitepaper.text import SourceError, fold, line_spans, strip_span
+from flows.whitepaper.text import SourceError, cn_number, fold, line_spans, strip_span
 
 
 class WhitepaperError(SourceError):
@@ -55,3 +55,21 @@ def paragraphs_span(lines: list[Line]) -> tuple[int, int] | None:
     """Span from the first to the last non-empty line: paragraphs joined exactly as in the source."""
     body = [ln for ln in lines if ln.folded]
     return (body[0].start, body[-1].end) if body else None
+
+
+def numbered_items(doc: SourceDoc, lines: list[Line], table: str | None = None) -> list[tuple[int, Line, list[Line]]]:
+    """(number as printed, first line, continuation lines) for each (一)-numbered item.
+
+    Lines before the first item are an introduction; with `table` given each one becomes a note.
+    """
+    items: list[tuple[int, Line, list[Line]]] = []
+    for ln in lines:
+        m = NUMBERED.match(ln.folded)
+        if m:
+            items.append((cn_number(m.group(1)), ln, []))
+        elif ln.folded and items:
+            items[-1][2].append(ln)
+        elif ln.folded and table:
+            doc.note(table, None, "unparsed_line", f"line {ln.number} comes before the first numbered item and is not "
+                     f"tabulated: {doc.span(ln.start, ln.end)[:60]!r}", ln.start, ln.end)
+    return items

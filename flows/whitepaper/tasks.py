@@ -23,14 +23,24 @@ QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 QUARTER_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
 
-def _is_table_header(ln: Line) -> bool:
-    return "工作任务" in ln.folded and "责任" in ln.folded and not NUMBERED.match(ln.folded)
+# The table's header row, on one line ("工作任务 目标及进度 责任部门") or, pasted from a web or Word table, one cell
+# per line ("工作任务" ⏎ "目标及进度" ⏎ "责任部门").
+HEADER_CELL = re.compile(r"序号|工作任务|任务|目标及进度|目标与进度|目标|进度|工作目标|完成时限|责任(?:部门|单位|处室)|牵头部门"
+                         r"|配合部门|备注")
+
+
+def _is_table_header(ln: Line, before_first_task: bool) -> bool:
+    if NUMBERED.match(ln.folded):
+        return False
+    cells = ln.folded.split()
+    return ("工作任务" in ln.folded and "责任" in ln.folded) or (
+        before_first_task and bool(cells) and all(HEADER_CELL.fullmatch(c) for c in cells))
 
 
 def _blocks(doc: SourceDoc, lines: list[Line]) -> list[tuple[Line, list[Line]]]:
     blocks: list[tuple[Line, list[Line]]] = []
     for ln in lines:
-        if not ln.folded or _is_table_header(ln):
+        if not ln.folded or _is_table_header(ln, not blocks):
             continue
         if NUMBERED.match(ln.folded):
             blocks.append((ln, []))

@@ -165,12 +165,15 @@ final as (
         is_completed,
         is_overdue,
         -- null where the outcome is not known yet: not due, unreported, cancelled or an empty quarter
+        -- an empty quarter is never rated, even if a report on it reached the table (intake refuses one)
         case
+            when not has_text then null
             when is_completed then first_completed_on <= due_date
             when is_overdue then false
         end as is_on_time,
         -- overdue: only the days a report vouches for, to the latest one saying it was still not done
         case
+            when not has_text then null
             when is_completed then greatest(first_completed_on - due_date, 0)
             when is_overdue then reported_on - due_date
         end as days_late,

@@ -1,7 +1,8 @@
 -- target_attainment_at(as_of): per quantified target, the latest actual value reported on or before
 -- as_of, its ratio to the target, whether it is met, and the previous year's figure it continues.
--- Targets of one task with the same unit, comparator and value(s) state the same quantity (the task's
--- "more than 1000 carriers" and its fourth quarter's), so a value reported against one counts for all.
+-- Targets of one task with the same metric, unit, comparator and value(s) state the same quantity (the task's
+-- "more than 1000 carriers" and its fourth quarter's), so a value reported against one counts for all. The metric
+-- is part of it: 新增1个产业集群 and 新增1个专业园 share unit, comparator and value but count different things.
 -- A bare number (=) or a range (between) is met once the number or the range's lower bound is reached.
 -- is_met is known only from a reported figure: true when the latest one meets the target, false when it does not
 -- and was reported on or after the due date; null otherwise (no figure, or a shortfall before the due date).
@@ -76,6 +77,7 @@ actual_reports as (
     from src_targets
     inner join src_targets as reported_target
         on reported_target.task_id = src_targets.task_id
+        and reported_target.metric_zh = src_targets.metric_zh
         and reported_target.unit_zh = src_targets.unit_zh
         and reported_target.comparator = src_targets.comparator
         and reported_target.target_value = src_targets.target_value
@@ -120,13 +122,13 @@ running_total as (
     select * from baselines where baseline_kind = 'running_total'
 ),
 
--- the first target of each quantity of a task is the promise; later ones with the same unit, comparator and
--- value(s) restate it (task 2's 超过1000家 in its target and again in its fourth quarter)
+-- the first target of each quantity of a task is the promise; later ones with the same metric, unit, comparator
+-- and value(s) restate it (task 2's 超过1000家 in its target and again in its fourth quarter)
 promises as (
     select
         src_targets.target_id,
         first_value(src_targets.target_id) over (
-            partition by src_targets.task_id, src_targets.unit_zh, src_targets.comparator,
+            partition by src_targets.task_id, src_targets.metric_zh, src_targets.unit_zh, src_targets.comparator,
                 src_targets.target_value, src_targets.target_value_max
             order by src_targets.milestone_id nulls first, src_targets.target_id
         ) as promise_target_id

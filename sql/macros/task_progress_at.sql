@@ -101,7 +101,11 @@ milestone_counts as (
         count(*) filter (where has_text and status = 'cancelled') as milestones_cancelled,
         count(*) filter (where has_text and status = 'not_reported') as milestones_not_reported,
         count(*) filter (where is_unreported_past_due) as milestones_unreported_past_due,
-        count(*) filter (where status <> 'not_reported') as milestones_reported,
+        -- a quarter the paper leaves empty has nothing to report on: a report there (refused at intake) never counts
+        count(*) filter (where has_text and status <> 'not_reported') as milestones_reported,
+        -- the denominator of completion_pct: milestones whose outcome is known (completed, or reported overdue);
+        -- cancelled ones and those not due, unreported or reported early are not known done or not done
+        count(*) filter (where has_text and (is_completed or is_overdue)) as milestones_outcome_known,
         arg_max(overdue_rating, overdue_severity) filter (where is_overdue or is_unreported_past_due) as worst_overdue_rating
     from rated_milestones
     group by task_id
@@ -132,9 +136,9 @@ final as (
         rated.milestones_cancelled,
         rated.milestones_not_reported,
         rated.milestones_unreported_past_due,
-        -- nothing reported: how much is done is unknown, never 0 %
-        case when rated.milestones_reported > 0 then 100.0 * rated.milestones_completed
-            / nullif(rated.milestones_planned - rated.milestones_cancelled, 0) end as completion_pct,
+        -- over the known outcomes only: a task reported only cancelled or in progress before its due date has no
+        -- known outcome, so how much is done is unknown (null), never 0 %
+        100.0 * rated.milestones_completed / nullif(rated.milestones_outcome_known, 0) as completion_pct,
         last_reports.last_reported_on,
         rated.rating,
         ratings.label_zh as rating_zh,

@@ -116,3 +116,30 @@ def test_console_script_reports_a_template_error_without_a_traceback(tmp_path):
     assert done.stderr == ("error: szsti-2014.txt, line 79: task (三) has a second 第二季度 line; "
                            "expected each quarter once\n")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("form, name, says", [
+    ("text-laiyuan-fabushijian", "SZSTI-2014.txt", "as page text (.txt), utf-8: document szsti-2014"),
+    ("html-gbk-spans", "szsti_2014.htm", "as web page (.html/.htm), gb18030: document szsti-2014"),
+    ("docx", "科创委2014.docx", "as Word document (.docx), utf-8: document ke-chuang-wei-2014"),
+])
+def test_parse_reads_every_form_and_says_which(tmp_path, form, name, says):
+    from tests.whitepaper.seed_forms import FORMS
+
+    (tmp_path / name).write_bytes(FORMS[form][1]())
+    result = parse(tmp_path / name, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert f"read {tmp_path / name} {says}" in result.stdout
+    assert ("skipped the web page's chrome" in result.stdout) is (form != "docx")
+    assert f"{10:>6}  {tmp_path / 'out' / 'tasks.csv'}" in result.stdout
+
+
+@pytest.mark.parametrize("name, why", [("szsti-2014.doc", "a legacy Word .doc"), ("szsti-2014.pdf", "a PDF"),
+                                       ("szsti-2014.wps", "a WPS Writer .wps file")])
+def test_parse_refuses_other_file_types_naming_the_accepted_forms(tmp_path, name, why):
+    (tmp_path / name).write_bytes(b"\xd0\xcf\x11\xe0")
+    result = parse(tmp_path / name, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith(f"error: {(tmp_path / name).as_posix()}: refused, {why}")
+    assert "a white paper is read from page text (.txt" in result.stderr and "Word (.docx)" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -123,12 +123,14 @@ def test_late_overdue_and_unreported_milestones_show_their_days(html, con):
 
 
 def test_targets_met_count_distinct_promises_and_unknown_is_its_own_category(page, con):
-    promises, met, missed, unknown = con.execute(
+    promises, met, missed, pending, unreported = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE is_met), count(*) FILTER (WHERE NOT is_met), "
-        "count(*) FILTER (WHERE is_met IS NULL) FROM target_attainment WHERE restates_target_id IS NULL").fetchone()
-    assert (promises, met, missed, unknown) == (8, 5, 0, 3)
-    shown = tuple(page.number(f"data-field={k}") for k in ("promises", "targets_met", "targets_missed", "targets_unknown"))
-    assert shown == (promises, met, missed, unknown)
+        "count(*) FILTER (WHERE is_met IS NULL AND actual_value IS NOT NULL), "
+        "count(*) FILTER (WHERE is_met IS NULL AND actual_value IS NULL) "
+        "FROM target_attainment WHERE restates_target_id IS NULL").fetchone()
+    assert (promises, met, missed, pending + unreported) == (8, 5, 0, 3)
+    keys = ("promises", "targets_met", "targets_missed", "targets_pending", "targets_not_reported")
+    assert tuple(page.number(f"data-field={k}") for k in keys) == (promises, met, missed, pending, unreported)
 
 
 def test_refused_updates_are_counted_by_reason_as_in_update_rejections(page, con):
@@ -191,7 +193,7 @@ def test_the_page_is_accessible_in_structure(html, page):
 def test_it_is_bilingual_with_the_schema_descriptions(html):
     assert "部门记分卡" in html and "Division scorecard" in html
     # A column's Chinese label and English description come from its Pandera field.
-    assert 'title="Of the due milestones, those first reported completed on or before their due date.">按时完成进度数' in html
+    assert 'title="Of the due milestones, those on time (is_on_time): completed as of as_of_date' in html
     assert "示例数据（虚构）" in html and "Illustrative data, made up" in html
 
 
@@ -244,7 +246,7 @@ def test_headline_counts_only_milestones_with_text():
         ("t-02", 2, True, "delayed", False, False, True, 3, False),
     )
     assert sections.headline(ms) == {"planned": 5, "completed": 2, "on_time": 1, "overdue": 1, "unreported": 1,
-                                     "not_reported": 1}
+                                     "not_reported": 1, "known": 3}
 
 
 @pytest.mark.parametrize("status, completed, on_time, overdue, unreported, has_text, outcome", [
@@ -312,3 +314,17 @@ def test_a_chart_of_more_rows_than_a_figure_can_show_is_left_out(monkeypatch):
     monkeypatch.setattr(report, "CHART_MAX_ROWS", 3)
     assert report._both(chart, pd.DataFrame({"a": range(4)})) is None and drawn == []
     assert report._both(chart, pd.DataFrame({"a": range(3)})) == {"wide": "<svg/>", "narrow": "<svg/>"} and drawn == [3, 3]
+
+
+def test_the_citation_is_ready_to_paste_in_three_forms(page, con):
+    release_id, content_hash = con.execute("SELECT release_id, content_hash FROM release_info").fetchone()
+    text = page.marked["data-field=citation"]
+    assert f"release {release_id}, data as of 2015-01-31" in text and text.endswith(f"sha256:{content_hash}.")
+    assert "<" not in text and "URL" not in text
+    assert page.marked["data-field=bibtex"].startswith(f"@misc{{whitepaper-{release_id},")
+    assert json.loads(page.marked["data-field=csl-json"])[0]["id"] == f"whitepaper-{release_id}"
+
+
+def test_spreadsheet_users_are_sent_to_the_workbook(page):
+    note = page.marked["data-field=spreadsheet"]
+    assert "请打开 whitepaper.xlsx" in note and "Open whitepaper.xlsx" in note and "without a byte-order mark" in note

@@ -39,7 +39,7 @@ def paper_tables() -> dict[str, pd.DataFrame]:
         "documents": [{"document_id": DOC, "agency_id": "tiny", "title_zh": "示例委员会2014年度公共服务白皮书",
                        "agency_zh": "示例委员会", "publisher_zh": None, "published_date": dt.date(2014, 4, 2),
                        "plan_year": 2014, "review_year": 2013, "source_file": f"raw/whitepapers/{DOC}.txt",
-                       "source_sha256": "0" * 64, "source_encoding": "utf-8", "text_sha256": "0" * 64, "text_chars": 100,
+                       "source_sha256": "0" * 64, "source_format": "text", "source_encoding": "utf-8", "text_sha256": "0" * 64, "text_chars": 100,
                        "source_url": None, "retrieved_date": None, "license_note": None, **span}],
         "review_sections": [{"section_id": f"{DOC}-s1", "document_id": DOC, "section_seq": 1, "heading_zh": "载体",
                              "text_zh": "累计955家。", **span}],

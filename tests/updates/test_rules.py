@@ -55,3 +55,28 @@ def test_the_date_limits_are_inclusive(paper):
     for day in ("2014-01-01", "2015-01-31"):
         cells = {"task": "1", "quarter": "1", "department": "甲处", "reported_on": day, "status": "completed"}
         assert isinstance(check_row(cells, paper, dt.date(2015, 1, 31), statuses), Report), day
+
+
+def _codes(result) -> list[str]:
+    return [p.code for p in result] if isinstance(result, list) else []
+
+
+def test_a_report_on_a_quarter_the_paper_leaves_empty_is_refused(paper):
+    # task 1's third quarter is empty: nothing is due, so a report there could only be scored against nothing
+    cells = {"task": "1", "quarter": "3", "department": "甲处", "reported_on": "2014-09-30", "status": "completed"}
+    result = check_row(cells, paper, dt.date(2015, 1, 31), load_statuses())
+    assert _codes(result) == ["empty_milestone"]
+    assert "leaves it empty" in result[0].message
+
+
+def test_a_figure_that_could_be_for_targets_of_different_metrics_is_ambiguous():
+    from tests.summaries.test_views_known_outcomes import two_metrics_tables
+
+    paper = Paper.from_tables(two_metrics_tables(), DOC)
+    cells = {"task": "3", "quarter": "2", "department": "丙处", "reported_on": "2014-06-30", "status": "completed",
+             "actual_value": "1"}
+    assert _codes(check_row(cells, paper, dt.date(2015, 1, 31), load_statuses())) == ["ambiguous_actual_value"]
+    # a task target restated in its fourth quarter is one quantity: a figure for it is not ambiguous
+    cells = {"task": "2", "quarter": "4", "department": "乙处", "reported_on": "2014-12-31", "status": "completed",
+             "actual_value": "1012"}
+    assert check_row(cells, paper, dt.date(2015, 1, 31), load_statuses()).target_id == f"{DOC}-02-q4-t1"

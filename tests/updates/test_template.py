@@ -1,4 +1,4 @@
-"""The ready-to-fill template: a row per milestone and responsible division, and a filled template passes the check."""
+"""The ready-to-fill template: a row per milestone with text and responsible division, and a filled template passes the check."""
 
 import csv
 import datetime as dt
@@ -14,7 +14,8 @@ from tests.updates.fixtures import DOC, QUARTER_END, paper_tables
 
 def test_one_row_per_milestone_and_responsible_division():
     frame = template_frame(paper_tables(), DOC)
-    assert len(frame) == 4 * 2 + 4 * 1 + 4 * 2
+    assert len(frame) == 3 * 2 + 4 * 1 + 4 * 2, "task 1's empty third quarter has no row: nothing to report on"
+    assert not ((frame["任务"] == 1) & (frame["季度"] == "第三季度")).any()
     assert frame[["任务", "季度", "责任部门", "角色"]].head(3).values.tolist() == [
         [1, "第一季度", "甲处", "牵头"], [1, "第一季度", "乙处", "配合"], [1, "第二季度", "甲处", "牵头"]]
     task2_q4 = frame[(frame["任务"] == 2) & (frame["季度"] == "第四季度")].iloc[0]

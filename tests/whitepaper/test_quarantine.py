@@ -63,11 +63,14 @@ def test_a_bad_paper_is_quarantined_carried_forward_then_left_out_when_new(raw, 
     seed = raw / "whitepapers" / "szsti-2014.txt"
     first = refresh_without_prefect(raw, out, AS_OF)
     before = {t: _table(out, t) for t in ("tasks", "milestones", "task_departments", "documents")}
-    # the seed damaged (its section 三 heading gone), its sidecar's hash updated, and a new unparseable paper beside it
+    # the seed damaged (its section 三 heading gone), its sidecar removed, and a new paper beside it damaged the same
+    # way (a file that is no white paper at all is not quarantined but refused: a refused_file quality note)
     text = seed.read_text(encoding="utf-8").replace("三、2014年度工作任务目标", "三、")
     seed.write_text(text, encoding="utf-8")
     (raw / "whitepapers" / "szsti-2014.meta.yaml").unlink()
-    (raw / "whitepapers" / "broken-2014.txt").write_text("这不是白皮书\n", encoding="utf-8")
+    (raw / "whitepapers" / "broken-2014.txt").write_text(text.replace("2014年度公共服务白皮书", "2015年度公共服务白皮书", 1),
+                                                         encoding="utf-8")
+    (raw / "whitepapers" / "notes.txt").write_text("这不是白皮书\n", encoding="utf-8")
     second = refresh_without_prefect(raw, out, AS_OF)
     assert second.published and second.release_id != first.release_id
     rejections = _table(out, "document_rejections").sort_values("source_file")
@@ -76,6 +79,8 @@ def test_a_bad_paper_is_quarantined_carried_forward_then_left_out_when_new(raw, 
         ["raw/whitepapers/broken-2014.txt", "not_in_template", "left_out", ""],
         ["raw/whitepapers/szsti-2014.txt", "not_in_template", "carried_forward", first.release_id]]
     assert rejections["reason"].str.contains("szsti-2014.txt|broken-2014.txt").all()
+    notes = _table(out, "quality_notes")
+    assert notes.loc[notes["flag"] == "refused_file", "detail"].str.contains("notes.txt").any()
     for name, frame in before.items():   # carried forward unchanged
         pd.testing.assert_frame_equal(_table(out, name), frame, check_dtype=False)
     notes = _table(out, "quality_notes")
@@ -111,9 +116,10 @@ def test_links_special_and_oversized_papers_are_rejections_naming_their_path_und
     assert refresh_without_prefect(raw, out, AS_OF).published
     rejections = _table(out, "document_rejections").sort_values("source_file")
     assert rejections[["source_file", "rule", "outcome"]].values.tolist() == [
-        ["raw/whitepapers/.hidden-2014.txt", "hidden_file", "left_out"],
         ["raw/whitepapers/big-2014.txt", "oversized", "left_out"],
         ["raw/whitepapers/linked-2014.txt", "symlink", "left_out"]]
+    notes = _table(out, "quality_notes")   # a hidden file is refused before it is read: a note, never silence
+    assert notes.loc[notes["flag"] == "refused_file", "detail"].str.contains(r"\.hidden-2014\.txt").any()
     published = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (out / "latest").rglob("*")
                         if p.is_file() and p.suffix in (".csv", ".json", ".md", ".html"))
     assert "root:x:" not in published and str(tmp_path) not in published

@@ -313,3 +313,17 @@ def test_a_line_before_the_first_task_is_noted():
     doc, t = tasks_of("说明：以下为本年度任务。\n" + one_task())
     assert ("tasks", None, "unparsed_line") in notes(doc)
     assert len(t["tasks"]) == 1
+
+
+# --- the table's header as a web or Word table pastes it ------------------------------------------
+
+@pytest.mark.parametrize("header", ["工作任务\n目标及进度\n责任部门\n", "序号\n工作任务\n目标\n进度\n责任单位\n", "工作任务 目标及进度 责任部门\n"])
+def test_the_header_row_one_cell_per_line_is_no_unparsed_line(header):
+    doc, tables = tasks_of(header + "（一）任务甲。 目标：完成甲。\n" + QUARTERS + "建设处\n")
+    assert len(tables["tasks"]) == 1
+    assert [(table, flag) for table, _, flag in notes(doc)] == [("departments", "unknown_department")]
+
+
+def test_a_line_before_the_first_task_that_is_not_the_header_is_still_noted():
+    doc, _ = tasks_of("工作任务\n说明：本表按季度列出\n（一）任务甲。 目标：完成甲。\n" + QUARTERS + "建设处\n")
+    assert ("tasks", None, "unparsed_line") in notes(doc)

@@ -10,7 +10,6 @@ the same ReportText, so the parsers never see the form.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +17,9 @@ from pathlib import Path
 from flows.whitepaper.text import decode, line_spans, strip_span
 
 Span = tuple[int, int]
-PAGE_READERS = ("flows.whitepaper.layout", "flows.whitepaper.html_page", "flows.whitepaper.word")
-"""The white papers' web-page and Word readers, which the report's own forms reuse rather than copy."""
-HAS_PAGE_READERS = all(importlib.util.find_spec(m) is not None for m in PAGE_READERS)
-FORMS = {".txt": "text", **({".html": "html", ".htm": "html", ".docx": "docx"} if HAS_PAGE_READERS else {})}
-"""Suffix → form of a progress report; web pages and Word documents where the white papers' readers exist (any
-other file stays a contract file, which refuses them as unsupported_format)."""
+FORMS = {".txt": "text", ".html": "html", ".htm": "html", ".docx": "docx"}
+"""Suffix → form of a progress report (any other file stays a contract file, which refuses what it cannot read as
+unsupported_format). Web pages and Word documents are read by the white papers' readers, reused rather than copied."""
 CELL_SEPARATOR = re.compile(r"\t|\|")
 
 

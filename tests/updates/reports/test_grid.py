@@ -3,7 +3,6 @@
 import pytest
 
 # the report's web-page and Word forms reuse the white papers' readers; without them they are not offered
-pytest.importorskip("flows.whitepaper.layout", reason="flows/whitepaper/layout.py (the page readers) is not installed")
 
 from flows.updates.reports.forms import Table  # noqa: E402
 from flows.updates.reports.grid import report_text  # noqa: E402

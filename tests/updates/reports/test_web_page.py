@@ -3,7 +3,6 @@
 import pytest
 
 # the report's web-page and Word forms reuse the white papers' readers; without them they are not offered
-pytest.importorskip("flows.whitepaper.layout", reason="flows/whitepaper/layout.py (the page readers) is not installed")
 
 from flows.updates.reports.items import report_items  # noqa: E402
 from flows.updates.reports.web_page import read_web_page  # noqa: E402

@@ -1,0 +1,149 @@
+"""A white paper's web page (.html/.htm as a browser saves it) → its text, one paragraph or table cell per line.
+
+Read from the HTML structure with lxml: block elements and <br> end a line, every table cell is its own line
+(in the reading order of layout.py, row and column spans included), and scripts, styles, forms' controls,
+navigation and hidden elements are not text. Whitespace is taken as a browser shows it, with one exception
+kept for the parser: a run of plain spaces inside a line stays as written ("完成受理与初审。  完成专家评审…"
+marks two items run together in one cell); a line break or tab in the HTML source counts as one space.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.etree
+import lxml.html
+
+from flows.whitepaper.layout import Cell, reading_order
+from flows.whitepaper.text import SourceError
+
+BLOCKS = {"address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",
+          "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+          "hr", "html", "li", "main", "ol", "p", "pre", "section", "summary", "table", "ul", "title"}
+NOT_TEXT = {"script", "style", "noscript", "template", "nav", "iframe", "object", "embed", "select", "option", "button",
+            "input", "textarea", "map", "area", "canvas", "svg", "audio", "video", "head", "link", "meta"}
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+SOURCE_BREAK = re.compile(r"[ \t\n\r\f]*[\t\n\r\f][ \t\n\r\f]*")   # a run of whitespace holding a line break or tab
+
+
+def decode_html(raw: bytes, source_file: str) -> tuple[str, str]:
+    """(markup, encoding): a BOM first, then the charset a <meta> tag declares, then UTF-8, then GB18030.
+
+    GBK and GB2312 are read as GB18030, which contains both. Raises SourceError naming the file when the
+    declared or guessed encoding does not fit the bytes.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    else:
+        declared = META_CHARSET.search(raw[:4096])
+        name = declared.group(1).decode("ascii").lower() if declared else None
+        if name in ("gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936", "gb18030"):
+            candidates = ["gb18030"]
+        elif name in (None, "utf-8", "utf8"):
+            candidates = ["utf-8", "gb18030"] if name is None else ["utf-8"]
+        else:   # Big5, Latin-1…: not how Shenzhen's sites publish, and not an encoding documents.source_encoding names
+            raise SourceError(f"{source_file}: the page declares charset {name!r}; expected a web page in UTF-8, GBK "
+                              "or GB18030 (save it again from the browser as UTF-8)")
+    for encoding in candidates:
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError as err:
+            problem = f"not {encoding} (invalid at byte {err.start})"
+    raise SourceError(f"{source_file}: {problem}; expected a web page in UTF-8, GBK or GB18030 with its charset "
+                      "in a <meta> tag")
+
+
+def html_lines(raw: bytes, source_file: str) -> tuple[list[str], str]:
+    """(text lines in reading order, encoding) of a saved web page; SourceError if it is not one."""
+    markup, encoding = decode_html(raw, source_file)
+    markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", markup.lstrip("\ufeff"))   # lxml refuses a str with an XML declaration
+    try:
+        root = lxml.html.document_fromstring(markup)
+    except (lxml.etree.ParserError, ValueError) as err:
+        raise SourceError(f"{source_file}: not a web page lxml can read ({err}); expected an .html file") from None
+    body = root.find("body")
+    lines: list[str] = []
+    _walk(body if body is not None else root, lines, [])
+    return [ln for ln in (_clean(ln) for ln in lines) if ln], encoding
+
+
+def _hidden(el) -> bool:
+    return (el.get("hidden") is not None or el.get("role") == "navigation"
+            or bool(HIDDEN_STYLE.search(el.get("style") or "")))
+
+
+def _text(s: str | None) -> str:
+    return SOURCE_BREAK.sub(" ", s) if s else ""
+
+
+def _walk(el, lines: list[str], current: list[str]) -> None:
+    """Append el's text to current (the line being built) and finished lines to lines."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else None
+    if tag is None:                       # a comment or processing instruction: only its tail is text
+        return
+    if tag in NOT_TEXT or _hidden(el):
+        return
+    if tag == "br":
+        _flush(lines, current)
+        return
+    if tag == "table":
+        _flush(lines, current)
+        lines += reading_order(_table_rows(el))
+        return
+    block = tag in BLOCKS
+    if block:
+        _flush(lines, current)
+    current.append(_text(el.text))
+    for child in el:
+        _walk(child, lines, current)
+        current.append(_text(child.tail))
+    if block:
+        _flush(lines, current)
+
+
+def _flush(lines: list[str], current: list[str]) -> None:
+    if current:
+        lines.append("".join(current))
+        current.clear()
+
+
+def _table_rows(table) -> list[list[Cell]]:
+    """The table's own rows (not those of tables nested in its cells), each a list of cells."""
+    rows = []
+    for tr in table.iter("tr"):
+        if _owning_table(tr) is not table or _hidden(tr):
+            continue
+        cells = []
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                continue
+            cell_lines: list[str] = []
+            current: list[str] = []
+            if not _hidden(td):
+                current.append(_text(td.text))
+                for child in td:
+                    _walk(child, cell_lines, current)
+                    current.append(_text(child.tail))
+                _flush(cell_lines, current)
+            cells.append(Cell(cell_lines, _span(td, "rowspan"), _span(td, "colspan")))
+        rows.append(cells)
+    return rows
+
+
+def _owning_table(el):
+    parent = el.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _span(td, name: str) -> int:
+    match = re.match(r"\s*(\d+)", td.get(name) or "")
+    return min(max(int(match.group(1)), 1), 1000) if match else 1
+
+
+def _clean(line: str) -> str:
+    """A line without the HTML whitespace around it; NBSP and ideographic spaces inside are the page's own."""
+    return line.strip(" \t\n\r\f") if line.strip() else ""
