@@ -120,8 +120,10 @@ def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
     files = []
     for path in inputs.updates:
         counts = ingest.file_counts[inputs.source_name(path)]
+        report = counts.get("report_id")    # a progress report's text is published as sources/<report_id>.txt
         files.append(InputFile(inputs.source_name(path), _sha256(path), input_size(path), "update",
-                               counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"]))
+                               counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"],
+                               report, ingest.sources.get(report)))
     return tables, files
 
 

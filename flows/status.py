@@ -130,6 +130,7 @@ def _replace(out_dir: Path, status: dict) -> Path:
             fh.write(text)
             fh.truncate()
         return target
+    os.fchmod(fd, 0o644)  # mkstemp makes 0600; a monitor running as another user must read it, like every release file
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, target)

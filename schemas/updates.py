@@ -44,11 +44,37 @@ class Updates(pa.DataFrameModel):
                                    "target, else the task's; null when no actual value is given.", nullable=True)
     evidence_url: Series[str] = field("佐证链接", "http(s) address of evidence for the report; null when not given.",
                                       nullable=True, str_matches=r"^https?://\S+$")
-    note: Series[str] = field("备注", "Free-text remark as written; null when not given.", nullable=True)
+    note: Series[str] = field("备注", "Free-text remark as written; null when not given. For a progress report (进展情况), "
+                              "the item's progress paragraphs exactly as written.", nullable=True)
     source_file: Series[str] = source_file()
     source_row: Series[int] = field("来源行", "Row of the file: the spreadsheet row number for .csv and .xlsx (the header is "
-                                    "row 1, so the first report is row 2); the position in the array for .json (first object = 1).",
-                                    ge=1)
+                                    "row 1, so the first report is row 2); the position in the array for .json (first object = 1); "
+                                    "for a progress report, the row's position among the rows its items give (one per named "
+                                    "division), from 1.", ge=1)
+    report_id: Series[str] = field("进展报告编号", "For a row read from a progress report (.txt, .html, .docx): the report, "
+                                   "whose canonical text is sources/<report_id>.txt; null for the update format's files.",
+                                   nullable=True)
+    source_start: Series[pd.Int64Dtype] = field("原文起始位置(字符)", "For a progress report: offset in sources/<report_id>.txt "
+                                                "where the item starts (its heading, or its table row); null otherwise.",
+                                                nullable=True, ge=0)
+    source_end: Series[pd.Int64Dtype] = field("原文结束位置(字符)", "For a progress report: offset where the item ends (its "
+                                              "evaluation line, or its row's last cell), exclusive; null otherwise.",
+                                              nullable=True, ge=0)
+    period_end: Series[Date] = field("截至日期", "For a progress report: the period end its text states (截至2014年6月30日); "
+                                     "null when it states none, and for the update format's files.", nullable=True)
+    status_text_zh: Series[str] = field("进度评价原文", "For a progress report: the evaluation phrase as written (按进度完成), "
+                                        "which raw/lookups/statuses.csv turned into status; null otherwise.", nullable=True)
+    task_match_method: Series[str] = field("任务匹配方式", "For a progress report: number+wording (the item's number named the "
+                                           "task and its heading's wording confirmed it) or wording (a table's running "
+                                           "number: the wording alone); null otherwise.", nullable=True,
+                                           isin=["number+wording", "wording"])
+    task_match_score: Series[float] = field("任务措辞相似度", "For a progress report: similarity 0-100 of the item heading "
+                                            "to the task title (rapidfuzz.fuzz.partial_ratio, NFKC-normalised, without "
+                                            "numbering, brackets and punctuation); accepted from 60; null otherwise.",
+                                            nullable=True, ge=0, le=100)
+    department_source: Series[str] = field("部门来源", "For a progress report: named (the item or its 责任单位 cell named "
+                                           "the division) or task_lead (it named none, so the row is the task's lead "
+                                           "division's); null otherwise.", nullable=True, isin=["named", "task_lead"])
 
     class Config:
         name = "updates"
@@ -82,6 +108,12 @@ class UpdateRejections(pa.DataFrameModel):
     duplicate_of: Series[str] = field("重复于", "For an exact duplicate, the update_id of the copy that was kept.", nullable=True)
     conflicts_with: Series[str] = field("冲突于", "For a conflicting report, the rejection_id of every other report by the same "
                                         "division on the same milestone and date, joined by '; '.", nullable=True)
+    report_id: Series[str] = field("进展报告编号", "For a row of a progress report: the report (sources/<report_id>.txt); "
+                                   "null otherwise.", nullable=True)
+    source_start: Series[pd.Int64Dtype] = field("原文起始位置(字符)", "For a row of a progress report: where its item starts "
+                                                "in sources/<report_id>.txt; null otherwise.", nullable=True, ge=0)
+    source_end: Series[pd.Int64Dtype] = field("原文结束位置(字符)", "For a row of a progress report: where its item ends, "
+                                              "exclusive; null otherwise.", nullable=True, ge=0)
 
     class Config:
         name = "update_rejections"

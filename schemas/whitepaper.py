@@ -22,6 +22,14 @@ def source_end():
     return field("原文结束位置(字符)", "Character offset just past the end of this row's passage in the canonical text.", ge=0)
 
 
+def unofficial_en(zh: str, column: str, what: str) -> "pa.Field":
+    """A *_en column: the project's own translation of a Chinese column, labelled unofficial wherever it is described."""
+    return field(f"{zh}(英文,非官方译文)", f"{what} in English: an UNOFFICIAL translation by this project, not the publisher's, "
+                 f"from raw/lookups/translations.csv matched to {column} character for character; null when {column} is "
+                 "null or has no reviewed translation (then quality_notes has an untranslated_text note for the document).",
+                 nullable=True)
+
+
 def _ref(table: str, *cols: str, to: tuple[str, ...] | None = None) -> dict:
     return {"fields": list(cols), "reference": {"resource": table, "fields": list(to or cols)}}
 
@@ -30,6 +38,7 @@ class Documents(pa.DataFrameModel):
     document_id: Series[str] = field("文件编号", "Document id, e.g. szsti-2014: the sidecar's document_id, else the file name in raw/whitepapers made into an id (lower case, ASCII, hyphens; Chinese as pinyin).", unique=True, str_matches=DOC_ID)
     agency_id: Series[str] = field("机构编号", "Agency id: the document id without its year, e.g. szsti.", str_matches=ID_SLUG)
     title_zh: Series[str] = field("标题", "Title as printed on the first line.")
+    title_en: Series[str] = field("英文标题", "English title from the paper's citation sidecar (title_en in raw/whitepapers/<document_id>.meta.yaml); null when it gives none.", nullable=True)
     agency_zh: Series[str] = field("发布机构(标题中)", "Agency named in the title, before the year.")
     publisher_zh: Series[str] = field("信息来源", "Publisher as printed after 信息来源 or 来源 (source) on the web page's publication line; null when the paper names none.", nullable=True)
     published_date: Series[Date] = field("发布日期", "Publication date printed under the title (信息提供日期, 发布时间, 发布日期 or a date line; a time is left out); null when none.", nullable=True)
@@ -94,6 +103,7 @@ class Indicators(pa.DataFrameModel):
     section_seq: Series[int] = field("回顾段落序号", "Sequence of that review section (0 = introduction).", ge=0)
     indicator_seq: Series[int] = field("指标序号", "Order of the figure within the document.", ge=1)
     metric_zh: Series[str] = field("指标名称", "What is counted, taken from the words around the figure (derived; the source words are in value_text_zh and the offsets).")
+    metric_en: Series[str] = unofficial_en("指标名称", "metric_zh", "What is counted")
     value: Series[float] = field("数值", "The figure in base units: 1.4万亿元 is 1.4e12 元, 接近5万人 is 50000 人, 4% is 4.")
     unit_zh: Series[str] = field("单位", "Unit as written after multipliers are removed: 元, %, 家, 个, 项, 名, 人 ...")
     qualifier: Series[str] = field("限定词", "How exact the figure is: exact; approx (约); over (超过, strictly more); at_least (以上, 不少于); nearly (接近, just under).",
@@ -115,9 +125,11 @@ class Tasks(pa.DataFrameModel):
     document_id: Series[str] = field("文件编号", "Document setting the task.")
     task_seq: Series[int] = field("任务序号", "Number of the task in section 三, (三)=3.", ge=1)
     title_zh: Series[str] = field("工作任务", "Task as written, without its number and category.")
+    title_en: Series[str] = unofficial_en("工作任务", "title_zh", "The task")
     category_zh: Series[str] = field("任务类别", "Category printed after the title, e.g. 市政府重点工作; null when none.", nullable=True)
     category_en: Series[str] = field("任务类别(英文)", "English name of the category from raw/lookups/categories.csv; null when not in it.", nullable=True)
     target_zh: Series[str] = field("目标", "Target as written after 目标:; null when the paper gives none.", nullable=True)
+    target_en: Series[str] = unofficial_en("目标", "target_zh", "The target")
     source_start: Series[int] = source_start()
     source_end: Series[int] = source_end()
 
@@ -136,6 +148,7 @@ class Milestones(pa.DataFrameModel):
     quarter: Series[int] = field("季度", "Quarter of the plan year, 1-4 (第一季度 = 1).", isin=[1, 2, 3, 4])
     due_date: Series[Date] = field("到期日", "Last day of that quarter of the plan year.")
     text_zh: Series[str] = field("进度内容", "What is due that quarter, as written; null where the paper leaves it empty.", nullable=True)
+    text_en: Series[str] = unofficial_en("进度内容", "text_zh", "What is due that quarter")
     source_start: Series[int] = source_start()
     source_end: Series[int] = source_end()
 

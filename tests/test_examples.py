@@ -1,13 +1,16 @@
 """The illustrative update set: marked as made up, and the demo release answers what the README says it does."""
 
 import datetime as dt
+import json
 import re
 
+import duckdb
 import pytest
 
 from flows import paths
 from flows.summaries.views import compute_summaries, summary_connection
 from flows.updates.ingest import find_update_files, ingest_updates
+from tests.demo_release import demo_release
 
 EXAMPLES = paths.EXAMPLES / "updates"
 README = (paths.EXAMPLES / "README.md").read_text(encoding="utf-8")
@@ -24,16 +27,21 @@ def demo(seed):
 
 def test_every_example_file_is_marked_illustrative():
     files = find_update_files(EXAMPLES)
-    assert {p.suffix for p in files} == {".csv", ".xlsx", ".json"}
+    assert {p.suffix for p in files} == {".csv", ".xlsx", ".json", ".txt"}
     assert all(p.name.startswith("ILLUSTRATIVE-") for p in files)
+    reports = [p for p in files if p.suffix == ".txt"]
+    assert len(reports) == 2 and all("示例数据（虚构）" in p.read_text(encoding="utf-8") for p in reports)
     assert "made up" in README and "Never copy them into `raw/updates/`" in README
 
 
 def test_the_counts_the_readme_gives(demo):
     ingest, _ = demo
     read = sum(c["rows_read"] for c in ingest.file_counts.values())
-    assert (read, len(ingest.updates), len(ingest.rejections)) == (55, 40, 15)
-    assert "55 rows read, 40 accepted, 15 rejected" in README
+    assert (read, len(ingest.updates), len(ingest.rejections)) == (66, 48, 18)
+    assert "66 rows read, 48 accepted, 18 rejected" in README
+    from_reports = {s: c for s, c in ingest.file_counts.items() if s.endswith(".txt")}
+    assert sorted((c["rows_read"], c["rows_accepted"], c["rows_rejected"]) for c in from_reports.values()) == [(5, 4, 1), (6, 4, 2)]
+    assert "The two\nreports give 11 of those rows: 8 accepted, 3 rejected" in README
 
 
 def test_the_set_covers_every_status_division_and_kind_of_problem(demo):
@@ -43,8 +51,11 @@ def test_the_set_covers_every_status_division_and_kind_of_problem(demo):
     codes = set(";".join(ingest.rejections["reason_codes"]).split(";"))
     assert {"duplicate", "conflict", "unknown_task", "department_not_responsible", "date_in_future", "bad_url"} <= codes
     assert ingest.quality_notes["flag"].tolist() == ["update_conflict"]
-    # task 4's last report (in_progress, 2014-12-20) predates its due date: a reporting gap, not amber
-    assert set(tables["task_progress"]["rating"]) == {"green", "not_reported", "red"}
+    # task 4's last report (in_progress, 2014-12-20) predates its due date: a reporting gap, not amber; task 8 is
+    # amber because the progress report of 2014-07-10 says 基本完成 (in progress) after its second quarter's due date
+    ratings = tables["task_progress"].set_index("task_id")["rating"]
+    assert set(ratings) == {"green", "not_reported", "red", "amber"}
+    assert (ratings["szsti-2014-04"], ratings["szsti-2014-08"]) == ("not_reported", "amber")
 
 
 def test_late_completions_are_the_ones_the_readme_lists(demo):
@@ -98,7 +109,7 @@ def test_every_query_in_the_readme_runs_in_duckdb(demo):
     con = summary_connection(tables, AS_OF)
     con.register("update_rejections", ingest.rejections)
     queries = re.findall(r"```sql\n(.*?)```", README, flags=re.S)
-    assert len(queries) == 5
+    assert len(queries) == 6
     for block in queries:
         for statement in filter(str.strip, re.sub(r"--[^\n]*", "", block).split(";")):
             assert con.execute(statement).fetchall(), statement
@@ -112,7 +123,54 @@ def test_reason_codes_in_the_updates_readme_are_the_ones_the_code_gives():
     documented |= set(re.findall(r"`(missing_[a-z_]+)`", readme))
     documented -= {"task", "quarter", "department", "reported_on", "status", "percent_complete", "actual_value",
                    "evidence_url", "note"}
-    source = "".join(f.read_text(encoding="utf-8") for f in sorted((paths.REPO / "flows" / "updates").glob("*.py")))
+    source = "".join(f.read_text(encoding="utf-8") for f in sorted((paths.REPO / "flows" / "updates").rglob("*.py")))
     produced = set(re.findall(r'(?:Problem|OverBudget)\("([a-z_]+)"', source))
     produced |= {f"missing_{c}" for c in ("task", "quarter", "department", "reported_on", "status")}
     assert documented == produced
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    return demo_release(tmp_path_factory)
+
+
+def test_the_demo_release_publishes_the_progress_reports_with_their_texts(release):
+    with duckdb.connect(str(release / "whitepaper.duckdb"), read_only=True) as con:
+        rows = con.execute("select report_id, source_start, source_end, note, status_text_zh from updates "
+                           "where report_id is not null").fetchall()
+        rejected = con.execute("select count(*) from update_rejections where report_id is not null").fetchone()[0]
+    assert (len(rows), rejected) == (8, 3)
+    for report_id, start, end, note, phrase in rows:
+        text = (release / "sources" / f"{report_id}.txt").read_text(encoding="utf-8")
+        assert note in text[start:end] and phrase in text[start:end]
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    reports = {e["path"].rsplit("/", 1)[-1]: e for e in manifest["inputs"] if e["path"].endswith(".txt") and e["kind"] == "update"}
+    assert {n: (e["rows_read"], e["rows_accepted"], e["rows_rejected"]) for n, e in reports.items()} == {
+        "ILLUSTRATIVE-2014-q2-narrative.txt": (6, 4, 2), "ILLUSTRATIVE-2014-q3-table.txt": (5, 4, 1)}
+    assert all(f"sources/{e['report_id']}.txt" in {o["path"] for o in manifest["outputs"]} for e in reports.values())
+
+
+def test_the_demo_summaries_count_what_the_reports_said(release):
+    with duckdb.connect(str(release / "whitepaper.duckdb"), read_only=True) as con:
+        quarters = con.execute("select quarter, milestones_planned, milestones_completed, milestones_on_time, "
+                               "milestones_overdue, milestones_unreported_past_due from quarter_summary order by quarter").fetchall()
+        status = dict(con.execute("select milestone_id, status from milestone_status").fetchall())
+        late = con.execute("select days_late from milestone_status where milestone_id = 'szsti-2014-06-q3'").fetchone()[0]
+    # without the reports, Q2 has no milestone overdue and 2 unreported past due, Q3 6 completed and 1 unreported:
+    # the reports turn those gaps into known outcomes (2 overdue in Q2, 1 more completed in Q3)
+    assert quarters == [(1, 10, 9, 7, 1, 0), (2, 10, 8, 7, 2, 0), (3, 9, 7, 5, 1, 0), (4, 10, 5, 4, 1, 4)]
+    # 05-q3 is a quarter the paper leaves empty: the report's item on it is rejected (empty_milestone), never rated
+    assert [status[m] for m in ("szsti-2014-07-q2", "szsti-2014-08-q2", "szsti-2014-05-q3", "szsti-2014-06-q3")] == [
+        "delayed", "in_progress", "not_reported", "completed"]
+    assert late == 15
+
+
+def test_the_main_readme_shows_what_the_query_over_the_reports_gives(demo):
+    ingest, _ = demo
+    readme = (paths.REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("FROM updates WHERE report_id IS NOT NULL", 1)[1].split("```\n```\n", 1)[1].split("```", 1)[0]
+    shown = [tuple(c.strip() for c in line.strip("│ \n").split("│")) for line in block.splitlines() if "szsti" in line]
+    rows = ingest.updates[ingest.updates["report_id"].notna()].sort_values(["reported_on", "milestone_id", "department_id"])
+    got = [(r.milestone_id, r.department_source, r.status_text_zh, r.status, r.task_match_method, str(r.source_start),
+            str(r.source_end)) for r in rows.itertuples()]
+    assert len(shown) == 5 and shown[:3] == got[:3] and shown[3:] == [g for g in got if g[0] in ("szsti-2014-06-q3", "szsti-2014-07-q3")]

@@ -211,6 +211,16 @@ def test_a_read_only_cache_folder_only_costs_time(raw, tmp_path):
         (out / ".cache").chmod(0o755)
 
 
+def test_a_progress_report_comes_back_from_the_cache_with_its_text(tmp_path):
+    from tests.updates.reports.fixtures import TABLE, write_report
+
+    path = write_report(tmp_path / "raw" / "updates" / "szsti-2014", TABLE, "text")
+    first, again = ParseCache(tmp_path / "cache"), ParseCache(tmp_path / "cache")
+    read = first.update_file(path)
+    assert again.update_file(path) == read and again.parsed == [] and first.parsed == [path]
+    assert again.update_file(path).source_text == path.read_text(encoding="utf-8")
+
+
 def test_every_module_a_paper_is_parsed_with_is_in_the_cache_key():
     """An edit to any reader of a paper's forms must be a cache miss; settle.py works after the cache, on all papers."""
     modules = {p.relative_to(paths.REPO).as_posix() for p in (paths.REPO / "flows" / "whitepaper").glob("*.py")}

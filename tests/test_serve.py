@@ -188,3 +188,31 @@ async def _state_of(flow_run_id):
     async with get_client() as client:
         run = await client.read_flow_run(flow_run_id)
         return run.state.type.value if run.state else None
+
+
+def test_a_lost_server_is_one_line_with_its_reason_and_its_return_is_logged(caplog):
+    import logging
+
+    from websockets.exceptions import ConnectionClosedError
+    from websockets.frames import Close
+
+    from flows.serve import OBSERVERS, one_line_server_loss
+
+    one_line_server_loss()
+    one_line_server_loss()  # idempotent: serving twice in one process adds no second filter
+    logger = logging.getLogger(OBSERVERS[0])
+    assert len(logger.filters) == 1 and logger.getEffectiveLevel() == logging.INFO
+    try:
+        raise ConnectionClosedError(Close(1012, ""), Close(1012, ""), True)  # as a stopped server closes it
+    except ConnectionClosedError as err:
+        error = err
+    with caplog.at_level(logging.INFO, logger=OBSERVERS[0]):
+        # What prefect/_internal/_observation_delivery.py logs when the websocket drops, and when it is back.
+        logger.warning("The %s websocket failed with an exception. Switching to polling mode until it reconnects.",
+                       "FlowRunCancellingObserver", exc_info=error)
+        logger.info("%s reconnected to the events stream and stopped polling.", "FlowRunCancellingObserver")
+    lost, back = caplog.records
+    assert lost.getMessage() == ("Prefect server connection lost (ConnectionClosedError: received 1012 (service restart); "
+                                 "then sent 1012 (service restart)); polling until it is back")
+    assert lost.exc_info is None and "\n" not in caplog.text.strip().splitlines()[0]
+    assert len(caplog.text.strip().splitlines()) == 2 and "reconnected" in back.getMessage()

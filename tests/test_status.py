@@ -3,6 +3,7 @@ written even where the folder takes no new file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -70,3 +71,15 @@ def test_a_folder_that_takes_no_new_file_still_gets_the_outcome(tmp_path, monkey
     write_status(tmp_path, "failed", reason="the output folder is read-only")
     status = read_status(tmp_path)
     assert status["outcome"] == "failed" and status["reason"] == "the output folder is read-only"
+
+
+def test_status_json_is_written_world_readable_and_read_back(tmp_path):
+    (tmp_path / "LATEST").write_text("2014-10-01-abcdef12\n", encoding="utf-8")
+    path = write_status(tmp_path, "completed", release_id="2014-10-01-abcdef12", published=True,
+                        as_of=dt.date(2014, 10, 1), now=dt.datetime(2014, 10, 1, 18, tzinfo=dt.timezone.utc))
+    assert path.stat().st_mode & 0o777 == 0o644
+    status = read_status(tmp_path)
+    assert {k: status[k] for k in ("last_run", "outcome", "published", "release_id", "latest_release_id", "as_of")} == {
+        "last_run": "2014-10-01T18:00:00+00:00", "outcome": "completed", "published": True,
+        "release_id": "2014-10-01-abcdef12", "latest_release_id": "2014-10-01-abcdef12", "as_of": "2014-10-01"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".status-")] == []

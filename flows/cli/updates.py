@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 from typing import Optional
 
@@ -30,7 +32,8 @@ def _paper_tables(document: str, raw: Path) -> dict:
 
 @app.command()
 def check(
-    file: Path = typer.Argument(..., help="Progress-update file: .csv (UTF-8 or GB18030), .xlsx or .json."),
+    file: Path = typer.Argument(..., help="Progress-update file: .csv (UTF-8 or GB18030), .xlsx or .json; or a progress "
+                                "report (进展情况) as page text (.txt), web page (.html/.htm) or Word (.docx)."),
     document: str = typer.Option(..., "--document", help="White paper the updates are for, e.g. szsti-2014."),
     raw: Path = typer.Option(paths.RAW, "--raw", help="Folder with whitepapers/ (and lookups/)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Reports dated after this are in the future (YYYY-MM-DD); default today in Asia/Shanghai."),
@@ -38,7 +41,9 @@ def check(
     """Check one progress-update file against its white paper, without publishing anything.
 
     Prints every rejected row as FILE:row N: reasons, then a count; exits 1 when any row (or the
-    file) is rejected. Example: whitepaper check q2.xlsx --document szsti-2014
+    file) is rejected. For a progress report it first prints what each accepted item became (task, how it
+    matched, quarter, division, date, status, its characters in the report). Example: whitepaper check
+    q2.xlsx --document szsti-2014
     """
     from flows.updates.ingest import ingest_updates, rejection_lines
 
@@ -48,7 +53,11 @@ def check(
     tables = _paper_tables(document, raw)
     lookups = raw / "lookups" if (raw / "lookups" / "statuses.csv").exists() else paths.LOOKUPS
     ingest = ingest_updates([file], tables, as_of_date, root=Path.cwd(), document_id=document, lookups=lookups)
-    for line in rejection_lines(ingest):
+    from flows.updates.reports.outcome import item_lines
+
+    names = dict(zip(tables["departments"]["department_id"], tables["departments"]["name_zh"]))
+    others = dataclasses.replace(ingest, rejections=ingest.rejections[ingest.rejections["report_id"].isna()])
+    for line in item_lines(ingest.updates, ingest.rejections, ingest.sources, names) + rejection_lines(others):
         typer.echo(line)
     if len(ingest.rejections):
         raise typer.Exit(1)

@@ -25,8 +25,13 @@ MEANING = "meaningVersion"
 
 
 def load_release_metadata(path: Path = METADATA_FILE) -> dict:
-    """Titles, descriptions, publisher, licence and repository URL of the data set, in both languages."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Titles, descriptions, publisher, licence and repository URL of the data set, in both languages.
+
+    repository_url comes from pyproject.toml [project.urls] (flows/release/citation.py), None until it has one.
+    """
+    from flows.release.citation import project_url
+
+    return {**yaml.safe_load(path.read_text(encoding="utf-8")), "repository_url": project_url()}
 
 
 def table_schema(spec: TableSpec, package_tables: set[str]) -> dict:
@@ -82,6 +87,24 @@ def _csv_spelling(value, kind: str):
     return value
 
 
+CSV_NOTE = ("CSV files: UTF-8 without a byte-order mark, RFC 4180 (comma, double quotes, CRLF), for tools. "
+            "Spreadsheet users should open whitepaper.xlsx instead (Excel takes a CSV without a byte-order mark "
+            "in the system's code page and garbles the Chinese). 电子表格用户请打开 whitepaper.xlsx。")
+FORMULA_GUARD = ("Formula guard (CSV only): a text cell that a spreadsheet would run as a formula, one starting with "
+                 "=, +, -, @, a tab or a carriage return, is written with one extra leading apostrophe (=SUM(A1) is "
+                 "'=SUM(A1); a cell already starting with ' followed by such a character gets one more). To get the "
+                 "value back, remove one leading ' from every text cell matching ^'+[=+\\-@\\t\\r] (Python: "
+                 "re.sub(r\"^'(?='*[=+\\-@\\t\\r])\", \"\", cell)). Number, date and boolean cells are never changed; "
+                 "Parquet, DuckDB and whitepaper.xlsx keep the original text.")
+
+
+def _formula_guard(spec: TableSpec) -> dict:
+    """The resource's note on the formula guard: which of its columns it can touch and how to undo it."""
+    text_fields = [c.name for c in spec.columns if c.type == "string"]
+    return {"fields": text_fields, "prefix": "'", "pattern": "^'+[=+\\-@\\t\\r]",
+            "undo": "remove one leading ' from a cell of these fields that matches pattern"} if text_fields else {}
+
+
 def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], info: ReleaseInfo, *,
                       version: str, sources: list[dict], metadata: dict) -> dict:
     """The package descriptor; csv_files maps a table to {"path", "bytes", "sha256"} of its CSV in the release."""
@@ -91,7 +114,7 @@ def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], i
         "title": f"{metadata['title_zh']} / {metadata['title_en']}",
         "description": f"{metadata['description_zh']}\n\n{metadata['description_en']}\n\n"
                        f"Release {info.release_id}, data as of {info.as_of.isoformat()}, "
-                       f"content hash sha256:{info.content_hash}.",
+                       f"content hash sha256:{info.content_hash}.\n\n{CSV_NOTE}\n\n{FORMULA_GUARD}",
         "version": version,
         "created": info.created_text,
         "keywords": list(metadata.get("keywords") or []),
@@ -112,8 +135,9 @@ def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], i
             "bytes": csv_files[name]["bytes"],
             "hash": f"sha256:{csv_files[name]['sha256']}",
             "title": spec.zh,
-            "description": spec.description,
+            "description": spec.description + (" " + FORMULA_GUARD if _formula_guard(spec) else ""),
             "schema": table_schema(spec, set(specs)),
+            **({"x-formula-guard": _formula_guard(spec)} if _formula_guard(spec) else {}),
         }
         for name, spec in specs.items()
     ]

@@ -76,6 +76,7 @@ def write_history(out_root: Path) -> Path:
     out_root = Path(out_root)
     text = json.dumps(release_history(out_root), ensure_ascii=False, indent=2) + "\n"
     fd, tmp = tempfile.mkstemp(dir=out_root, prefix=".releases-", suffix=".json")
+    os.fchmod(fd, 0o644)  # mkstemp makes 0600; a web server running as another user must read it, like the releases
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)

@@ -55,6 +55,8 @@ class InputFile:
     rows_read: int | None = None
     rows_accepted: int | None = None
     rows_rejected: int | None = None
+    report_id: str | None = None                                  # a progress report: sources/<report_id>.txt
+    source_text: str | None = None                                # …its canonical text (not in the manifest)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
         frames = {name: canonical_frame(validated[name], spec) for name, spec in specs.items()}
     with _step("check the source texts", out_root):
         check_source_texts(frames.get("documents"), sources)
+        sources = {**sources, **{i.report_id: i.source_text for i in inputs if i.source_text is not None}}
     try:
         with release_lock(out_root, lock_timeout) if lock_timeout is not None else nullcontext():
             return _publish_locked(frames, specs, sources=sources, originals=originals or {}, inputs=inputs,
@@ -277,7 +280,7 @@ def _registry_order(name: str) -> tuple[int, str]:
 
 
 def _input_entry(item: InputFile) -> dict:
-    return {k: v for k, v in asdict(item).items() if v is not None}
+    return {k: v for k, v in asdict(item).items() if v is not None and k != "source_text"}
 
 
 @contextmanager

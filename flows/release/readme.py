@@ -6,6 +6,7 @@ from pathlib import Path
 
 import jinja2
 
+from flows.release.citation import Citation
 from flows.tables.codebook import TableSpec
 from flows.release.manifest import ReleaseInfo
 
@@ -27,8 +28,10 @@ def render_readme(info: ReleaseInfo, specs: dict[str, TableSpec], *, version: st
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["cell"] = _table_cell
     env.filters["code"] = lambda text: f"`{text}`"
+    cite = Citation(metadata["publisher"], metadata["title_en"], metadata["title_zh"], version, info.release_id, info.as_of,
+                    info.created.date(), info.content_hash, metadata.get("repository_url"))
     return env.get_template(TEMPLATE).render(
-        info=info, version=version, meta=metadata, tables=list(specs.values()), row_counts=row_counts,
+        citation=cite, info=info, version=version, meta=metadata, tables=list(specs.values()), row_counts=row_counts,
         views=sorted(views), macros=sorted(macros), example_tables=EXAMPLE_TABLES <= set(specs),
         previous_release=previous_release, change_summary=change_summary, xlsx_omitted=xlsx_omitted or [],
     )

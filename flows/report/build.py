@@ -21,6 +21,7 @@ from markupsafe import Markup
 from flows.report import charts
 from flows.report import limits
 from flows.report import sections
+from flows.release.citation import Citation
 from flows.release.manifest import MANIFEST, describe_files, read_json
 from flows.tables.codebook import table_spec
 from flows.release.files import read_parquet
@@ -144,15 +145,13 @@ def report_context(release: Release) -> dict:
     }
 
 
-def citation(release: Release) -> str:
-    """How to cite the release, from its datapackage.json: publisher, title, version, release, date, address, hash."""
+def citation(release: Release) -> Citation:
+    """How to cite the release, from its datapackage.json: publisher, title, version, release, dates, address, hash."""
     p = release.package
     publisher = next((c.get("title") for c in p.get("contributors", []) if "publisher" in c.get("roles", [])), "")
-    title = p.get("title", "")
-    zh, _, en = title.partition(" / ")
-    return (f"{publisher}. {en or zh} ({zh}), version {p.get('version', '')}, release {release.release_id}, "
-            f"data as of {release.as_of.isoformat()}. {p.get('homepage') or '<repository URL>'}. "
-            f"Content hash sha256:{release.content_hash}.")
+    zh, _, en = p.get("title", "").partition(" / ")
+    return Citation(publisher, en or zh, zh, p.get("version", ""), release.release_id, release.as_of,
+                    dt.date.fromisoformat(release.created[:10]), release.content_hash, p.get("homepage"))
 
 
 def file_description(path: str) -> tuple[str, str]:

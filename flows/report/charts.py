@@ -1,7 +1,9 @@
 """The report's charts: Vega-Lite specs built with Altair, rendered to inline SVG at build time by vl-convert.
 
 The page then needs no JavaScript and no network for its charts, and the SVG keeps its text as text, so
-Chinese labels are drawn by the reader's own fonts. Each chart comes in two widths (desktop and phone; the
+Chinese labels are drawn by the reader's own fonts. Legends list one entry per line: the build measures text
+with its own fonts (without a CJK font, Chinese measures narrow), so entries side by side could run into each
+other in the reader's browser. Each chart comes in two widths (desktop and phone; the
 page's CSS shows one), and each SVG is an image with a text alternative. Row labels are drawn as left-aligned
 text in a column of their own rather than as axis labels: the reader's fonts may be wider than the ones the
 build measured with, and left-aligned text then runs into the gap instead of off the edge of the image.
@@ -125,7 +127,7 @@ def targets_chart(targets: pd.DataFrame, *, narrow: bool = False) -> str | None:
     dots = alt.Chart(pd.concat([baseline, actual])).mark_point(filled=True, size=110, opacity=1).encode(
         y=y, x=alt.X("pct:Q", title="占目标值的百分比 % of the target", scale=scale),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds, range=["#78909c", "#1a7f37", "#c62828", OUTCOMES["unreported"][2]]),
-                        legend=alt.Legend(orient="bottom", columns=1 if narrow else 3, labelLimit=0)),
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=0)),
         shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["diamond", "circle", "circle", "circle"]),
                         legend=None))
     layers = [
@@ -142,6 +144,8 @@ def targets_chart(targets: pd.DataFrame, *, narrow: bool = False) -> str | None:
     if len(missing):
         layers.append(alt.Chart(missing).mark_text(align="left", dx=2, fontSize=11, color=MUTED, fontStyle="italic")
                       .encode(y=y, x=alt.X("pct:Q", scale=scale), text="text:N"))
+    # A value is drawn above (actual) or below (baseline) its dot: rows need room for both and a gap between them.
+    size = {**size, "step": size["step"] + 14}
     plot = alt.layer(*layers).properties(width=size["plot"], height=alt.Step(size["step"]))
     chart = alt.hconcat(_row_labels(t, order, size), plot, spacing=12)
     alt_text = "量化目标：基线与最新实际值占目标的百分比 Targets: previous-year figure and latest actual as % of the target: " + "; ".join(
@@ -221,7 +225,7 @@ def _stacked_bars(rows: pd.DataFrame, order: list[str], size: dict, x_title: str
         x=alt.X("sum(n):Q", title=x_title, axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("outcome:N", title=None,
                         scale=alt.Scale(domain=[outcome_label(c) for c in codes], range=[OUTCOMES[c][2] for c in codes]),
-                        legend=alt.Legend(orient="bottom", columns=1 if size is NARROW else 3)),
+                        legend=alt.Legend(orient="bottom", columns=1)),
         order=alt.Order("order:Q"),
     ).properties(width=size["plot"], height=alt.Step(size["step"]))
 

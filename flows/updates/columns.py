@@ -26,6 +26,7 @@ class UpdateColumns:
     raw_cells: pyarrow.Array                       # json.dumps(row.cells, ensure_ascii=False), as rejections show it
     problems: list[tuple[Problem, ...]]            # seen while reading (extra cells, not an object)
     cells: dict[str, pyarrow.Array]                # header as written → cell text per row ("" when the row has none)
+    source_text: str | None = None                 # a progress report's canonical text, which its rows' offsets index
 
     def __len__(self) -> int:
         return len(self.source_row)
@@ -44,7 +45,12 @@ def from_raw_table(table: RawTable) -> UpdateColumns:
 
 
 def read_update_columns(path: Path) -> UpdateColumns | FileProblem:
-    """read_update_file, as columns; never raises (the same guard covers turning the rows into columns)."""
+    """read_update_file, as columns; never raises (the same guard covers turning the rows into columns). A
+    progress report (.txt, .html, .docx: flows/updates/reports/) is read as one, under the same guard."""
+    from flows.updates.reports.read import is_report, read_report   # it builds UpdateColumns: imported when used
+
+    if is_report(path):
+        return guarded(read_report, path)
     table = read_update_file(path)
     return table if isinstance(table, FileProblem) else guarded(from_raw_table, table)
 
@@ -60,6 +66,8 @@ def to_arrow(read: UpdateColumns | FileProblem) -> pyarrow.Table:
             "problems": pyarrow.array(problems, pyarrow.string()),
             **{f"col{i}": values for i, values in enumerate(read.cells.values())}}
     meta = {"file_format": read.file_format, "header": json.dumps(read.header, ensure_ascii=False)}
+    if read.source_text is not None:
+        meta["source_text"] = read.source_text
     return pyarrow.table(data).replace_schema_metadata(meta)
 
 
@@ -71,4 +79,5 @@ def from_arrow(table: pyarrow.Table) -> UpdateColumns | FileProblem:
     problems = [tuple(Problem(*p) for p in json.loads(ps)) if ps else () for ps in table.column("problems").to_pylist()]
     return UpdateColumns(meta["file_format"], header, table.column("source_row").to_pylist(),
                          table.column("raw_cells").combine_chunks(), problems,
-                         {h: table.column(f"col{i}").combine_chunks() for i, h in enumerate(dict.fromkeys(header))})
+                         {h: table.column(f"col{i}").combine_chunks() for i, h in enumerate(dict.fromkeys(header))},
+                         meta.get("source_text"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +23,9 @@ from flows.updates.batch import REPORT_FIELDS, check_rows, report_fields
 from flows.updates.columns import UpdateColumns, read_update_columns
 from flows.updates.format import COLUMNS, accepted_headers, load_statuses, map_columns
 from flows.updates.read import FileProblem, guarded
+from flows.updates.reports import fields as report_fields_
+from flows.updates.reports.match import resolve_reports
+from flows.updates.reports.read import REPORT_COLUMNS
 from flows.updates.rules import Paper, Report, papers_of
 from flows.updates.settle import rejection_row, settle_frame, update_ids
 
@@ -33,6 +36,7 @@ class UpdateIngest:
     rejections: pd.DataFrame
     quality_notes: pd.DataFrame                # rows for the quality_notes table, note_id updates-n001…
     file_counts: dict[str, dict]               # source_file → rows_read, rows_accepted, rows_rejected, file_rejected
+    sources: dict[str, str] = field(default_factory=dict)   # report_id → a progress report's canonical text
 
     @property
     def rows_read(self) -> int:
@@ -87,6 +91,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     notes: list[dict] = []
     counts: dict[str, dict] = {}
     gathered: dict[str, list] = {name: [] for name in ROW_COLUMNS}   # per column, one Arrow array per file
+    sources: dict[str, str] = {}
     named = {(source_name(p, raw_dir, "raw/") if raw_dir is not None else source_name(p, root)): Path(p) for p in files}
     for source in sorted(named):
         path, doc = named[source], document_id or named[source].parent.name
@@ -98,7 +103,8 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
             counts[source]["file_rejected"] = True
             continue
         table = guarded(read, path)
-        columns = table if isinstance(table, FileProblem) else guarded(map_columns, table.header)
+        columns = table if isinstance(table, FileProblem) else \
+            guarded(map_columns, [h for h in table.header if h not in REPORT_COLUMNS])
         if isinstance(columns, FileProblem):
             rejections.append(rejection_row(source, doc, [columns]))
             counts[source]["file_rejected"] = True
@@ -110,11 +116,16 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
                                     f"were ignored; the columns are {accepted_headers()}"})
         counts[source]["rows_read"] = len(table)
         n = len(table)
+        blank = pyarrow.array([""] * n, pyarrow.string())
+        report = report_fields_.report_id(doc, source) if table.source_text is not None else ""
+        if report:
+            sources[report], counts[source]["report_id"] = table.source_text, report
         for name, values in (("document_id", pyarrow.array([doc] * n, pyarrow.string())),
                              ("source_file", pyarrow.array([source] * n, pyarrow.string())),
                              ("source_row", pyarrow.array(table.source_row, pyarrow.int64())), ("raw_cells", table.raw_cells),
-                             *((c, table.cells[mapping[c]] if c in mapping else pyarrow.array([""] * n, pyarrow.string()))
-                               for c in COLUMNS)):
+                             *((c, table.cells[mapping[c]] if c in mapping else blank) for c in COLUMNS),
+                             *((c, table.cells.get(c, blank)) for c in REPORT_COLUMNS),
+                             ("report_id", pyarrow.array([report] * n, pyarrow.string()))):
             gathered[name].append(values)
         gathered["problems"].extend(table.problems)
     rows = _frame(gathered)
@@ -124,13 +135,15 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     for source, problem in failed.items():
         rejections.append(rejection_row(source, counts[source]["document_id"], [problem]))
         counts[source].update(rows_read=0, file_rejected=True)
+        sources.pop(counts[source].pop("report_id", None), None)   # a report rejected as a whole publishes no text
     if failed:
         rows = rows[~rows["source_file"].isin(list(failed))]
     rejections += rejected
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
     kept, settled, conflict_notes = settle_frame(candidates, names, rows["raw_cells"])
-    del rows
     rejections += settled
+    report_fields_.rejection_spans(rejections, rows)
+    del rows
     notes += conflict_notes
     accepted = kept["source_file"].value_counts().to_dict()
     rejected_rows = pd.Series([r["source_file"] for r in rejections if r["level"] == "row"], dtype=object).value_counts().to_dict()
@@ -140,11 +153,11 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     notes = [{"note_id": f"updates-n{i:03d}", **n, "source_start": None, "source_end": None} for i, n in enumerate(notes, 1)]
     kept = kept.assign(update_id=update_ids(kept)).sort_values("update_id", kind="stable", ignore_index=True)
     rejected = to_frame(sorted(rejections, key=lambda r: (r["source_file"], r["source_row"] or 0)), "update_rejections")
-    return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts)
+    return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts, sources)
 
 
 CANDIDATE_COLUMNS = ["source_file", "source_row", *REPORT_FIELDS]
-ROW_COLUMNS = ["document_id", "source_file", "source_row", "raw_cells", "problems", *COLUMNS]
+ROW_COLUMNS = ["document_id", "source_file", "source_row", "raw_cells", "problems", *COLUMNS, *REPORT_COLUMNS, "report_id"]
 
 
 def _frame(gathered: dict[str, list]) -> pd.DataFrame:
@@ -184,6 +197,7 @@ def _check_guarded(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date,
 
 def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuses: dict[str, str]) -> tuple[pd.DataFrame, list[dict]]:
     """The candidates (rows passing every rule, in file and row order) and the rejections of the rows."""
+    rows = resolve_reports(rows, papers)   # a progress report's items: task and division from the paper
     not_object = rows["problems"].map(lambda ps: any(p.code == "not_an_object" for p in ps)).to_numpy(dtype=bool)
     rejections = [rejection_row(r.source_file, r.document_id, list(r.problems), r.source_row, r.raw_cells)
                   for r in rows[not_object].itertuples(index=False)]
@@ -195,13 +209,14 @@ def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuse
     at = rows.loc[list(others), ["problems", "source_file", "document_id", "source_row", "raw_cells"]]
     for i, read_problems, source, doc, row, raw_cells in at.itertuples(name=None):
         result = others[i]
-        problems = list(read_problems) + ([] if isinstance(result, Report) else result)
+        problems = report_fields_.merge_problems(read_problems, [] if isinstance(result, Report) else result)
         if problems:
             rejections.append(rejection_row(source, doc, problems, int(row), raw_cells))
         else:
             extra.append(pd.DataFrame([report_fields(result)], index=[i]))
     reports = pd.concat([reports, *extra]).sort_index() if extra else reports
     candidates = rows.loc[reports.index, ["source_file", "source_row"]].join(reports)
+    candidates = candidates.join(report_fields_.typed(rows.loc[reports.index]))
     return candidates, rejections
 
 

@@ -39,6 +39,7 @@ class Paper:
     responsible: dict[str, dict[str, tuple[str, int]]]  # task_id → department_id → (role, department_seq)
     milestone_targets: dict[str, list[TargetRef]] = field(default_factory=dict)
     task_targets: dict[str, list[TargetRef]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)   # task_id → title_zh (a progress report's items match it)
     empty_milestones: set[str] = field(default_factory=set)  # quarters the paper leaves empty: nothing to report on
 
     @classmethod
@@ -71,11 +72,12 @@ def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str
         keys, names = by_agency.get(agency[doc], ({}, {}))
         papers[doc] = _empty_paper(doc, plan_year[doc], keys, names)
     task_doc = {}
-    for task_id, doc, seq in _records(tables["tasks"], "task_id", "document_id", "task_seq"):
+    for task_id, doc, seq, title in _records(tables["tasks"], "task_id", "document_id", "task_seq", "title_zh"):
         if doc in wanted:
             task_doc[task_id] = doc
             papers[doc].task_by_seq[int(seq)] = task_id
             papers[doc].seq_by_task[task_id] = int(seq)
+            papers[doc].titles[task_id] = title
     for task_id, quarter, milestone_id, text_zh in _records(tables["milestones"], "task_id", "quarter", "milestone_id",
                                                            "text_zh"):
         if task_id in task_doc:
@@ -231,7 +233,8 @@ def check_row(cells: dict[str, str], paper: Paper, as_of: dt.date, statuses: dic
         status = statuses.get(header_key(given["status"]))
         if status is None:
             problems.append(Problem("unknown_status", f"unknown status {given['status'].strip()!r}; use not_started, in_progress, "
-                                    "completed, delayed, cancelled or 未启动, 推进中/进行中, 已完成, 滞后/延期, 已取消"))
+                                    "completed, delayed, cancelled or 未启动, 推进中/进行中, 已完成, 滞后/延期, 已取消 (every accepted "
+                                    "spelling is in raw/lookups/statuses.csv; a new one is added there)"))
     percent = None
     if "percent_complete" in given:
         number = parse_number(given["percent_complete"])

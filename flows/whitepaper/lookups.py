@@ -11,12 +11,14 @@ from pathlib import Path
 from pypinyin import lazy_pinyin
 
 from flows import paths
+from flows.whitepaper.english import load_translations
 
 
 @dataclass(frozen=True)
 class Lookups:
     categories: dict[str, str] = field(default_factory=dict)                 # category_zh → category_en
     departments: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (agency_id, name_zh) → (slug, name_en)
+    translations: dict[str, str] = field(default_factory=dict)               # text_zh exactly as written → text_en
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -28,7 +30,7 @@ def load_lookups(folder: Path = paths.LOOKUPS) -> Lookups:
     categories = {r["category_zh"].strip(): r["category_en"].strip() for r in _rows(folder / "categories.csv")}
     departments = {(r["agency_id"].strip(), r["name_zh"].strip()): (r["department_slug"].strip(), r["name_en"].strip())
                    for r in _rows(folder / "departments.csv")}
-    return Lookups(categories, departments)
+    return Lookups(categories, departments, load_translations(folder))
 
 
 def pinyin_slug(name_zh: str) -> str:

@@ -20,6 +20,7 @@ from flows.tables.frames import to_frame
 from flows.tables.validate import validate_tables
 from flows.updates.limits import MAX_WHITEPAPER_BYTES, OverBudget, read_capped
 from flows.whitepaper.contacts import parse_contacts
+from flows.whitepaper.english import add_english, untranslated_detail
 from flows.whitepaper.forms import FORM_NAMES, form_of, read_text, refusal
 from flows.whitepaper.header import chrome_note, header_region, read_publication, trailing_chrome
 from flows.whitepaper.lookups import Lookups, load_lookups
@@ -205,6 +206,8 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
     }
     for flag, detail, start, end in header_notes:   # last, so that the notes of the paper's text keep their ids
         doc.note("documents", document_id, flag, detail, start, end)
+    if missing := add_english(tables, lookups.translations):  # one note per paper, never a failure
+        doc.note("documents", document_id, "untranslated_text", untranslated_detail(missing))
     notes = [{"note_id": f"{document_id}-n{i:02d}", **note} for i, note in enumerate(doc.notes, start=1)]
     original = raw if form != "text" else None
     if not frames:

@@ -63,7 +63,7 @@ def read_meta(path: Path) -> dict:
     if recorded and recorded != actual:
         raise WhitepaperError(f"{path.name}: sha256 is {actual} but {sidecar_path(path).name} records {recorded}; "
                               "raw files are frozen copies: restore the original or record the new copy in the sidecar")
-    return {"source_url": meta.get("source_url"), "retrieved_date": meta.get("retrieved_date"),
+    return {"title_en": meta.get("title_en"), "source_url": meta.get("source_url"), "retrieved_date": meta.get("retrieved_date"),
             "license_note": meta.get("license")}
 
 

@@ -63,3 +63,20 @@ def test_check_against_the_seed_paper_with_an_illustrative_file():
 def test_check_of_an_unknown_document_exits_2(tmp_path):
     result = runner.invoke(cli.app, ["check", str(paths.RAW / "updates" / "README.md"), "--document", "szsti-2099"])
     assert result.exit_code == 2 and "szsti-2014" in result.output
+
+
+def test_check_of_a_progress_report_shows_what_each_item_became(tmp_path, monkeypatch):
+    from tests.updates.reports.fixtures import NARRATIVE, write_report
+
+    monkeypatch.chdir(tmp_path)
+    write_report(tmp_path, NARRATIVE, "text", name="q2")
+    result = runner.invoke(cli.app, ["check", "q2.txt", "--document", "szsti-2014", "--raw", str(paths.RAW),
+                                     "--as-of", "2015-01-31"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 8 and lines[-1] == "q2.txt: 7 rows read, 4 accepted, 3 rejected"
+    assert lines[0].startswith("q2.txt:row 1: «（三）强化重大科技基础设施和创新载体开放运行、资源共享。（主办单位：创新支撑处）» → "
+                               "szsti-2014-03-q2-szsti-innovation-support-20140710: task szsti-2014-03 (number+wording, "
+                               "wording 100), quarter 2, 创新支撑处 (named in the report), reported 2014-07-10, 按进度完成 → completed")
+    assert "政策规划处 (not named: the task's lead division)" in lines[1]
+    assert lines[5].startswith("q2.txt:row 6: «（七）优化高新区的产业和空间布局。（主办单位：高新区发展处）» → rejected: unknown status '稳中有进'")

@@ -131,3 +131,23 @@ def test_schema_changes_name_each_table_and_column_and_whether_it_breaks():
         ("column t.b removed", True), ("t.c retyped from integer to number", True), ("column t.d added", False),
         ("table gone removed", True), ("table new added", False)]
     assert schema_changes(None, _package("0.0.0", t={"a": "string"})) == []
+
+
+def test_the_csv_encoding_and_the_formula_guard_are_described_with_how_to_undo_it(release_dir):
+    import re
+
+    from flows.release.files import neutralise_formula
+
+    package = json.loads((release_dir / "datapackage.json").read_text())
+    assert "whitepaper.xlsx" in package["description"] and "RFC 4180" in package["description"]
+    resources = {r["name"]: r for r in package["resources"]}
+    guard = resources["targets"]["x-formula-guard"]
+    assert "comparator" in guard["fields"] and "target_value" not in guard["fields"]
+    assert "Formula guard (CSV only)" in resources["targets"]["description"]
+    undo = re.search(r're\.sub\(r"(.+?)", "", cell\)', resources["targets"]["description"]).group(1)
+    for original in ["=SUM(A1)", "'=x", "''+1", "-5 万", "@home", "\tx", "plain", "'quoted"]:
+        written = neutralise_formula(original)
+        assert re.fullmatch(guard["pattern"] + ".*", written, flags=re.S) or written == original
+        assert re.sub(undo, "", written) == original
+    csv_text = (release_dir / "data/targets.csv").read_text(encoding="utf-8")
+    assert "'=" in csv_text  # the comparator = is guarded in this release, as the descriptor says

@@ -55,6 +55,7 @@ def test_releases_json_lists_every_release_oldest_first(three):
     assert entry["as_of"] == "2014-10-01" and entry["content_hash"] == second.content_hash
     assert entry["row_counts"] == {**{name: len(df) for name, df in tiny_tables().items()}, "changes": 1}
     assert not [p for p in out.iterdir() if p.name.startswith(".releases-")]
+    assert (out / HISTORY_FILE).stat().st_mode & 0o777 == 0o644, "a web server running as another user must read it"
 
 
 def test_releases_json_follows_latest_back_to_an_earlier_release(tmp_path):

@@ -50,3 +50,11 @@ def test_a_failure_to_write_the_index_is_told_not_raised(tmp_path):
     note = refresh_release_index(tmp_path)
     assert note.startswith(f"; {INDEX_FILE} was not rebuilt (") and "write_release_index" in note
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".index")], "no temporary file is left behind"
+
+
+def test_the_index_tells_spreadsheet_users_which_file_to_open_in_both_languages(tmp_path):
+    publish_tiny(tmp_path)
+    note = re.search(r'<p data-field="spreadsheet">(.*?)</p>', (tmp_path / INDEX_FILE).read_text(encoding="utf-8"),
+                     flags=re.S).group(1)
+    assert "请打开发布文件夹中的 <code>whitepaper.xlsx</code>" in note and "Open <code>whitepaper.xlsx</code>" in note
+    assert "UTF-8" in note and "BOM" in note

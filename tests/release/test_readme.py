@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import duckdb
@@ -24,8 +25,14 @@ def code_blocks(readme: str, language: str) -> list[str]:
 def test_readme_states_the_release_and_how_to_cite_it(release):
     result, readme = release
     assert f"Release `{result.release_id}`" in readme and f"sha256:{result.content_hash}" in readme
-    assert "## How to cite" in readme and "version 1.0.0" in readme and "<repository URL>" in readme
+    assert "## How to cite" in readme and "version 1.0.0" in readme and "<repository URL>" not in readme
+    cite = readme.split("## How to cite", 1)[1]
+    text, bibtex, csl = code_blocks(cite, "text")[0], code_blocks(cite, "bibtex")[0], code_blocks(cite, "json")[0]
+    assert text.startswith("whitepaper project contributors (20") and f"release {result.release_id}, data as of 2014-10-01" in text
+    assert bibtex.startswith(f"@misc{{whitepaper-{result.release_id},") and f"sha256:{result.content_hash}" in bibtex
+    assert json.loads(csl)[0]["id"] == f"whitepaper-{result.release_id}" and json.loads(csl)[0]["type"] == "dataset"
     assert "'=SUM(A1)" in readme
+    assert "**Excel / WPS:** open `whitepaper.xlsx`" in readme and "用 Excel 或 WPS 查看请打开" in readme
 
 
 def test_codebook_lists_every_table_and_column_with_both_languages(release):

@@ -86,9 +86,10 @@ def test_headline_figures_equal_the_duckdb_views(page, con):
                                "count(*) FILTER (WHERE is_overdue), count(*) FILTER (WHERE is_unreported_past_due), "
                                "count(*) FILTER (WHERE has_text AND status = 'not_reported') FROM milestone_status").fetchone()
     assert shown == by_milestone
-    # the demo has reporting gaps, and the page says how many in one sentence in each language
-    assert shown[3] == 7 and re.search(r"有 (\d+) 个已到期", page.marked["data-field=coverage"]).group(1) == "7"
-    assert "7 milestones past their due date have no report on their outcome" in page.marked["data-field=coverage"]
+    # the demo has reporting gaps (7 without its two progress reports, which close three), and the page says how
+    # many in one sentence in each language
+    assert shown[3] == 4 and re.search(r"有 (\d+) 个已到期", page.marked["data-field=coverage"]).group(1) == "4"
+    assert "4 milestones past their due date have no report on their outcome" in page.marked["data-field=coverage"]
     assert page.marked["data-field=as_of"] == con.execute("SELECT as_of_date FROM release_info").fetchone()[0].isoformat()
     assert page.marked["data-field=release_id"] == con.execute("SELECT release_id FROM release_info").fetchone()[0]
 
@@ -313,3 +314,17 @@ def test_a_chart_of_more_rows_than_a_figure_can_show_is_left_out(monkeypatch):
     monkeypatch.setattr(report, "CHART_MAX_ROWS", 3)
     assert report._both(chart, pd.DataFrame({"a": range(4)})) is None and drawn == []
     assert report._both(chart, pd.DataFrame({"a": range(3)})) == {"wide": "<svg/>", "narrow": "<svg/>"} and drawn == [3, 3]
+
+
+def test_the_citation_is_ready_to_paste_in_three_forms(page, con):
+    release_id, content_hash = con.execute("SELECT release_id, content_hash FROM release_info").fetchone()
+    text = page.marked["data-field=citation"]
+    assert f"release {release_id}, data as of 2015-01-31" in text and text.endswith(f"sha256:{content_hash}.")
+    assert "<" not in text and "URL" not in text
+    assert page.marked["data-field=bibtex"].startswith(f"@misc{{whitepaper-{release_id},")
+    assert json.loads(page.marked["data-field=csl-json"])[0]["id"] == f"whitepaper-{release_id}"
+
+
+def test_spreadsheet_users_are_sent_to_the_workbook(page):
+    note = page.marked["data-field=spreadsheet"]
+    assert "请打开 whitepaper.xlsx" in note and "Open whitepaper.xlsx" in note and "without a byte-order mark" in note

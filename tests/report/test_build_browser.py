@@ -54,6 +54,27 @@ def views(release):
     return dict(zip(("completed", "on_time", "overdue", "unreported", "not_reported"), map(int, row))), as_of.isoformat()
 
 
+OVERLAPS = """() => {
+  // Every pair of text boxes of a visible chart (SVG <text>) that intersect by more than 1 px both ways.
+  const found = [];
+  for (const svg of document.querySelectorAll("figure svg[role=img]")) {
+    if (!svg.getBoundingClientRect().width) continue;
+    const boxes = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim())
+      .map(t => [t.textContent.trim(), t.getBoundingClientRect()]).filter(([, r]) => r.width && r.height);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [a, r] = boxes[i], [b, s] = boxes[j];
+      const x = Math.min(r.right, s.right) - Math.max(r.left, s.left), y = Math.min(r.bottom, s.bottom) - Math.max(r.top, s.top);
+      if (x > 1 && y > 1) found.push(`${a} ∩ ${b}`);
+    }
+  }
+  return found;
+}"""
+HIDDEN_COLUMNS = """() => [...document.querySelectorAll(".scroll")]
+  .filter(d => d.scrollWidth > d.clientWidth + 1)
+  .filter(d => (getComputedStyle(d).backgroundImage.match(/radial-gradient/g) || []).length < 2)
+  .map(d => d.getAttribute("aria-label"))"""
+
+
 def open_report(browser, release: Path, width: int):
     """A page at this width with the report loaded; console errors, page errors and outside requests collected."""
     page = browser.new_page(viewport={"width": width, "height": 900})
@@ -82,6 +103,8 @@ def test_the_report_opens_offline_without_errors_and_shows_the_views_figures(bro
         charts = page.locator("figure svg[role=img]")
         visible = [charts.nth(i).is_visible() for i in range(charts.count())]
         assert sum(visible) == 3, "one chart of each kind at each width"
+        assert page.evaluate(OVERLAPS) == [], "text of a chart drawn over other text"
+        assert page.evaluate(HIDDEN_COLUMNS) == [], "a table wider than the screen without a cue that it scrolls"
         assert page.locator("h1").count() == 1
         shots = tmp_path_factory.mktemp("screenshots")
         path = shots / f"report-{name}.png"

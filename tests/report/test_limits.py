@@ -64,7 +64,7 @@ def test_a_long_list_is_cut_with_a_note_saying_how_many_which_and_where(capped_h
     assert "Showing 3 of the 10 tasks: those with the most overdue milestones" in notes["tasks"]
     assert '共 10 项任务，此处列出其中 3 项任务' in notes["tasks"]
     assert 'href="../data/task_progress.csv"' in notes["tasks"]
-    assert "Showing 3 of the 15 refused rows" in notes["refused-rows"] and "data/update_rejections.csv" in notes["refused-rows"]
+    assert "Showing 3 of the 18 refused rows" in notes["refused-rows"] and "data/update_rejections.csv" in notes["refused-rows"]
     assert "manifest.json" in notes["files"]
     # The most overdue tasks are listed, in the paper's order.
     con = duckdb.connect(str(release / "whitepaper.duckdb"), read_only=True)

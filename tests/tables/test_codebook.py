@@ -27,7 +27,7 @@ def test_column_specs_carry_types_and_rules():
     assert targets["target_value"].type == "number" and targets["comparator"].enum == (">", ">=", "=", "<", "<=", "between")
     assert targets["target_id"].rules() == ["required", "unique"]
     assert table_spec("milestones").unique == (("task_id", "quarter"),)
-    assert table_spec("documents").columns[5].type == "date"
+    assert {c.name: c for c in table_spec("documents").columns}["published_date"].type == "date"
 
 
 def test_an_unregistered_table_is_named():

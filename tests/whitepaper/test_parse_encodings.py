@@ -26,7 +26,8 @@ VARIANT_NAMES = list(variants(""))
 def test_every_accepted_input_gives_identical_tables(seed, seed_raw, variant):
     raw = variants(seed_raw.decode("utf-8"))[variant]
     parsed = parse_whitepaper(raw, "szsti-2014", "raw/whitepapers/szsti-2014.txt",
-                              meta={"source_url": "http://www.szsti.gov.cn/", "retrieved_date": dt.date(2026, 11, 26),
+                              meta={"title_en": seed.tables["documents"].title_en.iloc[0],
+                                    "source_url": "http://www.szsti.gov.cn/", "retrieved_date": dt.date(2026, 11, 26),
                                     "license_note": seed.tables["documents"].license_note.iloc[0]})
     assert list(parsed.tables) == TABLE_NAMES
     doc = parsed.tables["documents"].iloc[0]
@@ -54,7 +55,7 @@ def test_mini_paper_parses():
     parsed = parse_whitepaper(MINI.encode(), "futian-kjcxj-2016", "mini.txt", lookups=Lookups())
     assert {name: len(df) for name, df in parsed.tables.items()} == {
         "documents": 1, "responsibilities": 1, "review_sections": 1, "indicators": 0, "tasks": 1, "milestones": 4,
-        "departments": 1, "task_departments": 1, "targets": 0, "contacts": 1, "quality_notes": 1}
+        "departments": 1, "task_departments": 1, "targets": 0, "contacts": 1, "quality_notes": 2}
 
 
 @pytest.mark.parametrize("raw, message", [

@@ -1,0 +1,82 @@
+"""How to cite a release: plain text, BibTeX and CSL-JSON, from one set of facts.
+
+The repository's address is written once, in pyproject.toml's [project.urls] (Homepage, else Repository); the
+release README, datapackage.json (homepage) and the report all take it from here. Until the project has a
+public address it is left out of the citation rather than printed as a placeholder: the release id and the
+content hash identify the data on their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from flows import paths
+
+URL_KEYS = ("Homepage", "Repository", "Source")
+
+
+def project_url(pyproject: Path = paths.REPO / "pyproject.toml") -> str | None:
+    """The project's public address from [project.urls]; from the installed metadata when there is no pyproject."""
+    if Path(pyproject).exists():
+        urls = tomllib.loads(Path(pyproject).read_text(encoding="utf-8")).get("project", {}).get("urls", {})
+    else:
+        try:
+            pairs = metadata.metadata("whitepaper").get_all("Project-URL") or []
+        except metadata.PackageNotFoundError:
+            pairs = []
+        urls = dict(p.split(", ", 1) for p in pairs if ", " in p)
+    return next((urls[k] for k in URL_KEYS if urls.get(k)), None)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The facts a citation of one release states."""
+
+    publisher: str
+    title_en: str
+    title_zh: str
+    version: str
+    release_id: str
+    as_of: dt.date
+    created: dt.date
+    content_hash: str
+    url: str | None = None
+
+    def text(self) -> str:
+        """One paragraph, ready to paste."""
+        url = f" {self.url}." if self.url else ""
+        return (f"{self.publisher} ({self.created.year}). {self.title_en} ({self.title_zh}), version {self.version}, "
+                f"release {self.release_id}, data as of {self.as_of.isoformat()}.{url} "
+                f"Content hash sha256:{self.content_hash}.")
+
+    def bibtex(self) -> str:
+        """A @misc entry (BibTeX and biblatex read it; the Chinese title needs a UTF-8 engine such as biber)."""
+        key = "whitepaper-" + self.release_id
+        fields = [("author", "{" + self.publisher + "}"), ("title", f"{{{self.title_en} ({self.title_zh})}}"),
+                  ("year", str(self.created.year)), ("version", self.version),
+                  ("note", f"Release {self.release_id}, data as of {self.as_of.isoformat()}, "
+                           f"content hash sha256:{self.content_hash}")]
+        if self.url:
+            fields.append(("url", self.url))
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        return f"@misc{{{key},\n{body}\n}}"
+
+    def csl(self) -> dict:
+        """A CSL-JSON item of type dataset (Zotero, Pandoc and citeproc read it)."""
+        item = {"id": "whitepaper-" + self.release_id, "type": "dataset",
+                "title": f"{self.title_en} ({self.title_zh})", "author": [{"literal": self.publisher}],
+                "issued": {"date-parts": [[self.created.year, self.created.month, self.created.day]]},
+                "version": self.version,
+                "note": f"Release {self.release_id}, data as of {self.as_of.isoformat()}, "
+                        f"content hash sha256:{self.content_hash}"}
+        if self.url:
+            item["URL"] = self.url
+        return item
+
+    def csl_json(self) -> str:
+        return json.dumps([self.csl()], ensure_ascii=False, indent=2)

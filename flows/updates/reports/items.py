@@ -1,0 +1,175 @@
+"""The items of a progress report, in either published shape, with the spans they came from.
+
+Narrative (a district's "重点民生实事进展情况（第二季度）"):
+
+    （三）增加义务教育学位……。（主办单位：区教育局、区工务局）     ← numbered heading repeating the promise
+    1.新建学校……                                                   ← progress, one or more paragraphs
+    进度评价：按进度完成。                                          ← the report's own verdict
+
+The numbering that carries items is the one whose sections hold an evaluation line: a report may group items
+under 一、二、 and number its progress paragraphs 1. 2. 3., but only the items' own numbers (（一）…) are followed,
+each, by one evaluation. A table ("工作任务一季度进展情况"): 序号 | 工作任务 | 责任单位 | 一季度目标 |
+进展情况、存在问题及下一步打算 | 目标完成情况; a task may span two rows (its cells empty or merged in the second).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flows.updates.reports.forms import ReportText, Span, Table
+from flows.whitepaper.text import fold
+
+NUMERAL = "一二三四五六七八九十百零〇两"
+STYLES = {  # numbering style → pattern of a heading line; group 1 is the number as written
+    "paren": re.compile(rf"^\s*([(（]\s*[{NUMERAL}\d]+\s*[)）])"),
+    "dun": re.compile(rf"^\s*([{NUMERAL}]+\s*[、.．])"),
+    "arabic": re.compile(r"^\s*(\d+\s*[、.．](?!\d))"),
+    "ordinal": re.compile(rf"^\s*(第[{NUMERAL}\d]+(?:项|条|个))"),
+}
+UNIT_LABEL = r"(?:主办|责任|牵头|承办|实施|协办|配合)(?:单位|部门)"
+UNITS_IN_BRACKETS = re.compile(rf"[(（]\s*{UNIT_LABEL}\s*[:：]\s*([^()（）]*)[)）]")
+UNITS_LINE = re.compile(rf"^\s*(?:[(（【\[]\s*{UNIT_LABEL}\s*(?:[)）】\]]\s*[:：]?|[:：])|{UNIT_LABEL}\s*[:：])"
+                        r"\s*(.*?)[)）]?\s*[。.]?\s*$")
+EVALUATION_LABEL = r"(?:(?:进度|进展|工作|总体|完成情况|完成|项目)?(?:评价|评估|评定|自评)|目标完成情况|完成进度)"
+# 进度评价：按进度完成。 / 【进度评价】顺利推进 / （进度评价：滞后）
+EVALUATION = re.compile(rf"^\s*(?:[【\[(（]\s*{EVALUATION_LABEL}\s*(?:[】\])）]\s*[:：]?|[:：])|{EVALUATION_LABEL}\s*[:：])"
+                        r"\s*(.*?)\s*[)）]?\s*$")
+# "……已完成招生。（进度评价：按进度完成）": a verdict closing the last paragraph, under a label that says so
+EVALUATION_INLINE = re.compile(r"[【\[(（]?\s*(?:进度评价|进展评价|完成情况评价|目标完成情况)\s*[】\])）]?\s*[:：]\s*([^()（）【】]*?)"
+                               r"\s*[)）]?\s*[。.]?\s*$")
+UNIT_SPLIT = re.compile(r"[、，,；;/]|\s{2,}")
+HEADER = {  # column → words a header cell of the table shape holds (the first column to match takes it)
+    "number": re.compile(r"^\s*(?:序号|编号|序)\s*$"),
+    "evaluation": re.compile(r"评价|^\s*(?:目标)?完成情况\s*$|完成情况(?!.*进展)"),
+    "progress": re.compile(r"进展|进度情况|推进情况"),
+    "units": re.compile(r"单位|部门"),           # every such column: 牵头单位 and 配合单位 both name divisions
+    "heading": re.compile(r"任务|项目|事项|实事|内容"),
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    number: str | None          # as written: （三）, 3, 三、 (None when the row has no number)
+    heading: str                # the promise as the report repeats it, the units' brackets included
+    units: list[str]            # responsible units as written, one per name
+    evaluation: str | None      # the evaluation phrase, trailing punctuation removed; None when there is none
+    progress: str               # the progress paragraphs exactly as written (text[progress_span])
+    span: Span                  # the whole item: heading to evaluation (table: the row's first to last cell)
+    shape: str                  # narrative | table
+
+
+def units_of(text: str) -> list[str]:
+    """区教育局、区工务局 → ['区教育局', '区工务局']; 区教育局；配合单位：区工务局 → the same."""
+    text = re.sub(rf"{UNIT_LABEL}\s*[:：]", "、", text)
+    return [u.strip(" 。.") for u in UNIT_SPLIT.split(text) if u.strip(" 。.")]
+
+
+def phrase(text: str) -> str:
+    """The evaluation a status is read from: its first clause ("按进度完成，达到预期目标。" → 按进度完成)."""
+    return re.split(r"[。．.；;，,！!]", text.strip(), maxsplit=1)[0].strip()
+
+
+def evaluation_in(line: str) -> re.Match | None:
+    """The evaluation of a (folded) line: a line of its own, or the end of the last progress paragraph."""
+    return EVALUATION.match(line) or EVALUATION_INLINE.search(line)
+
+
+def _style_sections(text: str, lines: list[Span], style: str) -> list[tuple[int, int]]:
+    """(first line, end line) of the sections opened by headings of one numbering style."""
+    heads = [i for i, (s, e) in enumerate(lines) if STYLES[style].match(fold(text[s:e]))]
+    return [(h, heads[k + 1] if k + 1 < len(heads) else len(lines)) for k, h in enumerate(heads)]
+
+
+def item_style(text: str, lines: list[Span]) -> str | None:
+    """The numbering style of the items: most sections with an evaluation, then the highest share of them."""
+    best, best_key = None, (0, 0.0)
+    for style in STYLES:
+        sections = _style_sections(text, lines, style)
+        with_eval = sum(any(evaluation_in(fold(text[s:e])) for s, e in lines[a + 1:b]) for a, b in sections)
+        key = (with_eval, with_eval / len(sections) if sections else 0.0)
+        if with_eval and key > best_key:
+            best, best_key = style, key
+    return best
+
+
+def narrative_items(report: ReportText) -> list[Item]:
+    text, lines = report.text, report.lines()
+    style = item_style(text, lines)
+    if style is None:
+        return []
+    items = []
+    for a, b in _style_sections(text, lines, style):
+        (hs, he), body = lines[a], lines[a + 1:b]
+        heading = text[hs:he]
+        m = STYLES[style].match(fold(heading))
+        number = heading[m.start(1):m.end(1)]      # fold keeps lengths: the number as written
+        units = [u for m in UNITS_IN_BRACKETS.finditer(heading) for u in units_of(m.group(1))]
+        evaluation, end, progress = None, he, []
+        for s, e in body:
+            line = fold(text[s:e])
+            if m := evaluation_in(line):
+                evaluation, end = phrase(text[s + m.start(1):s + m.end(1)]) or None, e
+                if m.start() > 0 and text[s:s + m.start()].strip():     # the verdict closes a progress paragraph
+                    progress.append((s, s + len(text[s:s + m.start()].rstrip())))
+                break
+            if (m := UNITS_LINE.match(line)) and not units:
+                units, end = units_of(text[s + m.start(1):s + m.end(1)]), e
+                continue
+            progress.append((s, e))
+            end = e
+        # no evaluation line: the item ends at the next one, and its row is rejected for the missing status
+        progress_text = text[progress[0][0]:progress[-1][1]] if progress else ""
+        items.append(Item(number.strip(), heading, units, evaluation, progress_text, (hs, end), "narrative"))
+    return items
+
+
+def _columns(text: str, row: list[Span | None]) -> dict[str, list[int]] | None:
+    """Columns of each role in a header row, or None when the row is not the header of a progress table."""
+    found: dict[str, list[int]] = {}
+    for c, cell in enumerate(row):
+        value = fold(text[cell[0]:cell[1]]) if cell else ""
+        role = next((r for r, pattern in HEADER.items() if pattern.search(value) and (r == "units" or r not in found)), None)
+        if role and (not found.get(role) or found[role][-1] != c):
+            found.setdefault(role, []).append(c)
+    return found if {"heading", "progress"} <= set(found) else None
+
+
+def _cell(row: list[Span | None], columns: list[int]) -> Span | None:
+    return next((row[c] for c in columns if c < len(row) and row[c] is not None), None)
+
+
+def table_items(report: ReportText) -> list[Item]:
+    text = report.text
+    items: list[Item] = []
+    for table in report.tables():
+        columns, carried = None, {}
+        for row in table.rows:
+            if columns is None or _columns(text, row):       # the header, or the header repeated on a new page
+                columns = columns or _columns(text, row)
+                continue
+            cell = {role: _cell(row, cols) for role, cols in columns.items() if role != "units"}
+            unit_cells = [row[c] for c in columns.get("units", []) if c < len(row) and row[c] is not None]
+            if cell.get("heading") is not None:          # a new task; else the task above spans this row
+                carried = {"number": cell.get("number"), "heading": cell["heading"], "units": unit_cells}
+            elif not carried:
+                continue
+            unit_cells = unit_cells or carried["units"]
+            if not unit_cells:               # 增加学位（主办单位：区教育局） in the task cell itself
+                unit_cells = [(carried["heading"][0] + m.start(1), carried["heading"][0] + m.end(1))
+                              for m in UNITS_IN_BRACKETS.finditer(text[carried["heading"][0]:carried["heading"][1]])]
+            if cell.get("progress") is None and cell.get("evaluation") is None:
+                continue                                   # a row with neither progress nor evaluation is no report
+            number, heading, progress, evaluation = carried["number"], carried["heading"], cell.get("progress"), cell.get("evaluation")
+            spans = [s for s in (number, heading, progress, evaluation, *unit_cells, *row) if s]
+            items.append(Item(text[number[0]:number[1]] if number else None, text[heading[0]:heading[1]],
+                              [u for s, e in unit_cells for u in units_of(text[s:e])],
+                              (phrase(text[evaluation[0]:evaluation[1]]) or None) if evaluation else None,
+                              text[progress[0]:progress[1]] if progress else "",
+                              (min(s for s, _ in spans), max(e for _, e in spans)), "table"))
+    return items
+
+
+def report_items(report: ReportText) -> list[Item]:
+    """The table shape when the report holds a progress table, else the narrative shape."""
+    return table_items(report) or narrative_items(report)

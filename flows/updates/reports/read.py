@@ -1,0 +1,78 @@
+"""Read one progress report (.txt, .html/.htm, .docx) into the rows of the update format, or a FileProblem.
+
+Each item becomes one row per responsible unit it names (one row when it names none): task is left for
+match.py, which needs the paper; quarter comes from the title, reported_on from the publication date, status
+is the evaluation phrase as written (the status vocabulary decides what it means), note the progress
+paragraphs exactly as written. The report's own columns (REPORT_COLUMNS) carry the item's number, heading and
+span; the canonical text travels with the rows (UpdateColumns.source_text). Never raises for a file's content.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow
+
+from flows.updates.columns import UpdateColumns
+from flows.updates import limits
+from flows.updates.read import FileProblem
+from flows.updates.reports import forms
+from flows.updates.reports.header import read_header
+from flows.updates.reports.items import Item, report_items
+from flows.whitepaper.text import SourceError
+
+CELLS = ["task", "quarter", "department", "reported_on", "status", "note"]
+REPORT_COLUMNS = ["report_item", "report_heading", "report_shape", "report_year", "period_end", "source_start",
+                  "source_end"]
+"""Columns a report's rows carry beside the update format's (every other file gives them empty)."""
+SHOWN = {"序号": "number", "工作任务": "heading", "责任单位": "units", "进展情况": "progress", "进度评价": "evaluation"}
+
+
+def is_report(path: Path) -> bool:
+    return forms.form_of(path) is not None
+
+
+def _rows(item: Item, header, number: int) -> list[dict[str, str]]:
+    shown = {zh: ("、".join(item.units) if key == "units" else getattr(item, key)) or "" for zh, key in SHOWN.items()}
+    shown.update({"季度": header.period_phrase or "", "发布时间": str(header.reported_on)})
+    raw = json.dumps(shown, ensure_ascii=False)
+    base = {"task": "", "quarter": str(header.quarter), "reported_on": header.reported_on.isoformat(),
+            "status": item.evaluation or "", "note": item.progress, "report_item": item.number or "",
+            "report_heading": item.heading, "report_shape": item.shape, "report_year": str(header.year or ""),
+            "period_end": header.period_end.isoformat() if header.period_end else "",
+            "source_start": str(item.span[0]), "source_end": str(item.span[1]), "raw_cells": raw}
+    return [{**base, "department": unit} for unit in item.units] or [{**base, "department": ""}]
+
+
+def read_report(path: Path) -> UpdateColumns | FileProblem:
+    """The rows of one progress report as UpdateColumns (file_format report-<form>), or why it cannot be read.
+
+    Raises OverBudget for a file past the limits of flows/updates/limits.py (columns.read_update_columns guards it).
+    """
+    path, form = Path(path), forms.form_of(path)
+    data = limits.read_capped(path)     # a link, a pipe or more than MAX_FILE_BYTES: OverBudget, the caller's guard
+    try:
+        report = forms.READERS[form](data, path.name)
+    except SourceError as err:
+        return FileProblem("undecodable", f"{err}")
+    except Exception as err:  # noqa: BLE001 - whatever a reader library raises on one file is that file's rejection
+        return FileProblem("unreadable", f"the {form} file cannot be read ({type(err).__name__}: {err})")
+    items = report_items(report)
+    if not items:
+        return FileProblem("not_a_report", "no progress items found: expected numbered items (（一）…) each with an "
+                           "evaluation line (进度评价：…), or a table with 工作任务 and 进展情况 columns "
+                           "(raw/updates/README.md, progress reports)")
+    item_lines = {s for item in items for s, e in report.lines() if item.span[0] <= s < item.span[1]}
+    header = read_header(report.text, report.lines(), item_lines)
+    if header.reported_on is None:
+        return FileProblem("report_without_date", f"the report {header.title!r} has no publication date: expected a "
+                           "发布时间/发布日期/日期 line (e.g. 发布时间：2014-07-10) or a line that is only the date")
+    if header.quarter is None:
+        return FileProblem("report_without_quarter", f"the title {header.title!r} names no period: expected 第二季度, "
+                           "二季度, 上半年, 前三季度, 第四季度 or 全年 in the report's title")
+    rows = [row for item in items for row in _rows(item, header, len(items))]
+    columns = {c: pyarrow.array([r[c] for r in rows], pyarrow.string()) for c in [*CELLS, *REPORT_COLUMNS]}
+    return UpdateColumns(f"report-{form}", [*CELLS, *REPORT_COLUMNS], list(range(1, len(rows) + 1)),
+                         pyarrow.array([r["raw_cells"] for r in rows], pyarrow.string()), [() for _ in rows], columns,
+                         source_text=report.text)

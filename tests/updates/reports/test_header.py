@@ -1,0 +1,71 @@
+"""Which report: the period a title names, the publication date, the period end."""
+
+import datetime as dt
+
+import pytest
+
+from flows.updates.reports.forms import text_blocks
+from flows.updates.reports.header import period_end, publication_date, quarter_of, read_header
+
+
+@pytest.mark.parametrize("title, quarter, phrase", [
+    ("2014年度公共服务白皮书第二季度进展情况", 2, "第二季度"),     # the quarter phrase wins over 年度
+    ("2014年重点民生实事进展情况（第二季度）", 2, "第二季度"),
+    ("工作任务一季度进展情况", 1, "一季度"),
+    ("2014年上半年白皮书任务进展情况", 2, "上半年"),
+    ("2014年前三季度工作任务进展情况", 3, "三季度"),
+    ("2014年第四季度进展情况", 4, "第四季度"),
+    ("2014年全年工作任务完成情况", 4, "全年"),
+    ("2014年度公共服务白皮书进展情况", 4, "年度"),
+    ("２０１４年第３季度进展情况", 3, "第３季度"),              # full-width digits, as written
+    ("白皮书进展情况", None, None),
+])
+def test_the_title_names_the_quarter(title, quarter, phrase):
+    assert quarter_of(title) == (quarter, phrase)
+
+
+@pytest.mark.parametrize("line, day", [
+    ("来源：区政府办　　发布时间：2014-07-10 09:30", dt.date(2014, 7, 10)),
+    ("发布日期：2014年7月9日", dt.date(2014, 7, 9)),
+    ("信息提供日期：2014/07/08", dt.date(2014, 7, 8)),
+    ("日期：２０１４－０７－０７", dt.date(2014, 7, 7)),
+    ("2014年07月06日", dt.date(2014, 7, 6)),                      # a line that is only the date
+    ("来源：区政府办", None),
+    ("发布时间：2014-02-30", None),                               # no such day
+])
+def test_the_publication_date(line, day):
+    text = f"标题进展情况\n{line}\n正文"
+    blocks = text_blocks(text)
+    assert publication_date(text, blocks, set()) == day
+
+
+def test_a_date_inside_an_item_is_not_the_publication_date():
+    text = "第二季度进展情况\n（一）任务\n2014年7月1日\n进度评价：已完成"
+    blocks = text_blocks(text)
+    assert publication_date(text, blocks, {blocks[2][0]}) is None
+
+
+def test_the_period_end_the_text_states():
+    assert period_end("截至2014年6月30日，进展如下") == dt.date(2014, 6, 30)
+    assert period_end("截止2014年9月底，进展如下") == dt.date(2014, 9, 30)
+    assert period_end("进展如下") is None
+
+
+def test_the_title_skips_site_chrome():
+    text = "您现在的位置：首页 > 信息公开\n字体：大 中 小\n2014年第二季度进展情况\n发布时间：2014-07-10"
+    header = read_header(text, text_blocks(text), set())
+    assert (header.title, header.year, header.quarter, header.reported_on) == (
+        "2014年第二季度进展情况", 2014, 2, dt.date(2014, 7, 10))
+
+
+def test_a_period_on_the_line_under_the_title_and_a_date_among_the_page_details():
+    text = "重点民生实事进展情况\n（第二季度）\n2014-07-10 09:30　来源：区政府办　浏览次数：120\n（一）任务"
+    header = read_header(text, text_blocks(text), set())
+    assert (header.quarter, header.period_phrase, header.reported_on) == (2, "第二季度", dt.date(2014, 7, 10))
+
+
+def test_months_as_a_period_and_a_date_in_chinese_numerals():
+    assert quarter_of("2014年1-6月重点工作进展情况") == (2, "1-6月")
+    assert quarter_of("2014年1至9月进展情况") == (3, "1至9月")
+    text = "2014年1-6月进展情况\n（一）任务\n进度评价：已完成\n区政府办公室\n二〇一四年七月十日"
+    assert read_header(text, text_blocks(text), set()).reported_on == dt.date(2014, 7, 10)

@@ -1,0 +1,60 @@
+"""Which promise: the number confirmed by the wording, the threshold and method, and the lead division."""
+
+import itertools
+
+import pytest
+from rapidfuzz import fuzz
+
+from flows.updates.read import Problem
+from flows.updates.reports.match import THRESHOLD, lead_of, match_task, wording
+from flows.updates.rules import Paper
+
+
+@pytest.fixture(scope="module")
+def paper(seed):
+    return Paper.from_tables(seed.tables, "szsti-2014")
+
+
+@pytest.fixture(scope="module")
+def titles(seed):
+    return dict(zip(seed.tables["tasks"]["task_id"], seed.tables["tasks"]["title_zh"]))
+
+
+def test_the_threshold_separates_the_seeds_tasks(titles):
+    # the reason for 60: distinct tasks score at most 50 against each other
+    words = [wording(t) for t in titles.values()]
+    assert max(fuzz.partial_ratio(a, b) for a, b in itertools.permutations(words, 2)) < THRESHOLD
+
+
+def test_wording_drops_numbering_brackets_and_punctuation():
+    assert wording("（三）增加义务教育学位……。（主办单位：区教育局、区工务局）") == "增加义务教育学位"
+    assert wording("三、实施“孔雀计划”，引进团队。") == "实施孔雀计划引进团队"
+
+
+@pytest.mark.parametrize("number, heading, shape, expected", [
+    ("（二）", "提升重点实验室等建设发展质量", "narrative", ("szsti-2014-02", "number+wording")),   # shortened: 71
+    ("（五）", "实施“孔雀计划”", "narrative", ("szsti-2014-05", "number+wording")),
+    ("二、", "提升重点实验室、工程实验室、工程中心等建设发展质量", "narrative", ("szsti-2014-02", "number+wording")),
+    ("1", "突出创新增效", "table", ("szsti-2014-09", "wording")),       # a running number gives way to the wording
+    ("9", "突出创新增效", "table", ("szsti-2014-09", "number+wording")),
+    ("", "突出创新增效", "narrative", ("szsti-2014-09", "wording")),    # no number at all
+])
+def test_matched(paper, titles, number, heading, shape, expected):
+    task_id, method, score = match_task(number, heading, shape, paper, titles)
+    assert (task_id, method) == expected and score >= THRESHOLD
+
+
+@pytest.mark.parametrize("number, heading, shape, code", [
+    ("（四）", "突出创新增效", "narrative", "task_wording_mismatch"),   # numbered 4, worded as 9: the number rules
+    ("（十二）", "增加义务教育学位", "narrative", "unknown_task"),
+    ("（十二）", "突出创新增效", "narrative", "unknown_task"),          # a number the paper has not: no guessing
+    ("4", "增加义务教育学位", "table", "unknown_task"),
+])
+def test_rejected_with_the_best_candidate(paper, titles, number, heading, shape, code):
+    problem = match_task(number, heading, shape, paper, titles)
+    assert isinstance(problem, Problem) and problem.code == code
+    assert "best candidate by wording: task " in problem.message and f"must reach {THRESHOLD:.0f}" in problem.message
+
+
+def test_the_lead_division_is_the_first_lead_named(paper):
+    assert lead_of("szsti-2014-02", paper) == "创新支撑处" and lead_of("szsti-2014-05", paper) == "政策规划处"
