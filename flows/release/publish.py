@@ -1,10 +1,9 @@
 """Publish validated tables as a release under curated/releases/<release_id>/ and point latest at it.
 
-Pure (no Prefect): the flow calls publish_release. Everything is written into releases/.staging-<random>/,
-checked (the re-read Parquet equal to the validated frames, every file re-hashed against manifest.json),
-renamed into place, and only then are latest and LATEST switched. A failure at any step removes the staging folder and leaves
-latest, LATEST and every earlier release as they were. The step functions are looked up in this module
-at call time, so a test can make any one of them fail.
+Pure (no Prefect): the flow calls publish_release. Everything is written into releases/.staging-<random>/, checked
+(the re-read Parquet equal to the validated frames, every file re-hashed against manifest.json), renamed into place,
+and only then are latest and LATEST switched. A failure at any step removes the staging folder and leaves latest,
+LATEST and every earlier release as they were. Step functions are looked up here at call time (a test can fail any).
 """
 
 from __future__ import annotations
@@ -47,7 +46,6 @@ README_FILE = "README.md"
 @dataclass(frozen=True)
 class InputFile:
     """One raw input file that went into the release."""
-
     path: str
     sha256: str
     bytes: int
@@ -194,10 +192,9 @@ def _write_data_files(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpe
 
 
 def check_staged_parquet(frames: dict[str, pd.DataFrame], parquet_files: dict[str, Path]) -> None:
-    """Read every staged Parquet file back and compare it with the validated rows written.
-
-    A file that reads back equal to its frame (values and dtypes) passes the same Pandera models and references
-    as the frame did, so it is not validated a second time; one batch of one file at a time keeps memory flat.
+    """Read every staged Parquet file back and compare it with the validated rows written: a file equal to its
+    frame (values and dtypes) passes the same Pandera models and references as the frame did, so it is not
+    validated a second time; one batch of one file at a time keeps memory flat.
     """
     for name, path in parquet_files.items():
         if not parquet_reads_back(path, frames[name]):

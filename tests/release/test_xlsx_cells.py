@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pyarrow
 
 from flows.release.xlsx_cells import NOTE_FLAG, STAND_IN_MARK, stand_in, stand_in_notes, unholdable
 from flows.tables.codebook import table_spec
+from flows.tables.frames import to_frame
 from tests.updates.fixtures import DOC, paper_tables
 
 
@@ -27,10 +27,10 @@ def test_the_stand_in_says_why_and_where():
 
 def test_a_note_names_table_row_column_and_source_file_and_row():
     tables = paper_tables()
-    tables["update_rejections"] = pd.DataFrame([{
+    tables["update_rejections"] = to_frame([{
         "rejection_id": f"raw/updates/{DOC}/a.csv#7", "document_id": None, "source_file": f"raw/updates/{DOC}/a.csv",
         "source_row": 7, "level": "row", "raw_cells": '{"备注": "' + "长" * 40_000 + '"}', "reasons": "r",
-        "reason_codes": "unknown_task", "duplicate_of": None, "conflicts_with": None}])
+        "reason_codes": "unknown_task", "duplicate_of": None, "conflicts_with": None}], "update_rejections")
     tables["tasks"].loc[0, "title_zh"] = "任务\x07一"
     specs = {name: table_spec(name) for name in tables}
     notes = stand_in_notes(tables, specs)
