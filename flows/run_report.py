@@ -36,8 +36,16 @@ def artifact_markdown(result: PublishResult, as_of, rejections: pd.DataFrame | N
     return f"{head}\n\n| table | rows |\n|---|---:|\n{rows}{reasons}\n"
 
 
+PREFECT_START_TIMEOUT = "Timed out while attempting to connect to ephemeral Prefect API server"
+PREFECT_START_ADVICE = ("Prefect's temporary server did not answer in time; on a busy machine its first start can take "
+                        "more than a minute. Run again with a longer wait (PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
+                        "=300), or start `prefect server start` once and set PREFECT_API_URL=http://127.0.0.1:4200/api.")
+
+
 def explain_failure(err: BaseException) -> str:
-    """The failure in one paragraph: what stopped the run, where, and that nothing was published."""
+    """The failure in one paragraph: what stopped the run, where, what to do when it is known, and that nothing was
+    published."""
     kind = type(err).__name__
     text = " ".join(str(err).split()) if not hasattr(err, "problems") else str(err)
-    return f"refresh failed ({kind}): {text}\nNothing was published; the latest release is unchanged."
+    advice = f"\n{PREFECT_START_ADVICE}" if PREFECT_START_TIMEOUT in text else ""
+    return f"refresh failed ({kind}): {text}{advice}\nNothing was published; the latest release is unchanged."
