@@ -41,7 +41,8 @@ PREFECT_START_FAILED = "attempting to connect to ephemeral Prefect API server"
 
 
 def explain_failure(err: BaseException) -> str:
-    """The failure in one paragraph: what stopped the run, where, and that nothing was published."""
+    """The failure in one paragraph: what stopped the run, where, what to do when it is known, and that nothing was
+    published."""
     kind = type(err).__name__
     text = " ".join(str(err).split()) if not hasattr(err, "problems") else str(err)
     if PREFECT_START_FAILED in text:

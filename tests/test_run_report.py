@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.release.publish import PublishResult
-from flows.run_report import artifact_markdown, summary_lines
+from flows.run_report import artifact_markdown, explain_failure, summary_lines
 
 SUMMARY = "2 milestones newly completed; 1 update rejected; no schema change"
 
@@ -39,3 +39,11 @@ def test_the_closing_lines_name_the_release_and_its_changes():
     assert summary_lines(result(True, SUMMARY), Path("/c"))[:2] == [
         "release 2014-12-31-0123abcd → /c/releases/2014-12-31-0123abcd", f"changes: {SUMMARY}"]
     assert summary_lines(result(False, "no change"), Path("/c"))[0] == "changes: no change"
+
+
+def test_a_prefect_start_up_timeout_says_what_to_do():
+    err = RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
+    text = explain_failure(err)
+    assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS" in text and "PREFECT_API_URL" in text
+    assert "Nothing was published" in text
+    assert "PREFECT_API_URL" not in explain_failure(RuntimeError("raw/whitepapers: no white paper found"))

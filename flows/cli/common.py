@@ -35,6 +35,9 @@ def quiet_prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_HOME", str(paths.REPO / ".prefect"))
+    # The first run in a new PREFECT_HOME migrates its database before the temporary server answers: Prefect's
+    # 20 s wait is too short on a busy machine. Measured on 2 cores with a fresh PREFECT_HOME: 31-39 s idle, 65-98 s
+    # with both cores kept busy; 180 s leaves room for that.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(PREFECT_START_TIMEOUT_S))
 
 
