@@ -143,6 +143,29 @@ def test_a_rerun_with_nothing_new_stops_early_and_a_new_file_does_not(raw, tmp_p
     assert newer.published and newer.row_counts["update_rejections"] > first.row_counts["update_rejections"]
 
 
+def test_a_night_with_one_new_file_publishes_what_a_full_rebuild_publishes(raw, tmp_path, spy):
+    # The incremental path (cached reads of every unchanged file) against a rebuild from nothing: the same release
+    # id and content hash, and every data file byte for byte, but `changes`, which is the difference from the
+    # previous release and so, by definition, differs between a release that has one and one that has none.
+    nightly = tmp_path / "nightly"
+    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    source = sorted((raw / "updates").rglob("*.csv"))[0]      # half of it sent again: its rows are duplicates
+    lines = source.read_bytes().split(b"\r\n")
+    source.with_name("zz-next-night.csv").write_bytes(b"\r\n".join(lines[: len(lines) // 2]) + b"\r\n")
+    spy.clear()
+    incremental = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    assert spy == ["zz-next-night.csv"]       # only the new file was read
+    rebuilt = pipeline.refresh_without_prefect(raw, tmp_path / "rebuilt", AS_OF)
+    assert incremental.published and rebuilt.published
+    assert incremental.row_counts["update_rejections"] > first.row_counts["update_rejections"]   # the duplicates
+    assert (incremental.release_id, incremental.content_hash) == (rebuilt.release_id, rebuilt.content_hash)
+    a, b = nightly / "latest" / "data", tmp_path / "rebuilt" / "latest" / "data"
+    names = sorted(p.name for p in a.iterdir())
+    assert names == sorted(p.name for p in b.iterdir()) and "updates.csv" in names
+    differ = [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+    assert differ == ["changes.csv", "changes.parquet"]
+
+
 def test_a_flipped_byte_anywhere_in_an_entry_is_never_trusted_nor_fatal(raw, tmp_path, spy):
     """Each entry carries a checksum of its own bytes: a damaged one is read from its source again (issue 18: a
     flipped byte published 配合钸门, segfaulted or asked for 280 TB)."""

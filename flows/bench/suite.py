@@ -1,8 +1,9 @@
 """The benchmark suite behind `whitepaper bench`: synthetic corpora at several sizes, timed stage by stage.
 
-For each size (a share of 1,000 white papers with 1,000,000 update rows) it writes a corpus (flows/bench/corpus.py),
-then measures, each in its own process: the floor (DuckDB reading the same update files into Parquet, no
-checks), every stage of the plain pipeline (flows/bench/stages.py), the full `whitepaper refresh` on a cold
+For each corpus kind ("csv", the speed targets' corpus; "mixed", CSV/XLSX/JSON as divisions send them) and each
+size (a share of 1,000 white papers with 1,000,000 update rows) it writes a corpus (flows/bench/corpus.py),
+then measures, each in its own process: the floors (flows/bench/floor.py: DuckDB reading the same rows as CSV
+into Parquet, no checks; for "mixed" also the files as they are), every stage of the plain pipeline (flows/bench/stages.py), the full `whitepaper refresh` on a cold
 cache, the same again with nothing new, one new update file on top, the nothing-new flow run on a running
 Prefect server (Running → Completed from its state history), and each summary view and as-of macro on the
 published DuckDB file opened read-only. Benchmarks, not tests: numbers are reported with the machine.
@@ -23,77 +24,28 @@ from dataclasses import asdict
 from pathlib import Path
 
 from flows.bench.measure import machine, measure
-from flows.bench.corpus import CorpusSpec, write_corpus
+from flows.bench.corpus import CORPORA, CorpusSpec, write_corpus
 
 FULL_PAPERS, FULL_ROWS = 1000, 1_000_000
 AS_OF = "2026-12-31"
 PY = sys.executable
 
 
-def corpus(size: float, work: Path) -> tuple[Path, dict]:
-    """The corpus of a size, written once under work/ and reused while its spec is the same."""
-    spec = CorpusSpec(max(1, round(FULL_PAPERS * size)), round(FULL_ROWS * size))
-    folder = work / f"corpus-{spec.papers}-{spec.update_rows}"
+def corpus(size: float, work: Path, kind: str = "csv") -> tuple[Path, dict]:
+    """The corpus of a size and kind (flows/bench/corpus.py CORPORA), written once under work/ with the same rows
+    as UTF-8 CSV beside it (floor-csv/), and reused while its spec is the same."""
+    spec = CorpusSpec(max(1, round(FULL_PAPERS * size)), round(FULL_ROWS * size), **CORPORA[kind])
+    folder = work / f"corpus-{kind}-{spec.papers}-{spec.update_rows}"
     marker = folder / "corpus.json"
     wanted = {k: str(v) for k, v in asdict(spec).items()}
     if marker.exists() and json.loads(marker.read_text())["spec"] == wanted:
         return folder / "raw", json.loads(marker.read_text())["summary"]
     shutil.rmtree(folder, ignore_errors=True)
-    written = write_corpus(spec, folder / "raw")
-    summary = {"papers": written.papers, "files": written.files, "rows": written.rows, "bad_rows": written.bad_rows}
+    written = write_corpus(spec, folder / "raw", folder / "floor-csv")
+    summary = {"kind": kind, "papers": written.papers, "files": written.files, "rows": written.rows,
+               "bad_rows": written.bad_rows}
     marker.write_text(json.dumps({"spec": wanted, "summary": summary}, indent=2))
     return folder / "raw", summary
-
-
-def duckdb_floor(raw_dir: Path, target: Path) -> int:
-    """Every update file into one Parquet file with DuckDB, nothing checked: the least any refresh must do.
-
-    DuckDB reads the CSV and JSON files itself (GB18030 and BOM files are re-encoded to UTF-8 first, as its
-    CSV reader takes UTF-8 only); its Excel extension cannot be installed offline, so .xlsx files are read
-    with openpyxl in read-only mode and handed over as Arrow tables.
-    """
-    import duckdb
-    import openpyxl
-    import pyarrow
-
-    files = sorted(p for p in (raw_dir / "updates").rglob("*") if p.is_file())
-    tmp = target.parent / "floor-utf8"
-    tmp.mkdir(parents=True, exist_ok=True)
-    csvs, parts = [], []
-    for i, path in enumerate(f for f in files if f.suffix == ".csv"):
-        data = path.read_bytes()
-        try:
-            data.decode("utf-8")
-            plain = not data.startswith(b"\xef\xbb\xbf")
-        except UnicodeDecodeError:
-            plain = False
-        if not plain:
-            copy = tmp / f"{i}.csv"
-            copy.write_bytes(data.decode("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "gb18030").encode("utf-8"))
-            path = copy
-        csvs.append(str(path))
-    con = duckdb.connect()
-    if csvs:
-        parts.append("select * from read_csv(?, header=true, all_varchar=true, union_by_name=true)")
-    jsons = [str(f) for f in files if f.suffix == ".json"]
-    if jsons:
-        parts.append("select columns(*)::varchar from read_json(?, format='array', union_by_name=true, sample_size=-1)")
-    sheets = []
-    for path in (f for f in files if f.suffix == ".xlsx"):
-        book = openpyxl.load_workbook(path, read_only=True)
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-        header = [str(h) for h in rows[0]]
-        sheets.append(pyarrow.table({h: pyarrow.array([None if r[i] is None else str(r[i]) for r in rows[1:]], pyarrow.string())
-                                     for i, h in enumerate(header)}))
-    if sheets:
-        con.register("xlsx_rows", pyarrow.concat_tables(sheets, promote_options="permissive"))
-        parts.append("select * from xlsx_rows")
-    params = [p for p in (csvs, jsons) if p]
-    union = " union all by name ".join(f"({p})" for p in parts)
-    con.execute(f"copy ({union}) to '{target}' (format parquet, compression zstd)", params)
-    rows = con.execute(f"select count(*) from read_parquet('{target}')").fetchone()[0]
-    shutil.rmtree(tmp, ignore_errors=True)
-    return rows
 
 
 def _free_port() -> int:
@@ -187,55 +139,70 @@ def _new_night_file(raw_dir: Path) -> Path:
     return target
 
 
-def bench_size(size: float, work: Path, api_url: str) -> dict:
-    """Every measurement at one size; see the module docstring."""
-    raw, summary = corpus(size, work)
-    run = work / f"run-{summary['papers']}-{summary['rows']}"
+def bench_size(size: float, work: Path, api_url: str, kind: str = "csv") -> dict:
+    """Every measurement at one size of one corpus kind; see the module docstring."""
+    raw, summary = corpus(size, work, kind)
+    run = work / f"run-{kind}-{summary['papers']}-{summary['rows']}"
     shutil.rmtree(run, ignore_errors=True)
     run.mkdir(parents=True)
     server = {"PREFECT_API_URL": api_url, "PREFECT_HOME": str(work / "prefect-server-home"), "DO_NOT_TRACK": "1"}
     local = {"PREFECT_HOME": str(work / "prefect-local-home"), "DO_NOT_TRACK": "1"}
     cli = [PY, "-m", "flows.cli", "refresh", "--raw", str(raw), "--out", str(run / "out"), "--as-of", AS_OF]
     steps, flows = [], {}
-    steps.append(measure("floor: DuckDB reads the update files into Parquet",
-                         [PY, "-m", "flows.bench.suite", "floor", str(raw), str(run / "floor.parquet")]))
+    floor = [PY, "-m", "flows.bench.floor"]
+    steps.append(measure(CSV_FLOOR, [*floor, "csv", str(raw.parent / "floor-csv"), str(run / "floor-csv.parquet")]))
+    if kind != "csv":
+        steps.append(measure("floor, files as they are: DuckDB (+ openpyxl for .xlsx) reads them into Parquet",
+                             [*floor, "mixed", str(raw), str(run / "floor-mixed.parquet")]))
     steps.append(measure("all stages, plain pipeline (cold cache)",
                          [PY, "-m", "flows.bench.stages", str(raw), str(run / "stages-out"), AS_OF, str(run / "stages.json")]))
-    steps.append(measure("full refresh: whitepaper refresh (server, cold cache)", cli, server))
+    steps.append(measure(FULL, cli, server))
     flows["full"] = last_flow_run_seconds(api_url)
-    steps.append(measure("nothing new: whitepaper refresh (server)", cli, server))
+    steps.append(measure(NOTHING_NEW, cli, server))
     flows["nothing_new"] = last_flow_run_seconds(api_url)
     steps.append(measure("nothing new: whitepaper refresh (no server, temporary one)", cli, local))
     added = _new_night_file(raw)
     try:
-        steps.append(measure("one new update file: whitepaper refresh (server, warm cache)", cli, server))
+        steps.append(measure(ONE_NEW, cli, server))
         flows["one_new_file"] = last_flow_run_seconds(api_url)
     finally:
         added.unlink()
-    by_name = {m.name: m for m in steps}
-    floor, full = steps[0], steps[2]
+    by = {m.name: m for m in steps}
+    queries = query_timings(run / "out" / "latest", AS_OF)
     return {"size": size, "corpus": summary, "steps": [asdict(m) for m in steps], "flow_runs": flows,
-            "stages": json.loads((run / "stages.json").read_text()), "queries": query_timings(run / "out" / "latest", AS_OF),
-            "targets": {"full_over_floor": round(full.wall_s / max(floor.wall_s, 1e-9), 2), "full_peak_mb": full.peak_rss_mb,
-                        "one_new_file_over_full": round(steps[5].wall_s / full.wall_s, 3),
+            "stages": json.loads((run / "stages.json").read_text()), "queries": queries,
+            "targets": {"full_over_csv_floor": round(by[FULL].wall_s / max(by[CSV_FLOOR].wall_s, 1e-9), 2),
+                        "full_peak_mb": by[FULL].peak_rss_mb,
+                        "one_new_file_over_full": round(by[ONE_NEW].wall_s / by[FULL].wall_s, 3),
                         "nothing_new_flow_run_s": flows["nothing_new"]["running_to_completed_s"],
-                        "nothing_new_cli_s": by_name["nothing new: whitepaper refresh (server)"].wall_s}}
+                        "nothing_new_cli_s": by[NOTHING_NEW].wall_s,
+                        "slowest_query_ms": max(q["best_ms"] for q in queries)}}
 
 
-def run_bench(sizes: list[float], out: Path, work: Path | None = None) -> dict:
-    """Run every size (smallest first) against one Prefect server; write out/results.json and out/results.md."""
+CSV_FLOOR = "floor: DuckDB reads the same rows as UTF-8 CSV into Parquet"
+FULL = "full refresh: whitepaper refresh (server, cold cache)"
+NOTHING_NEW = "nothing new: whitepaper refresh (server)"
+ONE_NEW = "one new update file: whitepaper refresh (server, warm cache)"
+
+
+def run_bench(sizes: list[float], out: Path, work: Path | None = None, kinds: tuple[str, ...] = ("csv", "mixed")) -> dict:
+    """Run every size (smallest first) of every corpus kind against one Prefect server; write out/results.json
+    and out/results.md."""
     out = Path(out)
     work = Path(work) if work else out / "work"
     work.mkdir(parents=True, exist_ok=True)
     results = {"machine": machine(), "as_of": AS_OF, "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                "sizes": []}
     with prefect_server(work / "prefect-server-home") as api_url:
-        for size in sorted(sizes):
-            results["sizes"].append(bench_size(size, work, api_url))
-            (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    walls = {s["size"]: s["steps"][2]["wall_s"] for s in results["sizes"]}
-    for small, big in zip(sorted(walls), sorted(walls)[1:]):
-        results[f"growth {small:g} → {big:g}"] = round(walls[big] / walls[small], 2)
+        for kind in kinds:
+            for size in sorted(sizes):
+                results["sizes"].append(bench_size(size, work, api_url, kind))
+                (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    for kind in kinds:
+        walls = {s["size"]: next(st["wall_s"] for st in s["steps"] if st["name"] == FULL)
+                 for s in results["sizes"] if s["corpus"]["kind"] == kind}
+        for small, big in zip(sorted(walls), sorted(walls)[1:]):
+            results[f"growth {kind} {small:g} → {big:g}"] = round(walls[big] / walls[small], 2)
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     (out / "results.md").write_text(results_table(results) + "\n", encoding="utf-8")
     return results
@@ -247,7 +214,7 @@ def results_table(results: dict) -> str:
     lines = [f"machine: {m['processor']}, {m['cpus']} cores, {m['memory_gb']} GB, {m['platform']}, Python {m['python']}", "",
              "| size | step | wall s | CPU s | peak MB |", "|---|---|---:|---:|---:|"]
     for s in results["sizes"]:
-        label = f"{s['corpus']['papers']} papers, {s['corpus']['rows']:,} rows"
+        label = f"{s['corpus'].get('kind', 'mixed')}: {s['corpus']['papers']} papers, {s['corpus']['rows']:,} rows"
         lines += [f"| {label} | {st['name']} | {st['wall_s']:.2f} | {st['cpu_s']:.2f} | {st['peak_rss_mb']:.0f} |" for st in s["steps"]]
         lines += [f"| {label} | stage: {st['stage']} | {st['wall_s']:.2f} | {st.get('cpu_s', '')} | {st.get('peak_rss_mb', '')} |"
                   for st in s["stages"] if "rows" not in st]
@@ -260,10 +227,3 @@ def results_table(results: dict) -> str:
         lines.append(f"| {label} | targets | {json.dumps(s['targets'])} | | |")
     lines += [f"\n{k}: {v}" for k, v in results.items() if k.startswith("growth")]
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["floor"]:
-        print(duckdb_floor(Path(sys.argv[2]), Path(sys.argv[3])))
-    else:
-        sys.exit("usage: python -m flows.bench.suite floor RAW TARGET.parquet (the command is `whitepaper bench`)")

@@ -138,12 +138,14 @@ def serve(
 def bench(
     sizes: str = typer.Option("0.01,0.1,1", "--sizes", help="Shares of the full corpus (1,000 white papers, 1,000,000 update rows), comma-separated."),
     out: Path = typer.Option(Path("bench-results"), "--out", help="Folder for results.json and results.md (corpora and releases go to OUT/work/)."),
+    corpora: str = typer.Option("csv,mixed", "--corpora", help="Corpus kinds, comma-separated: csv (UTF-8 CSV files, the speed targets' corpus), mixed (CSV, XLSX and JSON as divisions send them)."),
 ) -> None:
     """Benchmark the refresh on synthetic corpora: wall time, CPU time and peak memory per stage and in all.
 
-    Writes a corpus per size, then times the DuckDB floor, each pipeline stage, the full refresh, a night with
-    nothing new (also as a flow run on a Prefect server started for the purpose), one new update file, and
-    every summary view and macro. The full size takes about half an hour on 2 cores. Not run by the tests.
+    Writes a corpus per size and kind, then times the DuckDB floor (the same rows as CSV), each pipeline stage,
+    the full refresh, a night with nothing new (also as a flow run on a Prefect server started for the purpose),
+    one new update file, and every summary view and macro. Both kinds at full size take about 40 minutes on
+    2 cores. Not run by the tests.
     Example: whitepaper bench --sizes 0.01,0.1 --out bench-results/
     """
     quiet_prefect_env()
@@ -151,8 +153,12 @@ def bench(
         shares = [float(s) for s in sizes.split(",") if s.strip()]
     except ValueError:
         fail(f"--sizes {sizes!r}: expected numbers separated by commas, e.g. 0.01,0.1,1", code=2)
+    from flows.bench.corpus import CORPORA
     from flows.bench.suite import results_table, run_bench
 
-    results = run_bench(shares, out)
+    kinds = tuple(k.strip() for k in corpora.split(",") if k.strip())
+    if not kinds or set(kinds) - set(CORPORA):
+        fail(f"--corpora {corpora!r}: expected some of {', '.join(CORPORA)}, comma-separated", code=2)
+    results = run_bench(shares, out, kinds=kinds)
     typer.echo(results_table(results))
     typer.echo(f"\n{out / 'results.json'}")
