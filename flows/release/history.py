@@ -120,3 +120,13 @@ def history_lines(history: dict) -> list[str]:
         lines.append(f"  previous: {r['previous_release'] or 'none'}")
         lines.append(f"  changes: {r['change_summary'] or 'not recorded'}")
     return lines or ["no release yet"]
+
+
+def history_note(out_root: Path) -> str:
+    """Rewrite releases.json; a failure is told, not raised: the release is already published and latest points at it."""
+    try:
+        write_history(out_root)
+    except OSError as err:
+        return (f"; but {HISTORY_FILE} could not be rewritten ({err}): `whitepaper history` reads the releases "
+                "themselves, and the next publish or prune writes it again")
+    return ""

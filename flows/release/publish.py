@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from flows.release.changes import CHANGES, compute_changes, refuse_breaking
 from flows.tables.codebook import TableSpec, table_spec
 from flows.release.datapackage import DATAPACKAGE_FILE, build_datapackage, load_release_metadata, next_version
 from flows.release.duckdb_export import RELEASE_INFO, write_duckdb
-from flows.release.history import HISTORY_FILE, write_history
+from flows.release.history import history_note
 from flows.release.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
                             make_release_id, read_json, read_manifest, write_json)
 from flows.release.dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
@@ -140,13 +141,16 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
         with _step("re-read and validate the staged Parquet files", out_root):
             check_staged_parquet(frames, parquet_files)
-        with _step(f"write {XLSX_FILE}", out_root):
-            omitted = write_xlsx(frames, specs, staging / XLSX_FILE)
-        documents = frames.get("documents")
-        # The sorted copies are written and checked: let them go before DuckDB and the report take their memory.
-        frames.clear()
-        with _step(f"write {DUCKDB_FILE}", out_root):
-            write_duckdb(staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
+        # DuckDB builds its file from the Parquet files on its own threads while Python writes the workbook: the
+        # two longest steps side by side (leaving the block on an error waits for DuckDB, then the staging goes).
+        with ThreadPoolExecutor(1, thread_name_prefix="write-duckdb") as pool:
+            database = pool.submit(write_duckdb, staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
+            with _step(f"write {XLSX_FILE}", out_root):
+                omitted = write_xlsx(frames, specs, staging / XLSX_FILE)
+            documents = frames.get("documents")
+            frames.clear()   # the sorted copies are written and checked: the report does not need them
+            with _step(f"write {DUCKDB_FILE}", out_root):
+                database.result()
         with _step(f"write {DATAPACKAGE_FILE}", out_root):
             version = _write_datapackage(staging, specs, documents, info, inputs, previous)
         with _step(f"write {README_FILE}", out_root):
@@ -174,7 +178,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         raise
     return PublishResult(info.release_id, True, final, digest, row_counts,
                          f"published release {info.release_id}: {len(row_counts)} tables, "
-                         f"{sum(row_counts.values())} rows; latest points at it{_history_note(out_root)}"
+                         f"{sum(row_counts.values())} rows; latest points at it{history_note(out_root)}"
                          f"{refresh_release_index(out_root)}", summary)
 
 
@@ -235,7 +239,7 @@ def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path
         switch_latest(out_root, info.release_id)
     return PublishResult(info.release_id, True, final, info.content_hash, row_counts,
                          f"latest points again at release {info.release_id}, whose outputs equal these"
-                         f"{_history_note(out_root)}{refresh_release_index(out_root)}", summary)
+                         f"{history_note(out_root)}{refresh_release_index(out_root)}", summary)
 
 
 def _check_changes(frames: dict[str, pd.DataFrame], previous: Path | None) -> str | None:
@@ -248,16 +252,6 @@ def _check_changes(frames: dict[str, pd.DataFrame], previous: Path | None) -> st
         raise ValueError(f"the {CHANGES} table given is not the list of changes against {against}, which latest "
                          "points at now; latest probably moved while this refresh ran, so run the refresh again")
     return summarize_changes(frames[CHANGES], has_previous=previous is not None)
-
-
-def _history_note(out_root: Path) -> str:
-    """Rewrite releases.json; a failure is told, not raised: the release is already published and latest points at it."""
-    try:
-        write_history(out_root)
-    except OSError as err:
-        return (f"; but {HISTORY_FILE} could not be rewritten ({err}): `whitepaper history` reads the releases "
-                "themselves, and the next publish or prune writes it again")
-    return ""
 
 
 def _check_names(tables: dict[str, pd.DataFrame], views: dict[str, str], macros: dict[str, str]) -> None:

@@ -17,7 +17,6 @@ import pyarrow
 
 from flows import paths
 from flows.tables.frames import table_schema, to_frame
-from schemas import TABLES
 from schemas.summaries import SUMMARY_TABLES
 
 SUMMARY_INPUTS = ("documents", "tasks", "milestones", "departments", "task_departments", "targets", "indicators",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.updates.reports.forms import ReportText, Span, Table
+from flows.updates.reports.forms import ReportText, Span
 from flows.whitepaper.text import fold
 
 NUMERAL = "一二三四五六七八九十百零〇两"

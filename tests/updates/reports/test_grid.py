@@ -1,6 +1,5 @@
 """A table of a web page or Word document found again in the canonical text, merged cells covering their rows."""
 
-import pytest
 
 # the report's web-page and Word forms reuse the white papers' readers; without them they are not offered
 

@@ -1,6 +1,5 @@
 """A report as the web page a government site serves: GBK, laid out in a table, scripts and navigation around."""
 
-import pytest
 
 # the report's web-page and Word forms reuse the white papers' readers; without them they are not offered
 
