@@ -32,6 +32,16 @@ def seed():
     return read_whitepaper(SEED_PATH)
 
 
+@pytest.fixture
+def raw(tmp_path):
+    """A copy of the repository's raw/ in tmp_path, without update files (there are none, and none may be invented)."""
+    import shutil
+
+    copy = tmp_path / "raw"
+    shutil.copytree(paths.RAW, copy, ignore=shutil.ignore_patterns("updates"))
+    return copy
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect test server for the whole session (starting one takes 10-15 s)."""

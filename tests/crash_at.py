@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 
+import flows.release.history as history
 import flows.release.publish as publish
 
 STEPS = ("staging-written", "staging-verified", "renamed", "latest-switched", "history-written", "index-written")
@@ -21,31 +22,31 @@ def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _before(name: str) -> None:
-    real = getattr(publish, name)
+def _before(name: str, module=publish) -> None:
+    real = getattr(module, name)
 
     def crash(*args, **kwargs):
         _die()
         return real(*args, **kwargs)
 
-    setattr(publish, name, crash)
+    setattr(module, name, crash)
 
 
-def _after(name: str) -> None:
-    real = getattr(publish, name)
+def _after(name: str, module=publish) -> None:
+    real = getattr(module, name)
 
     def crash(*args, **kwargs):
         result = real(*args, **kwargs)
         _die()
         return result
 
-    setattr(publish, name, crash)
+    setattr(module, name, crash)
 
 
 def arm(step: str) -> None:
     {"staging-written": lambda: _before("check_files"), "staging-verified": lambda: _after("check_files"),
      "renamed": lambda: _before("switch_latest"), "latest-switched": lambda: _after("switch_latest"),
-     "history-written": lambda: _after("write_history"),
+     "history-written": lambda: _after("write_history", history),
      "index-written": lambda: _after("refresh_release_index")}[step]()
 
 

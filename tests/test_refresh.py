@@ -20,14 +20,6 @@ from flows.whitepaper.parse import read_whitepaper
 AS_OF = dt.date(2014, 12, 31)
 
 
-@pytest.fixture
-def raw(tmp_path) -> Path:
-    """A copy of the repository's raw/ without update files (there are none, and none may be invented)."""
-    copy = tmp_path / "raw"
-    shutil.copytree(paths.RAW, copy, ignore=shutil.ignore_patterns("updates"))
-    return copy
-
-
 def _data(release: Path, table: str) -> pd.DataFrame:
     return pd.read_parquet(release / "data" / f"{table}.parquet")
 

@@ -13,19 +13,11 @@ import docx
 import pandas as pd
 import pytest
 
-from flows import paths
 from flows.pipeline import build_bundle, discover_inputs, refresh_without_prefect
 from flows.whitepaper.parse import WhitepaperError
 from tests.whitepaper.seed_forms import web_page, word_document
 
 AS_OF = dt.date(2014, 12, 31)
-
-
-@pytest.fixture
-def raw(tmp_path) -> Path:
-    copy = tmp_path / "raw"
-    shutil.copytree(paths.RAW, copy, ignore=shutil.ignore_patterns("updates"))
-    return copy
 
 
 def _not_a_paper_docx() -> bytes:

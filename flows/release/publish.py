@@ -96,6 +96,7 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
     with _step("sort the rows by primary key", out_root):
         specs = {name: table_spec(name) for name in sorted(validated, key=_registry_order)}
         frames = {name: canonical_frame(validated[name], spec) for name, spec in specs.items()}
+        del validated   # the sorted copies are what is written: a million rows are not held twice
     with _step("check the source texts", out_root):
         check_source_texts(frames.get("documents"), sources)
         sources = {**sources, **{i.report_id: i.source_text for i in inputs if i.source_text is not None}}

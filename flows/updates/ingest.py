@@ -216,7 +216,8 @@ def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuse
             extra.append(pd.DataFrame([report_fields(result)], index=[i]))
     reports = pd.concat([reports, *extra]).sort_index() if extra else reports
     candidates = rows.loc[reports.index, ["source_file", "source_row"]].join(reports)
-    candidates = candidates.join(report_fields_.typed(rows.loc[reports.index]))
+    typed_from = [c for c in report_fields_.TYPED_FROM if c in rows.columns]
+    candidates = candidates.join(report_fields_.typed(rows.loc[reports.index, typed_from]))
     return candidates, rejections
 
 

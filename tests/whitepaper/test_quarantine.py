@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from flows import paths
 from flows.pipeline import refresh_without_prefect
 from flows.whitepaper.parse import WhitepaperError
 from flows.whitepaper.quarantine import NothingToPublish
@@ -35,13 +33,6 @@ OTHER = """示例局2014年度公共服务白皮书
 四、公众参与、监督渠道
 （一）登录示例局网站（www.example.gov.cn）。
 """
-
-
-@pytest.fixture
-def raw(tmp_path) -> Path:
-    copy = tmp_path / "raw"
-    shutil.copytree(paths.RAW, copy, ignore=shutil.ignore_patterns("updates"))
-    return copy
 
 
 def _table(out: Path, name: str) -> pd.DataFrame:

@@ -17,6 +17,9 @@ from flows.updates.read import Problem
 UPDATE_COLUMNS = ["report_id", "source_start", "source_end", "period_end", "status_text_zh", "task_match_method",
                   "task_match_score", "department_source"]
 """Columns of updates a report fills (schemas/updates.py describes them)."""
+TYPED_FROM = ["report_id", "source_start", "source_end", "period_end", "status", "task_match_method", "task_match_score",
+              "department_source"]
+"""The columns of the rows read that typed() turns into UPDATE_COLUMNS (the last three only exist for reports)."""
 TASK_PROBLEMS = {"unknown_task", "task_wording_mismatch"}
 
 
@@ -34,7 +37,9 @@ def report_id(document_id: str, source_file: str) -> str:
 
 
 def typed(rows: pd.DataFrame) -> pd.DataFrame:
-    """The report columns of rows (text as read) as the typed columns of updates; null where there is no report."""
+    """The report columns of rows (text as read) as the typed columns of updates; null where there is no report.
+
+    rows needs the TYPED_FROM columns it has; pass only those (a copy of every column of a million rows is big)."""
     report = rows["report_id"].astype(str) != ""
     out = pd.DataFrame(index=rows.index, columns=UPDATE_COLUMNS, dtype=object)
     if not report.any():
