@@ -73,10 +73,19 @@ def not_a_regular_file(path: Path) -> OverBudget | None:
     if not stat.S_ISREG(info.st_mode):
         kind = KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
         return OverBudget("not_a_file", f"this is {kind}, not a file; only regular files are read")
+    if printable(path.name) != path.name:
+        return OverBudget("bad_file_name", f"the file name is not valid UTF-8 (here with \\xNN for its odd bytes: "
+                          f"{printable(path.name)}); save it again under a name in UTF-8")
     if path.name.startswith("."):
         return OverBudget("hidden_file", "the file name starts with '.', which hides it in most folders; rename it "
                           "without the dot if it is a report, or remove it")
     return None
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be stored and shown: bytes that are not UTF-8 (the surrogates os.fsdecode gives
+    them) as \\xNN escapes; any other name unchanged."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_capped(path: Path, limit: int | None = None) -> bytes:
