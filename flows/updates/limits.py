@@ -2,9 +2,10 @@
 
 raw/updates/README.md lists these numbers for the divisions; every reader of flows/updates/ (and the white-paper
 reader for its byte cap) checks against them. A file is opened without following a symbolic link, checked to
-be a regular file, and read at most MAX_FILE_BYTES + 1 bytes: a 2 GiB file costs 10 MiB, a named pipe never
-blocks the night, and a link to /etc/passwd is never opened. Pure: raises OverBudget, the caller turns it
-into that file's rejection.
+be a regular file, and read at most MAX_FILE_BYTES + 1 bytes: a 2 GiB file costs 10 MiB of memory, a named
+pipe never blocks the night, and a link to /etc/passwd is never opened. (The inputs' SHA-256 for the manifest
+and the nothing-new check still streams every byte of a regular file, in constant memory: about 2 s a GiB.)
+Pure: raises OverBudget, the caller turns it into that file's rejection.
 """
 
 from __future__ import annotations
