@@ -17,6 +17,7 @@ import os
 import pickle
 import platform
 import secrets
+import stat
 from importlib import metadata
 from pathlib import Path
 
@@ -136,8 +137,12 @@ def _verified_payload(entry: Path) -> bytes | None:
     publish wrong text, ask for a terabyte of memory or crash the interpreter. A missing, unreadable, truncated or
     damaged entry is a miss, and the file is read from its source again.
     """
-    try:
-        data = entry.read_bytes()
+    try:   # a FIFO, folder or link in place of an entry would hang the run or lead elsewhere: never read
+        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return None
+            data = f.read()
     except OSError:
         return None
     trailer = len(CHECKSUM_MAGIC) + 32

@@ -28,7 +28,7 @@ from flows.summaries.views import compute_summaries, summary_sql
 from flows.tables.codebook import table_spec
 from flows.tables.validate import validate_tables  # noqa: F401 - re-exported for the flow
 from flows.updates.ingest import find_update_files, ingest_updates
-from flows.updates.limits import input_sha256, input_size
+from flows.updates.limits import input_sha256, input_size, not_a_regular_file, printable
 from flows.whitepaper.forms import ACCEPTED, find_paper_files
 from schemas import TABLES
 
@@ -55,8 +55,8 @@ class Inputs:
         for top in (self.raw_dir, paths.RAW):   # paths.RAW: the repository's lookups, used when --raw has none
             here, base = os.path.abspath(path), os.path.abspath(top)
             if os.path.commonpath([here, base]) == base:
-                return "raw/" + Path(os.path.relpath(here, base)).as_posix()
-        return Path(path).name
+                return printable("raw/" + Path(os.path.relpath(here, base)).as_posix())
+        return printable(Path(path).name)
 
 
 @dataclass
@@ -82,14 +82,31 @@ def _sha256(path: Path) -> str:
 def discover_inputs(raw_dir: Path = paths.RAW) -> Inputs:
     """The white papers, update files and lookups under raw_dir, in a stable order."""
     raw_dir = Path(raw_dir)
+    if (raw_dir / "whitepapers").is_symlink():
+        raise FileNotFoundError(f"{raw_dir / 'whitepapers'} is a symbolic link: links under raw/ are never followed; "
+                                "put the folder itself there")
     whitepapers, refused = find_paper_files(raw_dir / "whitepapers")
     if not whitepapers:
         raise FileNotFoundError(f"{raw_dir / 'whitepapers'}: no white paper found; expected at least one in {ACCEPTED}, "
                                 "e.g. szsti-2014.txt")
     # Every file under raw/updates/ is an update or a rejection (a file outside a document's folder included).
     updates = find_update_files(raw_dir / "updates")
-    lookups_dir = raw_dir / "lookups" if (raw_dir / "lookups").exists() else paths.LOOKUPS
-    return Inputs(raw_dir, whitepapers, updates, sorted(lookups_dir.glob("*.csv")), lookups_dir, refused)
+    lookups_dir = raw_dir / "lookups" if (raw_dir / "lookups").exists() or (raw_dir / "lookups").is_symlink() else paths.LOOKUPS
+    return Inputs(raw_dir, whitepapers, updates, lookup_files(lookups_dir), lookups_dir, refused)
+
+
+def lookup_files(folder: Path) -> list[Path]:
+    """The lookups (*.csv) of folder. Every paper needs them, so a link (never followed) or a special file (a FIFO
+    would hang the run) stops the run with the file named, rather than being read or silently replaced."""
+    if folder.is_symlink():
+        raise FileNotFoundError(f"{folder} is a symbolic link: links under raw/ are never followed; put the folder "
+                                "itself there")
+    files = sorted(folder.glob("*.csv"))
+    for entry in files:
+        problem = not_a_regular_file(entry)
+        if problem is not None and problem.code != "hidden_file":
+            raise FileNotFoundError(f"{entry}: {problem.message}; the lookups are needed for every paper")
+    return files
 
 
 def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1, strict: bool = False) -> parse_stage.Parsed:

@@ -25,7 +25,7 @@ from flows.release.publish import PublishResult
 from flows.run_report import artifact_markdown
 from flows.release.lock import ReleaseLockBusy, release_lock
 from flows.release.state import StateCheck
-from flows.status import note_refused, write_status
+from flows.status import note_refused, read_status, write_status
 
 
 def _say(line: str) -> None:
@@ -103,8 +103,11 @@ def _record_failure(flow, flow_run, state) -> None:
     if str(flow_run.id) in _REFUSED:
         return
     params = flow_run.parameters
-    _status(params.get("out_dir") or pipeline.paths.CURATED, "failed", reason=state.message,
-            as_of=_as_date(params.get("as_of")), flow_run_id=str(flow_run.id))
+    out_dir = params.get("out_dir") or pipeline.paths.CURATED
+    running = read_status(out_dir) or {}     # the run's own "running" record says when it started
+    started = running.get("started") if running.get("flow_run_id") == str(flow_run.id) else None
+    _status(out_dir, "failed", reason=state.message, as_of=_as_date(params.get("as_of")), flow_run_id=str(flow_run.id),
+            started=started)
 
 
 _REFUSED: set[str] = set()

@@ -5,6 +5,7 @@ whether they came from the cache or not."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 
 import pytest
@@ -74,6 +75,28 @@ def test_a_damaged_entry_is_parsed_again_and_rewritten(raw, tmp_path, spy):
     spy.clear()
     pipeline.parse_inputs(inputs, tmp_path / "out")
     assert spy == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link", "folder"])
+def test_an_entry_that_is_no_file_is_never_opened_and_is_replaced(raw, tmp_path, spy, kind):
+    inputs = pipeline.discover_inputs(raw)
+    first = pipeline.parse_inputs(inputs, tmp_path / "out")
+    papers = sorted((tmp_path / "out" / ".cache" / "parse" / "whitepapers").iterdir())
+    entry = papers[0]
+    good = entry.read_bytes()
+    entry.unlink()
+    if kind == "fifo":
+        os.mkfifo(entry)                  # opened for reading, it would wait for a writer forever
+    elif kind == "link":
+        (tmp_path / "elsewhere").write_bytes(good)
+        entry.symlink_to(tmp_path / "elsewhere")
+    else:
+        entry.mkdir()
+    spy.clear()
+    second = pipeline.parse_inputs(inputs, tmp_path / "out")
+    assert len(spy) == 1 and second.tables["tasks"].equals(first.tables["tasks"])
+    if kind != "folder":                  # a folder in its place cannot be replaced by a file: only costs time
+        assert entry.is_file() and not entry.is_symlink()
 
 
 def test_a_changed_file_is_parsed_again_and_only_it(raw, tmp_path, spy):

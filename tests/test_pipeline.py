@@ -1,13 +1,19 @@
-"""flows/pipeline.py: the same inputs and as-of date publish the same release from any copy of raw/."""
+"""flows/pipeline.py: the same inputs and as-of date publish the same release from any copy of raw/; names that are
+not UTF-8, links and FIFOs under raw/ are named rejections (or, for the papers' folder and lookups, a named stop)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import re
 import shutil
 
+import pandas as pd
+import pytest
+
 from flows import paths
-from flows.pipeline import Inputs, refresh_without_prefect
+from flows.pipeline import Inputs, discover_inputs, refresh_without_prefect
 from tests.updates.fixtures import report, write_updates
 
 AS_OF = dt.date(2014, 12, 31)
@@ -46,3 +52,43 @@ def test_source_names_are_relative_to_raw_and_never_resolve_links(tmp_path):
     assert inputs.source_name(raw / "updates" / "x" / "link.csv") == "raw/updates/x/link.csv"
     assert inputs.source_name(paths.LOOKUPS / "statuses.csv") == "raw/lookups/statuses.csv"
     assert inputs.source_name(tmp_path / "outside.csv") == "outside.csv"
+
+
+def test_file_names_that_are_not_utf8_are_named_rejections_and_the_rest_publishes(tmp_path):
+    raw = _copy(tmp_path / "raw")
+    (raw / "updates" / "szsti-2014" / os.fsdecode(b"q2\xff.csv")).write_bytes(b"x")
+    shutil.copy(raw / "whitepapers" / "szsti-2014.txt", raw / "whitepapers" / os.fsdecode(b"copy\xfe.txt"))
+    result = refresh_without_prefect(raw, tmp_path / "out", AS_OF)
+    assert result.published and result.row_counts["updates"] == 1
+    rejections = pd.read_csv(result.release_dir / "data" / "update_rejections.csv")
+    named = rejections.set_index("source_file")["reason_codes"].to_dict()
+    assert named["raw/updates/szsti-2014/q2\\xff.csv"] == "bad_file_name"
+    papers = pd.read_csv(result.release_dir / "data" / "document_rejections.csv")
+    assert papers[["source_file", "rule"]].values.tolist() == [["raw/whitepapers/copy\\xfe.txt", "bad_file_name"]]
+
+
+def test_a_linked_updates_folder_is_one_rejection_never_followed(tmp_path):
+    raw = _copy(tmp_path / "raw")
+    shutil.move(raw / "updates", tmp_path / "elsewhere")
+    (raw / "updates").symlink_to(tmp_path / "elsewhere")
+    result = refresh_without_prefect(raw, tmp_path / "out", AS_OF)
+    rejections = pd.read_csv(result.release_dir / "data" / "update_rejections.csv")
+    assert rejections[["source_file", "reason_codes"]].values.tolist() == [["raw/updates", "symlink"]]
+    assert result.row_counts["updates"] == 0
+
+
+@pytest.mark.parametrize("damage", ["linked whitepapers", "linked lookups", "FIFO lookup"])
+def test_papers_or_lookups_behind_a_link_or_a_fifo_stop_the_run_naming_them(tmp_path, damage):
+    raw = _copy(tmp_path / "raw")
+    folder = raw / ("whitepapers" if damage == "linked whitepapers" else "lookups")
+    if damage == "FIFO lookup":
+        (folder / "departments.csv").unlink()
+        os.mkfifo(folder / "departments.csv")      # read, it would hang the run forever
+        named = folder / "departments.csv"
+    else:
+        shutil.move(folder, tmp_path / "elsewhere")
+        folder.symlink_to(tmp_path / "elsewhere")
+        named = folder
+    with pytest.raises(FileNotFoundError, match=re.escape(str(named))):
+        discover_inputs(raw)
+    assert not (tmp_path / "out").exists()

@@ -68,7 +68,7 @@ def test_flow_failure_leaves_latest_and_records_why(prefect_harness, raw, tmp_pa
     assert {p: p.read_bytes() for p in (out / "latest").rglob("*") if p.is_file()} == before
     status = json.loads((out / "status.json").read_text())
     assert status["outcome"] == "failed" and "broken-2015.txt" in status["reason"]
-    assert status["latest_release_id"] == good.release_id
+    assert status["latest_release_id"] == good.release_id and status["started"]   # when the failed run began
 
 
 def test_pipeline_without_prefect_gives_the_same_release(raw, tmp_path):

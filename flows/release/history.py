@@ -23,7 +23,7 @@ def release_folders(out_root: Path) -> list[Path]:
     folder = Path(out_root) / RELEASES
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
 
 
 def release_history(out_root: Path) -> dict:

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -61,12 +62,13 @@ def make_release_id(as_of: dt.date, digest: str) -> str:
 def describe_files(release_dir: Path, rows: dict[str, int] | None = None) -> list[dict]:
     """Every file under release_dir except manifest.json: relative path, sha256, bytes, and rows where known."""
     rows = rows or {}
+    files = [p for p in sorted(release_dir.rglob("*")) if p.is_file() and p.relative_to(release_dir).as_posix() != MANIFEST]
+    with ThreadPoolExecutor(2) as pool:   # hashlib hashes outside the GIL: a million-row release in half the time
+        digests = list(pool.map(file_sha256, files))
     out = []
-    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+    for path, digest in zip(files, digests):
         rel = path.relative_to(release_dir).as_posix()
-        if rel == MANIFEST:
-            continue
-        entry = {"path": rel, "sha256": file_sha256(path), "bytes": path.stat().st_size}
+        entry = {"path": rel, "sha256": digest, "bytes": path.stat().st_size}
         if rel in rows:
             entry["rows"] = rows[rel]
         out.append(entry)

@@ -24,6 +24,9 @@ from flows.release.index import INDEX_FILE, release_entries, render_release_inde
 from flows.release.manifest import MANIFEST, check_files, read_json, read_manifest
 
 DAMAGED_PREFIX = ".damaged-"
+RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{8}")
+"""What flows/release/manifest.py make_release_id gives; anything else in latest or LATEST is never used as a path."""
+STATUS_FILE = "status.json"   # flows/status.py writes it; here only moved aside when it is not a file
 _LEFTOVERS = re.compile(r"^\.(latest|LATEST)-[0-9a-f]+(-undo)?$|^\.releases-.*\.json$|^\.index\.html-[0-9a-f]+$|^\.status-.*\.json$")
 """Temporary files a killed run may leave in the output root (dirs.py, history.py, index.py, status.py)."""
 
@@ -48,6 +51,8 @@ class StateCheck:
 def verify_release(release_dir: Path) -> list[str]:
     """Problems of one release folder against its manifest.json: [] when every file hashes as listed."""
     name = f"{RELEASES}/{release_dir.name}"
+    if release_dir.is_symlink():
+        return [f"{name} is a link, not a release folder"]
     if not release_dir.is_dir():
         return [f"{name} is missing"]
     manifest = read_manifest(release_dir)
@@ -60,15 +65,39 @@ def verify_release(release_dir: Path) -> list[str]:
     return []
 
 
-def _pointer_names(out_root: Path) -> tuple[str | None, str | None]:
-    """(release named by the latest symlink, release named by LATEST), each None when absent or unreadable."""
+def _pointer_names(out_root: Path, check: StateCheck) -> tuple[str | None, str | None]:
+    """(release named by the latest symlink, release named by LATEST), each None when absent, unreadable or not
+    what switch_latest writes (releases/<release id>, <release id>): such a pointer is a problem, never a path."""
     link, marker = out_root / LATEST_LINK, out_root / LATEST_FILE
-    by_link = Path(os.readlink(link)).name if link.is_symlink() else None
+    by_link = by_file = None
+    if link.is_symlink():
+        target = os.readlink(link)
+        by_link = target.removeprefix(f"{RELEASES}/")
+        if target != f"{RELEASES}/{by_link}" or not RELEASE_ID.fullmatch(by_link):
+            check.problems.append(f"latest pointed at {target!r}, not at {RELEASES}/<release id> of this folder")
+            by_link = None
     try:
-        by_file = marker.read_text(encoding="utf-8").strip() or None if marker.is_file() else None
+        text = marker.read_text(encoding="utf-8").strip() if marker.is_file() and not marker.is_symlink() else None
     except (OSError, UnicodeDecodeError):
-        by_file = None
+        text = None
+    if text and RELEASE_ID.fullmatch(text):
+        by_file = text
+    elif text:
+        check.problems.append(f"{LATEST_FILE} held {text[:60]!r}, not a release id")
     return by_link, by_file
+
+
+def _move_aside_odd_entries(out_root: Path, check: StateCheck) -> None:
+    """A state file that is a folder, a FIFO or a link, or a latest that is no link, cannot be rewritten in place:
+    move it to .damaged-<name>-<random> for inspection, so the run can write it again."""
+    odd = [name for name in (HISTORY_FILE, INDEX_FILE, LATEST_FILE, STATUS_FILE)
+           if (out_root / name).is_symlink() or ((out_root / name).exists() and not (out_root / name).is_file())]
+    if (out_root / LATEST_LINK).exists() and not (out_root / LATEST_LINK).is_symlink():
+        odd.append(LATEST_LINK)
+    for name in odd:
+        target = out_root / f"{DAMAGED_PREFIX}{name}-{secrets.token_hex(4)}"
+        os.rename(out_root / name, target)
+        check.problems.append(f"{name} was not a {'link' if name == LATEST_LINK else 'file'}; moved it to {target.name}")
 
 
 def _quarantine(out_root: Path, release_id: str) -> str:
@@ -90,9 +119,10 @@ def reconcile(out_root: Path) -> StateCheck:
         return StateCheck(None)
     check = StateCheck(None)
     remove_stale_staging(out_root)
-    for leftover in (p for p in out_root.iterdir() if _LEFTOVERS.match(p.name)):
+    for leftover in (p for p in out_root.iterdir() if _LEFTOVERS.match(p.name) and not p.is_dir()):
         leftover.unlink(missing_ok=True)
-    by_link, by_file = _pointer_names(out_root)
+    _move_aside_odd_entries(out_root, check)
+    by_link, by_file = _pointer_names(out_root, check)
     newest_first = [p.name for p in reversed([out_root / RELEASES / r["release_id"]
                                               for r in release_history(out_root)["releases"]])]
     checked: set[str] = set()

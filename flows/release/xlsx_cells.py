@@ -40,8 +40,10 @@ def unholdable(values: pyarrow.Array) -> tuple[pyarrow.Array, pyarrow.Array]:
 
 def stand_in(table: str, value: str) -> str:
     """The workbook's text for a cell it cannot hold: why, and where the whole value is (the same row of the CSV)."""
-    if len(value.encode("utf-16-le")) // 2 > XLSX_MAX_CELL_CHARS:
-        why = f"{len(value):,} characters, more than the {XLSX_MAX_CELL_CHARS:,} a cell holds"
+    units = len(value.encode("utf-16-le")) // 2
+    if units > XLSX_MAX_CELL_CHARS:   # Excel counts UTF-16 units: an emoji or a rare CJK character counts twice
+        why = (f"{len(value):,} characters ({units:,} UTF-16 units), more than the {XLSX_MAX_CELL_CHARS:,} units a "
+               "cell holds")
     else:
         bad = sorted({f"U+{ord(c):04X}" for c in value if _is_illegal(c)})
         why = f"control character {', '.join(bad)}, which a workbook cannot store"
@@ -106,7 +108,8 @@ def stand_in_notes(tables: dict[str, pd.DataFrame], specs: dict[str, TableSpec])
 def _note(table: str, spec: TableSpec, row: pd.Series, column: str, too_long: bool, documents: list[str]) -> dict:
     key = "|".join(str(row[k]) for k in spec.primary_key)
     key = key if len(key) <= 200 else key[:200] + "…"
-    why = (f"more than the {XLSX_MAX_CELL_CHARS:,} characters an Excel cell holds" if too_long
+    why = (f"more than the {XLSX_MAX_CELL_CHARS:,} UTF-16 units (characters; an emoji counts two) an Excel cell holds"
+           if too_long
            else "a control character that an Excel workbook cannot store")
     where = ""
     if "source_file" in row.index and isinstance(row["source_file"], str):

@@ -22,6 +22,7 @@ from flows.tables.frames import frame_of, to_frame
 from flows.updates.batch import REPORT_FIELDS, check_rows, report_fields
 from flows.updates.columns import UpdateColumns, read_update_columns
 from flows.updates.format import COLUMNS, accepted_headers, load_statuses, map_columns
+from flows.updates.limits import not_a_regular_file, printable
 from flows.updates.read import FileProblem, guarded
 from flows.updates.reports import fields as report_fields_
 from flows.updates.reports.match import resolve_reports
@@ -51,15 +52,17 @@ def source_name(path: Path, root: Path, prefix: str = "") -> str:
     """
     here, top = os.path.abspath(path), os.path.abspath(root)
     if os.path.commonpath([here, top]) != top:
-        return prefix + Path(path).name
-    return prefix + Path(os.path.relpath(here, top)).as_posix()
+        return printable(prefix + Path(path).name)
+    return printable(prefix + Path(os.path.relpath(here, top)).as_posix())
 
 
 def find_update_files(updates_dir: Path = paths.UPDATES) -> list[Path]:
     """Every entry under raw/updates/ but its README.md files: regular files, hidden ones, links (to files or folders,
     never followed) and special files alike; each is read or becomes a rejection naming it."""
     updates_dir = Path(updates_dir)
-    if not updates_dir.is_dir() or updates_dir.is_symlink():
+    if updates_dir.is_symlink():
+        return [updates_dir]          # never followed: one rejection naming it
+    if not updates_dir.is_dir():
         return []
     found = []
     for folder, dirs, files in os.walk(updates_dir, followlinks=False):
@@ -96,6 +99,11 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     for source in sorted(named):
         path, doc = named[source], document_id or named[source].parent.name
         counts[source] = {"document_id": doc if doc in known_documents else None, "rows_read": 0, "file_rejected": False}
+        if path.is_symlink():   # a link is never followed, whatever folder it is in (raw/updates itself included)
+            link = not_a_regular_file(path)
+            rejections.append(rejection_row(source, counts[source]["document_id"], [FileProblem(link.code, link.message)]))
+            counts[source]["file_rejected"] = True
+            continue
         if doc not in known_documents:
             problem = FileProblem("unknown_document", f"folder {doc!r} is not a white paper of this release "
                                   f"({', '.join(sorted(known_documents))}); put the file in raw/updates/<document_id>/")

@@ -2,9 +2,10 @@
 
 raw/updates/README.md lists these numbers for the divisions; every reader of flows/updates/ (and the white-paper
 reader for its byte cap) checks against them. A file is opened without following a symbolic link, checked to
-be a regular file, and read at most MAX_FILE_BYTES + 1 bytes: a 2 GiB file costs 10 MiB, a named pipe never
-blocks the night, and a link to /etc/passwd is never opened. Pure: raises OverBudget, the caller turns it
-into that file's rejection.
+be a regular file, and read at most MAX_FILE_BYTES + 1 bytes: a 2 GiB file costs 10 MiB of memory, a named
+pipe never blocks the night, and a link to /etc/passwd is never opened. (The inputs' SHA-256 for the manifest
+and the nothing-new check still streams every byte of a regular file, in constant memory: about 2 s a GiB.)
+Pure: raises OverBudget, the caller turns it into that file's rejection.
 """
 
 from __future__ import annotations
@@ -73,10 +74,19 @@ def not_a_regular_file(path: Path) -> OverBudget | None:
     if not stat.S_ISREG(info.st_mode):
         kind = KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
         return OverBudget("not_a_file", f"this is {kind}, not a file; only regular files are read")
+    if printable(path.name) != path.name:
+        return OverBudget("bad_file_name", f"the file name is not valid UTF-8 (here with \\xNN for its odd bytes: "
+                          f"{printable(path.name)}); save it again under a name in UTF-8")
     if path.name.startswith("."):
         return OverBudget("hidden_file", "the file name starts with '.', which hides it in most folders; rename it "
                           "without the dot if it is a report, or remove it")
     return None
+
+
+def printable(name: str) -> str:
+    """A file name as text that can be stored and shown: bytes that are not UTF-8 (the surrogates os.fsdecode gives
+    them) as \\xNN escapes; any other name unchanged."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_capped(path: Path, limit: int | None = None) -> bytes:

@@ -59,6 +59,8 @@ def refusal(source_file: str, path: Path) -> str:
         what = "a hidden or temporary file (Word writes ~$<name>.docx while a document is open, LibreOffice .~lock.…)"
     elif path.is_dir():
         what = "a folder (papers are read from raw/whitepapers/ itself, not from folders in it)"
+    elif path.exists() and not path.is_file():
+        what = "not a regular file (a named pipe, a socket or a device), which is never opened"
     elif is_sidecar(path):
         what = f"a sidecar with no paper {path.name[:-len(SIDECAR)]}.<txt|html|htm|docx> beside it"
     else:

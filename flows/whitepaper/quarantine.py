@@ -49,7 +49,8 @@ def screen(path: Path, source_file: str) -> PaperRejection | None:
     if problem is None and path.stat().st_size > limits.MAX_WHITEPAPER_BYTES:
         problem = OverBudget("oversized", f"the file has {path.stat().st_size:,} bytes; a white paper may have at most "
                              f"{limits.MAX_WHITEPAPER_BYTES:,}")
-    return None if problem is None else PaperRejection(source_file, path.stem, problem.code, problem.message)
+    return None if problem is None else PaperRejection(source_file, limits.printable(path.stem), problem.code,
+                                                       problem.message)
 
 
 def rejection_of(path: Path, source_file: str, err: BaseException) -> PaperRejection:

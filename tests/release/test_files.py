@@ -116,8 +116,8 @@ def test_xlsx_keeps_formula_like_text_as_text_and_chinese_intact(tmp_path):
 
 @pytest.mark.parametrize("value, why", [
     ("政策\x07规划处", "control character U+0007"), ("\x00", "control character U+0000"),
-    ("长" * 40_000, "40,000 characters, more than the 32,767"),
-    ("\U0001F600" * 16_384, "16,384 characters"),   # 32,768 UTF-16 units: one more than a cell holds
+    ("长" * 40_000, "40,000 characters (40,000 UTF-16 units), more than the 32,767"),
+    ("\U0001F600" * 16_384, "16,384 characters (32,768 UTF-16 units)"),   # one more than a cell holds
 ])
 def test_xlsx_shows_a_marked_stand_in_for_a_cell_it_cannot_hold(tmp_path, value, why):
     spec = table_spec("departments")

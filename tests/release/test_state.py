@@ -148,3 +148,62 @@ def test_an_empty_or_new_root_needs_nothing(tmp_path):
     assert reconcile(tmp_path / "none").latest is None
     check = reconcile(tmp_path)
     assert check.latest is None and check.problems == [] and check.repaired == []
+
+
+def test_latest_file_naming_a_path_is_never_used_as_one(two, tmp_path_factory):
+    """LATEST holding ../../somewhere: nothing outside the output root is moved, read or listed as a release."""
+    out, _, second = two
+    victim = tmp_path_factory.mktemp("victim")
+    (victim / "keep.txt").write_text("keep")
+    (out / "latest").unlink()
+    (out / "LATEST").write_text(f"../../{victim.name}\n")
+    (out / "releases" / ".damaged-..").mkdir()     # what made the escape possible before: a folder of that name
+    check = reconcile(out)
+    assert (victim / "keep.txt").read_text() == "keep"
+    assert any("not a release id" in p for p in check.problems)
+    consistent(out, second)
+    assert [r["release_id"] for r in release_history(out)["releases"]][-1] == second
+
+
+@pytest.mark.parametrize("target", ["/", "..", "outside"])
+def test_latest_pointing_anywhere_but_a_release_folder_is_switched_back(two, tmp_path_factory, target):
+    out, _, second = two
+    if target == "outside":   # a verified-looking copy of the release elsewhere, then tampered with
+        elsewhere = tmp_path_factory.mktemp("evil") / "releases" / second
+        shutil.copytree(out / "releases" / second, elsewhere)
+        with open(elsewhere / "data" / "tasks.csv", "a", encoding="utf-8") as f:
+            f.write("TAMPERED\r\n")
+        target = str(elsewhere)
+    (out / "latest").unlink()
+    os.symlink(target, out / "latest")
+    check = reconcile(out)
+    assert any(p.startswith("latest pointed at") for p in check.problems)
+    consistent(out, second)
+    assert b"TAMPERED" not in (out / "latest" / "data" / "tasks.csv").read_bytes()
+
+
+def test_a_release_folder_that_is_a_link_is_neither_listed_nor_trusted(two, tmp_path_factory):
+    out, first, second = two
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / second
+    os.rename(out / "releases" / second, elsewhere)
+    os.symlink(elsewhere, out / "releases" / second)
+    check = reconcile(out)
+    assert check.rebuild and any("is a link" in p for p in check.problems)
+    assert second not in [r["release_id"] for r in release_history(out)["releases"]]
+    consistent(out, first)
+    assert elsewhere.is_dir()       # moved aside is the link, never what it points at
+
+
+@pytest.mark.parametrize("name", [HISTORY_FILE, INDEX_FILE, "LATEST", "status.json", "latest"])
+def test_a_state_file_that_is_a_folder_is_moved_aside_and_written_again(two, name):
+    out, _, second = two
+    entry = out / name
+    if entry.is_symlink() or entry.is_file():
+        entry.unlink()
+    entry.mkdir()
+    (entry / "something").write_text("kept for inspection")
+    check = reconcile(out)
+    assert any(p.startswith(f"{name} was not a") for p in check.problems)
+    moved = [p for p in out.iterdir() if p.name.startswith(f"{DAMAGED_PREFIX}{name}-")]
+    assert len(moved) == 1 and (moved[0] / "something").read_text() == "kept for inspection"
+    consistent(out, second)

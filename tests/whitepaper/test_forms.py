@@ -139,3 +139,13 @@ def test_a_broken_paper_is_still_a_paper_whose_error_is_told(text, message):
     with pytest.raises(WhitepaperError, match=message) as err:
         parse_whitepaper(text.encode(), "x", "x.txt")
     assert not isinstance(err.value, NotAWhitepaper)
+
+
+def test_a_fifo_named_like_a_paper_is_refused_as_what_it_is(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.txt")
+    papers, refused = find_paper_files(tmp_path)
+    assert papers == [] and refused == [tmp_path / "pipe.txt"]
+    message = refusal("raw/whitepapers/pipe.txt", tmp_path / "pipe.txt")
+    assert "not a regular file" in message and "a .txt file" not in message
