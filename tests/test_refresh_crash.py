@@ -23,7 +23,7 @@ from flows.release.index import INDEX_FILE, release_entries, render_release_inde
 from flows.release.state import verify_release
 from flows.status import read_status
 from tests.crash_at import STEPS
-from tests.test_serve import _free_port, _healthy, _stop, _wait
+from tests.servers import free_port, healthy, stop_group, wait_for
 
 pytestmark = pytest.mark.integration
 UPDATE = "任务,季度,责任部门,报告日期,状态\n1,1,政策规划处,2014-03-31,已完成\n"
@@ -33,7 +33,7 @@ UPDATE = "任务,季度,责任部门,报告日期,状态\n1,1,政策规划处,20
 def server(tmp_path_factory):
     """One Prefect server for the module: each run then costs seconds, not a temporary server's start."""
     home = tmp_path_factory.mktemp("prefect")
-    port = _free_port()
+    port = free_port()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}, "PREFECT_HOME": str(home),
            "DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
            "PREFECT_UI_ENABLED": "false", "PYTHONPATH": str(paths.REPO)}
@@ -43,10 +43,10 @@ def server(tmp_path_factory):
                                  str(port)], env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api"
     try:
-        _wait(lambda: _healthy(url), 180, "prefect server /api/health", proc, log)
+        wait_for(lambda: healthy(url), 180, "prefect server /api/health", proc, log)
         yield {**env, "PREFECT_API_URL": url}
     finally:
-        _stop(proc)
+        stop_group(proc)
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +120,7 @@ def test_a_killed_command_takes_its_temporary_prefect_server_with_it(base, tmp_p
                             str(tmp_path / "curated"), "--as-of", "2014-12-31"], env=env, cwd=paths.REPO,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        servers = _wait(lambda: _uvicorn_children(cli.pid), 180, "the temporary Prefect server", cli)
+        servers = wait_for(lambda: _uvicorn_children(cli.pid), 180, "the temporary Prefect server", cli)
         os.kill(cli.pid, signal.SIGKILL)
         cli.wait(timeout=10)
         gone, alive = psutil.wait_procs(servers, timeout=30)

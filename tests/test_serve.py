@@ -7,18 +7,15 @@ import datetime as dt
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from flows import paths
+from tests.servers import free_port, healthy, stop_group, wait_for
 
 REPO = paths.REPO
 
@@ -49,47 +46,9 @@ def test_concurrency_cancels_a_second_run():
     assert (limit.limit, limit.collision_strategy) == (1, ConcurrencyLimitStrategy.CANCEL_NEW)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(predicate, timeout: float, what: str, proc: subprocess.Popen | None = None, log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        if proc is not None and proc.poll() is not None:
-            break
-        time.sleep(0.5)
-    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{tail}")
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> int:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-    return proc.returncode
-
-
 @pytest.fixture
 def prefect_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"), "DO_NOT_TRACK": "1",
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
            "PREFECT_API_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path / 'prefect.db'}",
@@ -101,10 +60,10 @@ def prefect_server(tmp_path):
                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api"
     try:
-        _wait(lambda: _healthy(url), 90, "prefect server /api/health", proc, log)
+        wait_for(lambda: healthy(url), 90, "prefect server /api/health", proc, log)
         yield url, env
     finally:
-        _stop(proc)
+        stop_group(proc)
 
 
 async def _runs_of(url: str, deployment_name: str):
@@ -133,7 +92,7 @@ def test_nightly_refresh_served_triggered_and_completed(prefect_server, tmp_path
         with temporary_settings(updates={PREFECT_API_URL: url}):
             _trigger_twice_and_check(serve, log, out)
     finally:
-        code = _stop(serve)
+        code = stop_group(serve)
     assert code is not None
 
 
@@ -149,15 +108,15 @@ def _trigger_twice_and_check(serve: subprocess.Popen, log: Path, out: Path) -> N
                 except Exception:  # noqa: BLE001 - not registered yet
                     return None
 
-        deployment = _wait(lambda: asyncio.run(deployment_exists()), 120, "deployment refresh/nightly-refresh", serve, log)
+        deployment = wait_for(lambda: asyncio.run(deployment_exists()), 120, "deployment refresh/nightly-refresh", serve, log)
         assert deployment.schedules and deployment.schedules[0].schedule.cron == "0 2 * * *"
         assert deployment.schedules[0].schedule.timezone == "Asia/Shanghai"
 
         first = run_deployment("refresh/nightly-refresh", timeout=0)
-        _wait(lambda: asyncio.run(_state_of(first.id)) in ("RUNNING", "COMPLETED"), 120, "first run to start", serve, log)
+        wait_for(lambda: asyncio.run(_state_of(first.id)) in ("RUNNING", "COMPLETED"), 120, "first run to start", serve, log)
         second = run_deployment("refresh/nightly-refresh", timeout=0)
-        final_first = _wait(lambda: _final(asyncio.run(_state_of(first.id))), 300, "first run to finish", serve, log)
-        final_second = _wait(lambda: _final(asyncio.run(_state_of(second.id))), 300, "second run to finish", serve, log)
+        final_first = wait_for(lambda: _final(asyncio.run(_state_of(first.id))), 300, "first run to finish", serve, log)
+        final_second = wait_for(lambda: _final(asyncio.run(_state_of(second.id))), 300, "second run to finish", serve, log)
         assert final_first == "COMPLETED", log.read_text(errors="replace")[-3000:]
         releases = [p for p in (out / "releases").iterdir() if not p.name.startswith(".")]
         assert len(releases) == 1, "two triggers must not publish twice"

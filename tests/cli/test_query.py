@@ -3,9 +3,7 @@ site in headless Chromium (a table, a facet, a canned query, a full-text search;
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tests.demo_release import demo_release
+from tests.servers import free_port, stop_group
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -47,12 +46,6 @@ def test_sql_without_a_release_says_how_to_make_one(tmp_path):
     assert result.exit_code == 2 and "run `whitepaper refresh --out" in result.output
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(out):
     """`whitepaper browse` running on a free port; always stopped, and checked to be stopped."""
@@ -72,13 +65,7 @@ def site(out):
                 time.sleep(0.5)
         yield base
     finally:
-        os.killpg(server.pid, signal.SIGINT)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
-        assert server.returncode is not None
+        assert stop_group(server, signal.SIGINT, 20) is not None
 
 
 @pytest.mark.integration

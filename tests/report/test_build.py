@@ -14,7 +14,6 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.demo_release import demo_release
 from tests.release.fixtures import publish_tiny
 from flows.report import sections
 from flows.report.build import build_report, human_bytes
@@ -51,16 +50,6 @@ class Page(HTMLParser):
 
     def number(self, key: str) -> int:
         return int(re.match(r"\s*(\d+)", self.marked[key]).group(1))
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    return demo_release(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def html(release):
-    return (release / "report" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.demo_release import demo_release
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -35,11 +34,6 @@ def browser():
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    return demo_release(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

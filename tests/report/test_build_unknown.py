@@ -11,22 +11,10 @@ from html import unescape
 
 import duckdb
 import pandas as pd
-import pytest
 
 from flows import paths
 from flows.report.build import build_report
-from tests.demo_release import demo_release
 from tests.report.test_build import Page
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    return demo_release(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def html(release):
-    return (release / "report" / "index.html").read_text(encoding="utf-8")
 
 
 def query(release, sql):

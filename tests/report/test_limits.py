@@ -11,15 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.demo_release import demo_release
 from flows.report import limits
 from flows.report import sections
 from flows.report.build import build_report
-
-
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    return demo_release(tmp_path_factory)
 
 
 def _report_with(release, folder, **caps) -> str:
