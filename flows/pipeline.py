@@ -91,7 +91,7 @@ def discover_inputs(raw_dir: Path = paths.RAW) -> Inputs:
                                 "e.g. szsti-2014.txt")
     # Every file under raw/updates/ is an update or a rejection (a file outside a document's folder included).
     updates = find_update_files(raw_dir / "updates")
-    lookups_dir = raw_dir / "lookups" if (raw_dir / "lookups").exists() or (raw_dir / "lookups").is_symlink() else paths.LOOKUPS
+    lookups_dir = raw_dir / "lookups" if os.path.lexists(raw_dir / "lookups") else paths.LOOKUPS
     return Inputs(raw_dir, whitepapers, updates, lookup_files(lookups_dir), lookups_dir, refused)
 
 

@@ -3,10 +3,10 @@
 For each corpus kind ("csv", the speed targets' corpus; "mixed", CSV/XLSX/JSON as divisions send them) and each
 size (a share of 1,000 white papers with 1,000,000 update rows) it writes a corpus (flows/bench/corpus.py),
 then measures, each in its own process: the floors (flows/bench/floor.py: DuckDB reading the same rows as CSV
-into Parquet, no checks; for "mixed" also the files as they are), every stage of the plain pipeline (flows/bench/stages.py), the full `whitepaper refresh` on a cold
-cache, the same again with nothing new, one new update file on top, the nothing-new flow run on a running
-Prefect server (Running → Completed from its state history), and each summary view and as-of macro on the
-published DuckDB file opened read-only. Benchmarks, not tests: numbers are reported with the machine.
+into Parquet, no checks; for "mixed" also the files as they are), every stage of the plain pipeline
+(flows/bench/stages.py), the full `whitepaper refresh` on a cold cache, the same again with nothing new, one new
+update file on top, the nothing-new flow run on a running Prefect server (Running → Completed from its state
+history), and each summary view and as-of macro on the published DuckDB file opened read-only. Benchmarks, not tests: numbers are reported with the machine.
 """
 
 from __future__ import annotations
@@ -185,7 +185,8 @@ NOTHING_NEW = "nothing new: whitepaper refresh (server)"
 ONE_NEW = "one new update file: whitepaper refresh (server, warm cache)"
 
 
-def run_bench(sizes: list[float], out: Path, work: Path | None = None, kinds: tuple[str, ...] = ("csv", "mixed")) -> dict:
+def run_bench(sizes: list[float], out: Path, work: Path | None = None,
+              kinds: tuple[str, ...] = ("csv", "mixed")) -> dict:
     """Run every size (smallest first) of every corpus kind against one Prefect server; write out/results.json
     and out/results.md."""
     out = Path(out)

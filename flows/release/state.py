@@ -22,11 +22,11 @@ from flows.release.dirs import LATEST_FILE, LATEST_LINK, RELEASES, latest_releas
 from flows.release.history import HISTORY_FILE, release_folders, release_history, write_history
 from flows.release.index import INDEX_FILE, release_entries, render_release_index, write_release_index
 from flows.release.manifest import MANIFEST, check_files, read_json, read_manifest
+from flows.status import STATUS_FILE
 
 DAMAGED_PREFIX = ".damaged-"
 RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{8}")
 """What flows/release/manifest.py make_release_id gives; anything else in latest or LATEST is never used as a path."""
-STATUS_FILE = "status.json"   # flows/status.py writes it; here only moved aside when it is not a file
 _LEFTOVERS = re.compile(r"^\.(latest|LATEST)-[0-9a-f]+(-undo)?$|^\.releases-.*\.json$|^\.index\.html-[0-9a-f]+$|^\.status-.*\.json$")
 """Temporary files a killed run may leave in the output root (dirs.py, history.py, index.py, status.py)."""
 
