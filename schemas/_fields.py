@@ -1,6 +1,11 @@
 """The one place a column's meaning is written: a Pandera field with its Chinese and English description."""
 
+import datetime
+
+import pandas as pd
 import pandera.pandas as pa
+from pandera import dtypes
+from pandera.engines import pandas_engine
 
 
 def field(zh: str, en: str, *, meaning: int = 1, **checks) -> pa.Field:
@@ -24,3 +29,24 @@ def table_meta(zh: str, en: str, primary_key: list[str], foreign_keys: list[dict
 
 
 ID_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+@pandas_engine.Engine.register_dtype
+@dtypes.immutable
+class Date(pandas_engine.Date):
+    """pandera's Date (every value exactly a datetime.date, or null), checked in one pass over the values' types.
+
+    pandera calls a Python function per value: 4.7 million calls, 4.5 s, in one refresh of a million updates. The
+    set of the values' types is taken at C speed; a column of dates and None, NaT or NA passes at once, and any
+    other (a datetime or text among the dates, a float) goes through pandera's own check, which names the values
+    at fault.
+    """
+
+    def check(self, pandera_dtype, data_container=None):
+        if data_container is not None and pandas_engine.DataType.check(self, pandera_dtype) is True \
+                and set(map(type, data_container.to_numpy(dtype=object))) <= _DATE_OR_NULL:
+            return True
+        return super().check(pandera_dtype, data_container)
+
+
+_DATE_OR_NULL = {datetime.date, type(None), type(pd.NaT), type(pd.NA)}

@@ -11,14 +11,12 @@ carry meaning=2 (schemas/_fields.field), which makes the release a new major ver
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from schemas._fields import field, table_meta
+from schemas._fields import Date, field, table_meta
 from schemas.updates import MILESTONE_STATUSES, RATINGS
 from schemas.whitepaper import _ref
 
-Date = pandas_engine.Date
 
 
 def as_of_date():

@@ -5,13 +5,11 @@ The update file format itself (columns, accepted spellings) is described in raw/
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from schemas._fields import ID_SLUG, field, table_meta
+from schemas._fields import ID_SLUG, Date, field, table_meta
 from schemas.whitepaper import _ref
 
-Date = pandas_engine.Date
 REPORTABLE_STATUSES = ["not_started", "in_progress", "completed", "delayed", "cancelled"]
 MILESTONE_STATUSES = [*REPORTABLE_STATUSES, "not_reported"]
 RATINGS = ["not_reported", "green", "amber", "red"]

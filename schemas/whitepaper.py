@@ -2,12 +2,10 @@
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-from schemas._fields import ID_SLUG, field, table_meta
+from schemas._fields import ID_SLUG, Date, field, table_meta
 
-Date = pandas_engine.Date
 DOC_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TASK_ID = r"^[a-z0-9-]+-\d{2,}$"
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from flows.tables.codebook import table_spec
+from flows.release.change_summary import summarize_changes
 from flows.release.datapackage import DATAPACKAGE_FILE, SchemaChange, schema_changes, schema_package
 from flows.tables.frames import to_frame
 from flows.release.manifest import read_json
@@ -37,12 +38,43 @@ def compute_changes(previous_release_dir: Path | None, tables: dict[str, pd.Data
     tables' Pandera models, those of the previous side from its datapackage.json.
     """
     if previous_release_dir is None:
-        return to_frame([], CHANGES)
+        return compared_with(to_frame([], CHANGES), None)
     specs = {name: table_spec(name) for name in tables if name != CHANGES}
     new = LazyTables(list(specs), lambda name: canonical_frame(tables[name], specs[name]))
     keys = {name: list(spec.primary_key) for name, spec in specs.items()}
-    return diff_tables(read_release_tables(previous_release_dir), new, keys,
-                       read_json(Path(previous_release_dir) / DATAPACKAGE_FILE), schema_package(specs))
+    changes = diff_tables(read_release_tables(previous_release_dir), new, keys,
+                          read_json(Path(previous_release_dir) / DATAPACKAGE_FILE), schema_package(specs))
+    return compared_with(changes, Path(previous_release_dir).name)
+
+
+COMPARED_WITH = "compared_with"
+"""Key of a changes frame's attrs: the release folder it was computed against (None: no release yet). The
+publisher, holding the lock, trusts the frame when latest still points there instead of diffing a million rows
+again; a frame without it (made by other code) is checked by computing the changes once more."""
+
+
+def compared_with(changes: pd.DataFrame, release: str | None) -> pd.DataFrame:
+    changes.attrs[COMPARED_WITH] = release
+    return changes
+
+
+def checked_changes_summary(frames: dict[str, pd.DataFrame], previous: Path | None,
+                            against: str | None = None) -> str | None:
+    """The summary of the changes table among the canonical frames, once it is known to be the one against the
+    release latest points at (previous): against, the release compute_changes recorded comparing with, is that
+    release, or the changes computed again equal the table. None without a changes table.
+
+    Raises ValueError when they differ: latest moved while the refresh ran.
+    """
+    if CHANGES not in frames:
+        return None
+    if previous is None or against != previous.name:
+        expected = canonical_frame(compute_changes(previous, frames), table_spec(CHANGES))
+        if not expected.equals(frames[CHANGES]):
+            was = f"release {previous.name}" if previous else "no release (this is the first)"
+            raise ValueError(f"the {CHANGES} table given is not the list of changes against {was}, which latest "
+                             "points at now; latest probably moved while this refresh ran, so run the refresh again")
+    return summarize_changes(frames[CHANGES], has_previous=previous is not None)
 
 
 def diff_releases(old_release_dir: Path, new_release_dir: Path) -> pd.DataFrame:

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.release.change_summary import summarize_changes
-from flows.release.changes import CHANGES, compute_changes, refuse_breaking
+from flows.release.changes import CHANGES, COMPARED_WITH, checked_changes_summary, refuse_breaking
 from flows.tables.codebook import TableSpec, table_spec
 from flows.release.datapackage import DATAPACKAGE_FILE, build_datapackage, load_release_metadata, next_version
 from flows.release.duckdb_export import RELEASE_INFO, write_duckdb
@@ -91,6 +90,7 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
     out_root, views, macros = Path(out_root), dict(views or {}), dict(macros or {})
     with _step("check the arguments", out_root):
         _check_names(tables, views, macros)
+    against = getattr(tables.get(CHANGES), "attrs", {}).get(COMPARED_WITH)   # read before validation copies it
     with _step("validate the tables", out_root):
         validated = validate_tables(tables, context="tables to publish")
     with _step("sort the rows by primary key", out_root):
@@ -104,14 +104,16 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
         with release_lock(out_root, lock_timeout) if lock_timeout is not None else nullcontext():
             return _publish_locked(frames, specs, sources=sources, originals=originals or {}, inputs=inputs,
                                    out_root=out_root, as_of=as_of,
-                                   views=views, macros=macros, code_version=code_version, allow_breaking=allow_breaking)
+                                   views=views, macros=macros, code_version=code_version, allow_breaking=allow_breaking,
+                                   changes_against=against)
     except ReleaseLockBusy as err:
         raise PublishError(str(err)) from None
 
 
 def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], *, sources: dict[str, str],
                     originals: dict[str, bytes], inputs: list[InputFile], out_root: Path, as_of: dt.date, views: dict[str, str],
-                    macros: dict[str, str], code_version: str, allow_breaking: bool) -> PublishResult:
+                    macros: dict[str, str], code_version: str, allow_breaking: bool,
+                    changes_against: str | None = None) -> PublishResult:
     with _step("create the staging folder", out_root):
         remove_stale_staging(out_root)
         previous = latest_release_dir(out_root)
@@ -120,7 +122,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
     try:
         with _step("compare with the previous release", out_root):
             refuse_breaking(previous, specs, allow_breaking)
-            summary = _check_changes(frames, previous)
+            summary = checked_changes_summary(frames, previous, changes_against)
         rows = _write_data_files(frames, specs, staging, out_root)
         with _step("write sources/", out_root):
             write_source_texts(sources, staging / "sources")
@@ -244,18 +246,6 @@ def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path
     return PublishResult(info.release_id, True, final, info.content_hash, row_counts,
                          f"latest points again at release {info.release_id}, whose outputs equal these"
                          f"{history_note(out_root)}{refresh_release_index(out_root)}", summary)
-
-
-def _check_changes(frames: dict[str, pd.DataFrame], previous: Path | None) -> str | None:
-    """The summary of the changes table given, once it is known to be the one against the release latest points at."""
-    if CHANGES not in frames:
-        return None
-    expected = canonical_frame(compute_changes(previous, frames), table_spec(CHANGES))
-    if not expected.equals(frames[CHANGES]):
-        against = f"release {previous.name}" if previous else "no release (this is the first)"
-        raise ValueError(f"the {CHANGES} table given is not the list of changes against {against}, which latest "
-                         "points at now; latest probably moved while this refresh ran, so run the refresh again")
-    return summarize_changes(frames[CHANGES], has_previous=previous is not None)
 
 
 def _check_names(tables: dict[str, pd.DataFrame], views: dict[str, str], macros: dict[str, str]) -> None:

@@ -149,21 +149,6 @@ def test_a_rerun_with_the_same_data_publishes_nothing(tmp_path):
     assert snapshot(tmp_path) == before
 
 
-def test_a_changes_table_against_a_release_that_is_no_longer_latest_is_refused(tmp_path):
-    publish_tiny(tmp_path, tables=with_changes(tmp_path, tiny_tables()))
-    tables = tiny_tables()
-    tables["tasks"].loc[0, "title_zh"] = "改过的标题"
-    stale = with_changes(tmp_path, tables)
-    other = tiny_tables()
-    other["contacts"].loc[0, "value"] = "https://www.szsti.gov.cn"
-    publish_tiny(tmp_path, tables=with_changes(tmp_path, other))  # another refresh published meanwhile
-    before = snapshot(tmp_path)
-    with pytest.raises(PublishError, match=r"step 'compare with the previous release': the changes table given is "
-                                           r"not the list of changes against release 2014-10-01-\w{8}.*run the refresh again"):
-        publish_tiny(tmp_path, tables=stale)
-    assert snapshot(tmp_path) == before
-
-
 @pytest.fixture
 def use_model(monkeypatch):
     """Register a model under its table name for one test; schemas cached by table name are dropped around it."""
