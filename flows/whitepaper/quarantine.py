@@ -124,6 +124,9 @@ def _with_carried(tables: dict[str, pd.DataFrame], previous: dict[str, pd.DataFr
             used = previous["task_departments"]["department_id"][previous["task_departments"]["task_id"].isin(tasks)]
             have = set(tables["departments"]["department_id"]) if "departments" in tables else set()
             part = old[old["department_id"].isin(set(used) - have)]
+        elif name == "quality_notes":   # the papers' own notes; the others (updates-n…, workbook-n…, whitepapers-n…,
+            # <id>-carried-forward) are made again by this run, and carried too they would repeat its note ids
+            part = old[old["note_id"].str.fullmatch("(?:" + "|".join(map(re.escape, carried)) + r")-n\d+", na=False)]
         elif "document_id" in old.columns:
             part = old[old["document_id"].isin(carried)]
         else:                         # task_departments, targets: rows of the carried tasks

@@ -79,6 +79,30 @@ def test_a_bad_paper_is_quarantined_carried_forward_then_left_out_when_new(raw, 
     assert (out / "latest" / "sources" / "szsti-2014.txt").read_text(encoding="utf-8") != text
 
 
+def test_a_paper_quarantined_night_after_night_beside_update_files_is_carried_with_its_own_notes_only(raw, tmp_path):
+    # the update files' notes (updates-n001…) and the carried-forward note are made again every night: carried as well,
+    # their ids repeated and the night failed
+    import shutil
+
+    from flows import paths
+
+    shutil.copytree(paths.REPO / "examples" / "updates", raw / "updates")
+    out = tmp_path / "curated"
+    first = refresh_without_prefect(raw, out, AS_OF)
+    own = _table(out, "quality_notes")
+    own = sorted(own.loc[own["note_id"].str.startswith("szsti-2014-n"), "note_id"])
+    assert own and _table(out, "quality_notes")["note_id"].str.startswith("updates-n").any()
+    seed = raw / "whitepapers" / "szsti-2014.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("三、2014年度工作任务目标", "三、"), encoding="utf-8")
+    for night in (1, 2):
+        result = refresh_without_prefect(raw, out, AS_OF + dt.timedelta(days=night))
+        notes = _table(out, "quality_notes")
+        assert notes["note_id"].is_unique and _table(out, "document_rejections")["outcome"].tolist() == ["carried_forward"]
+        assert sorted(notes.loc[notes["note_id"].str.startswith("szsti-2014-n"), "note_id"]) == own
+        assert notes["flag"].tolist().count("carried_forward") == 1
+    assert result.row_counts["updates"] == first.row_counts["updates"]
+
+
 def test_nothing_parseable_fails_the_run_and_leaves_latest_untouched(raw, tmp_path):
     out = tmp_path / "curated"
     for path in (raw / "whitepapers").iterdir():
