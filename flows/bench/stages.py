@@ -77,7 +77,7 @@ def stage_timings(raw_dir: Path, out_dir: Path, as_of: dt.date) -> list[dict]:
         parsed = parse_stage.parse_batch(parse_stage.Batch(inputs.whitepapers, names, [], inputs.lookups_dir, None))
         parsed = parse_stage.check_whitepapers(parsed)
     with timed(results, "updates (check and settle rows)", sampler):
-        tables, update_files = pipeline.add_updates(parsed.tables, inputs, as_of, reads)
+        tables, update_files = pipeline.add_updates(parsed.tables, inputs, as_of, reads, out_dir)
         reads.clear()
     with timed(results, "summaries", sampler):
         tables = pipeline.add_summaries(tables, as_of, inputs.lookups_dir)

@@ -20,6 +20,7 @@ import pyarrow
 from flows import paths
 from flows.tables.frames import frame_of, to_frame
 from flows.updates.batch import REPORT_FIELDS, check_rows, report_fields
+from flows.updates.check_cache import CheckCache, Checked
 from flows.updates.columns import UpdateColumns, read_update_columns
 from flows.updates.format import COLUMNS, accepted_headers, load_statuses, map_columns
 from flows.updates.limits import not_a_regular_file, printable
@@ -79,7 +80,8 @@ def find_update_files(updates_dir: Path = paths.UPDATES) -> list[Path]:
 def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt.date, root: Path = paths.REPO,
                    document_id: str | None = None, lookups: Path = paths.LOOKUPS,
                    read: Callable[[Path], UpdateColumns | FileProblem] = read_update_columns,
-                   raw_dir: Path | None = None) -> UpdateIngest:
+                   raw_dir: Path | None = None, checks: CheckCache | None = None,
+                   digests: dict[str, str] | None = None) -> UpdateIngest:
     """Read, check and settle every update file against the white papers' tables, as of a date.
 
     The document of a file is the name of its folder (raw/updates/<document_id>/), unless document_id is given.
@@ -87,6 +89,8 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     the path relative to raw_dir whatever that folder is called. read reads one file (the pipeline passes one
     that remembers files it has read before: flows/parse_cache.py). Whatever goes wrong with one file — its
     reading, its header, its rows' checks — is that file's rejection: this never raises for a file's content.
+    With checks and digests (source_file → SHA-256 of the file's bytes), the row rules' results of files unchanged
+    since the last run are reused (flows/updates/check_cache.py).
     """
     statuses = load_statuses(lookups)
     known_documents = set(tables["documents"]["document_id"])
@@ -139,7 +143,12 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     rows = _frame(gathered)
     del gathered
     papers = papers_of(tables, sorted(set(rows["document_id"])))
-    candidates, rejected, failed = _check_guarded(rows, papers, as_of, statuses)
+    if checks is None or digests is None:
+        candidates, rejected, failed = _check_guarded(rows, papers, as_of, statuses)
+    else:
+        checked = checks.check(rows, checks.keys(rows, papers, statuses, digests), as_of,
+                               lambda part: Checked(*_check_guarded(part, papers, as_of, statuses)))
+        candidates, rejected, failed = checked.candidates, checked.rejections, checked.failed
     for source, problem in failed.items():
         rejections.append(rejection_row(source, counts[source]["document_id"], [problem]))
         counts[source].update(rows_read=0, file_rejected=True)

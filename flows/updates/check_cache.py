@@ -1,0 +1,125 @@
+"""Each update file's checked rows remembered between nights: a night with one new file checks that file only.
+
+The row rules (flows/updates/rules.py, batch.py, reports/match.py) look at one row and its white paper, never at
+another file, so what they make of a file — its candidate reports and its rows' rejections — depends only on the
+file's bytes and the name it is published under, the code that reads and checks it, its paper's index (Paper:
+tasks, milestones, divisions, targets), the status spellings, and the as-of date through a single rule,
+date_in_future. A file's results are reused when everything but the date matches and the date is the same, or
+later while no row of the file was in the future (then none is now either). Cross-file steps (duplicates,
+conflicts, precedence) and everything after them always run over all rows.
+
+One entry, <out>/.cache/check/last.pickle, holds every file's results of the last run and is replaced by each run;
+it carries a checksum like the parse cache's entries (flows/parse_cache.py), so a damaged one is a miss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from flows import paths
+from flows.parse_cache import UPDATE_CODE, _atomic_write, _verified_payload, code_version
+from flows.updates.read import FileProblem
+from flows.updates.rules import Paper
+
+CACHE_FILE = ".cache/check/last.pickle"
+CHECK_CODE = tuple(sorted({*UPDATE_CODE, "flows/whitepaper/text.py",
+                           *(p.relative_to(paths.REPO).as_posix() for folder in ("flows/updates", "flows/tables", "schemas")
+                             for p in (paths.REPO / folder).rglob("*.py"))}))
+OFFSET = "_offset"   # a candidate's row within its file (0 = the file's first row), so positions survive new files
+FORMAT = 1
+
+
+@dataclass
+class Checked:
+    """What the row rules made of some files' rows: rows indexed by position in the frame of all rows."""
+    candidates: pd.DataFrame
+    rejections: list[dict]
+    failed: dict[str, FileProblem] = field(default_factory=dict)   # source_file → why its rows could not be checked
+
+
+def paper_digest(paper: Paper) -> str:
+    """SHA-256 of everything of the paper the rules read, in an order that does not depend on the process (sets and
+    dicts sorted; a target list keeps its order, which the rules' messages follow)."""
+    parts = (paper.document_id, paper.plan_year, sorted(paper.task_by_seq.items()), sorted(paper.milestones.items()),
+             sorted(paper.departments.items()), sorted(paper.department_names.items()),
+             sorted((t, sorted(r.items())) for t, r in paper.responsible.items()),
+             sorted(paper.milestone_targets.items()), sorted(paper.task_targets.items()), sorted(paper.titles.items()),
+             sorted(paper.empty_milestones))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class CheckCache:
+    """The last run's results per file, under out_dir; `reused` lists the files this run did not check again."""
+
+    def __init__(self, out_dir: Path, code: str | None = None):
+        self.path = Path(out_dir) / CACHE_FILE
+        self.code = code or code_version(CHECK_CODE)
+        self.reused: list[str] = []
+
+    def keys(self, rows: pd.DataFrame, papers: dict[str, Paper], statuses: dict[str, str],
+             digests: dict[str, str]) -> dict[str, str]:
+        """source_file → the key of its results, for each file with rows (and a known digest of its bytes)."""
+        spellings = hashlib.sha256(repr(sorted(statuses.items())).encode()).hexdigest()
+        of_paper = {doc: paper_digest(p) for doc, p in papers.items()}
+        files = rows.drop_duplicates("source_file")[["source_file", "document_id"]]
+        return {source: hashlib.sha256("\n".join((self.code, digests[source], source, doc, of_paper[doc],
+                                                  spellings)).encode()).hexdigest()
+                for source, doc in zip(files["source_file"].tolist(), files["document_id"].tolist())
+                if source in digests and doc in of_paper}
+
+    def check(self, rows: pd.DataFrame, keys: dict[str, str], as_of: dt.date, check) -> Checked:
+        """check(rows) → Checked for the rows of files whose results cannot be reused; the last run's results for the
+        others, moved to where their files' rows are now. The results of every file in keys are then kept."""
+        starts = _starts(rows)
+        last = self._load()
+        usable = {s for s, k in keys.items() if _reusable(last, s, k, as_of)}
+        fresh = check(rows[~rows["source_file"].isin(list(usable))] if usable else rows)
+        self.reused = sorted(usable)
+        if usable:
+            kept = last["candidates"][last["candidates"]["source_file"].isin(list(usable))]
+            kept = kept.set_axis(kept[OFFSET].to_numpy() + kept["source_file"].map(starts).to_numpy()).drop(columns=OFFSET)
+            fresh = Checked(pd.concat([fresh.candidates, kept]).sort_index() if len(fresh.candidates) else kept,
+                            fresh.rejections + [r for r in last["rejections"] if r["source_file"] in usable],
+                            {**fresh.failed, **{s: last["files"][s]["failed"] for s in usable if last["files"][s]["failed"]}})
+        self._save(fresh, keys, starts, as_of)
+        return fresh
+
+    def _load(self) -> dict | None:
+        payload = _verified_payload(self.path)
+        if payload is None:
+            return None
+        try:   # an entry of an older layout or code is a miss, never fatal
+            last = pickle.loads(payload)
+            return last if isinstance(last, dict) and last.get("format") == FORMAT and last.get("code") == self.code \
+                else None
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _save(self, checked: Checked, keys: dict[str, str], starts: dict[str, int], as_of: dt.date) -> None:
+        future = {r["source_file"] for r in checked.rejections if "date_in_future" in (r["reason_codes"] or "").split(";")}
+        candidates = checked.candidates[checked.candidates["source_file"].isin(list(keys))]
+        candidates = candidates.assign(**{OFFSET: candidates.index.to_numpy() - candidates["source_file"].map(starts).to_numpy()})
+        entry = {"format": FORMAT, "code": self.code, "as_of": as_of,
+                 "files": {s: {"key": k, "future": s in future, "failed": checked.failed.get(s)} for s, k in keys.items()},
+                 "candidates": candidates.reset_index(drop=True),
+                 "rejections": [r for r in checked.rejections if r["source_file"] in keys]}
+        _atomic_write(self.path, lambda f: pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _starts(rows: pd.DataFrame) -> dict[str, int]:
+    """source_file → the position of its first row (a file's rows are next to each other, in file order)."""
+    first = rows.drop_duplicates("source_file")
+    return dict(zip(first["source_file"].tolist(), first.index.tolist()))
+
+
+def _reusable(last: dict | None, source: str, key: str, as_of: dt.date) -> bool:
+    entry = (last or {}).get("files", {}).get(source)
+    if entry is None or entry["key"] != key:
+        return False
+    return as_of == last["as_of"] or (as_of > last["as_of"] and not entry["future"])

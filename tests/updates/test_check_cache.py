@@ -1,0 +1,139 @@
+"""The row rules' results kept between runs (flows/updates/check_cache.py): a night with one new file checks that
+file only, yet publishes byte for byte what a rebuild from nothing publishes; anything the results depend on
+(the as-of date past a future-dated row, the paper, the status spellings, the code) makes them stale."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import pickle
+import random
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from flows import paths, pipeline
+from flows.updates import check_cache, ingest
+from flows.updates.check_cache import CACHE_FILE, paper_digest
+from flows.updates.rules import Paper
+
+AS_OF = dt.date(2014, 12, 31)
+HEADER = "任务,季度,责任部门,报告日期,状态,完成比例,实际值,佐证链接,备注\r\n"
+
+
+@pytest.fixture
+def raw(raw):
+    """The repository's paper with the illustrative update files of examples/ (CSV, XLSX, JSON, progress reports)."""
+    shutil.copytree(paths.REPO / "examples" / "updates", raw / "updates")
+    return raw
+
+
+@pytest.fixture
+def checked(monkeypatch):
+    """The files whose rows the rules really checked, run by run."""
+    runs: list[set[str]] = []
+    real = ingest._check_guarded
+
+    def spy(rows, *args):
+        runs.append(set(rows["source_file"]))
+        return real(rows, *args)
+
+    monkeypatch.setattr(ingest, "_check_guarded", spy)
+    return runs
+
+
+def _data_files(release) -> dict[str, bytes]:
+    folder = release / "latest" / "data"
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith("changes.")}
+
+
+def _same_as_a_rebuild(raw, nightly, tmp_path, as_of, result) -> None:
+    rebuilt = pipeline.refresh_without_prefect(raw, tmp_path / "rebuilt", as_of)
+    assert (result.release_id, result.content_hash) == (rebuilt.release_id, rebuilt.content_hash)
+    assert _data_files(nightly) == _data_files(tmp_path / "rebuilt")
+    shutil.rmtree(tmp_path / "rebuilt")
+
+
+def test_a_new_file_is_the_only_one_checked_and_the_release_equals_a_rebuild(raw, tmp_path, checked):
+    nightly = tmp_path / "nightly"
+    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    assert len(checked[0]) == 5 and (nightly / CACHE_FILE).is_file()
+    folder = raw / "updates" / "szsti-2014"
+    rows = (folder / "ILLUSTRATIVE-2014-q1-q2.csv").read_text(encoding="utf-8-sig").splitlines()
+    (folder / "next-night.csv").write_text(HEADER + "\r\n".join([*rows[1:4], rows[2].replace("推进中", "已完成")]) + "\r\n",
+                                           encoding="utf-8")
+    checked.clear()
+    second = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    assert checked == [{"raw/updates/szsti-2014/next-night.csv"}]
+    assert second.published and second.row_counts["update_rejections"] > first.row_counts["update_rejections"]
+    _same_as_a_rebuild(raw, nightly, tmp_path, AS_OF, second)
+
+
+def test_a_row_in_the_future_is_checked_again_once_the_as_of_date_reaches_it(raw, tmp_path, checked):
+    nightly = tmp_path / "nightly"
+    (raw / "updates" / "szsti-2014" / "january.csv").write_text(HEADER + "1,第四季度,政策规划处,2015-01-05,已完成,100,,,\r\n",
+                                                               encoding="utf-8")
+    early = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    checked.clear()
+    later = pipeline.refresh_without_prefect(raw, nightly, dt.date(2015, 1, 10))
+    # the JSON file has rows dated 2015 (in the future on 31 December): checked again; the others are still good
+    assert checked == [{"raw/updates/szsti-2014/january.csv", "raw/updates/szsti-2014/ILLUSTRATIVE-2014-q4.json"}]
+    assert later.row_counts["updates"] == early.row_counts["updates"] + 1
+    _same_as_a_rebuild(raw, nightly, tmp_path, dt.date(2015, 1, 10), later)
+    checked.clear()
+    pipeline.refresh_without_prefect(raw, nightly, dt.date(2015, 1, 2))   # back in time: nothing is trusted
+    assert len(checked) == 1 and len(checked[0]) == 6
+
+
+def test_new_status_spellings_make_every_file_checked_again(raw, tmp_path, checked):
+    nightly = tmp_path / "nightly"
+    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    statuses = raw / "lookups" / "statuses.csv"
+    statuses.write_text(statuses.read_text(encoding="utf-8").replace("|进行中|", "|进行中|在办|", 1), encoding="utf-8")
+    checked.clear()
+    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    assert len(checked) == 1 and len(checked[0]) == 5
+
+
+def test_other_code_makes_the_results_stale(raw, tmp_path, checked, monkeypatch):
+    nightly = tmp_path / "nightly"
+    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    monkeypatch.setattr(check_cache, "CHECK_CODE", (*check_cache.CHECK_CODE, "README.md"))
+    checked.clear()
+    pipeline.refresh_without_prefect(raw, nightly, AS_OF + dt.timedelta(days=1))   # a later date: not "nothing new"
+    assert len(checked) == 1 and len(checked[0]) == 5
+
+
+def test_the_key_of_a_paper_is_everything_the_rules_read_of_it_and_the_same_in_every_process(raw):
+    paper = Paper.from_tables(pipeline.parse_inputs(pipeline.discover_inputs(raw)).tables, "szsti-2014")
+    digest = paper_digest(paper)
+    script = ("import pickle, sys; from flows.updates.check_cache import paper_digest; "
+              "print(paper_digest(pickle.loads(sys.stdin.buffer.read())))")
+    for seed in ("1", "2"):   # sets and dicts in another hash order
+        other = subprocess.run([sys.executable, "-c", script], input=pickle.dumps(paper), capture_output=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout.decode().strip()
+        assert other == digest
+    for change in (lambda p: p.titles.update({"szsti-2014-01": "改过的标题"}),
+                   lambda p: p.empty_milestones.add("szsti-2014-01-q1"),
+                   lambda p: p.responsible["szsti-2014-01"].popitem(),
+                   lambda p: p.departments.pop(next(iter(p.departments))),
+                   lambda p: p.milestone_targets.clear() if p.milestone_targets else p.task_targets.clear()):
+        changed = copy.deepcopy(paper)
+        change(changed)
+        assert paper_digest(changed) != digest
+
+
+def test_a_damaged_entry_is_a_miss_never_a_failure(raw, tmp_path, checked):
+    nightly = tmp_path / "nightly"
+    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    entry = nightly / CACHE_FILE
+    data = bytearray(entry.read_bytes())
+    data[random.Random(16).randrange(len(data))] ^= 0x20
+    entry.write_bytes(bytes(data))
+    (raw / "updates" / "szsti-2014" / "ILLUSTRATIVE-2014-q4.json").unlink()   # something new, so the rows are checked
+    checked.clear()
+    again = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    assert len(checked) == 1 and len(checked[0]) == 4 and again.row_counts["updates"] < first.row_counts["updates"]
