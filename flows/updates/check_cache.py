@@ -20,6 +20,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from flows import paths
@@ -83,7 +84,7 @@ class CheckCache:
         self.reused = sorted(usable)
         if usable:
             kept = last["candidates"][last["candidates"]["source_file"].isin(list(usable))]
-            kept = kept.set_axis(kept[OFFSET].to_numpy() + kept["source_file"].map(starts).to_numpy()).drop(columns=OFFSET)
+            kept = kept.set_axis(kept[OFFSET].to_numpy() + _start_of_each(kept, starts)).drop(columns=OFFSET)
             fresh = Checked(pd.concat([fresh.candidates, kept]).sort_index() if len(fresh.candidates) else kept,
                             fresh.rejections + [r for r in last["rejections"] if r["source_file"] in usable],
                             {**fresh.failed, **{s: last["files"][s]["failed"] for s in usable if last["files"][s]["failed"]}})
@@ -104,7 +105,7 @@ class CheckCache:
     def _save(self, checked: Checked, keys: dict[str, str], starts: dict[str, int], as_of: dt.date) -> None:
         future = {r["source_file"] for r in checked.rejections if "date_in_future" in (r["reason_codes"] or "").split(";")}
         candidates = checked.candidates[checked.candidates["source_file"].isin(list(keys))]
-        candidates = candidates.assign(**{OFFSET: candidates.index.to_numpy() - candidates["source_file"].map(starts).to_numpy()})
+        candidates = candidates.assign(**{OFFSET: candidates.index.to_numpy() - _start_of_each(candidates, starts)})
         entry = {"format": FORMAT, "code": self.code, "as_of": as_of,
                  "files": {s: {"key": k, "future": s in future, "failed": checked.failed.get(s)} for s, k in keys.items()},
                  "candidates": candidates.reset_index(drop=True),
@@ -116,6 +117,12 @@ def _starts(rows: pd.DataFrame) -> dict[str, int]:
     """source_file → the position of its first row (a file's rows are next to each other, in file order)."""
     first = rows.drop_duplicates("source_file")
     return dict(zip(first["source_file"].tolist(), first.index.tolist()))
+
+
+def _start_of_each(frame: pd.DataFrame, starts: dict[str, int]) -> np.ndarray:
+    """For each row, the start of its file: looked up once per file, not once per row."""
+    codes, files = pd.factorize(frame["source_file"])
+    return np.array([starts[f] for f in files], dtype=np.int64)[codes] if len(files) else np.zeros(0, dtype=np.int64)
 
 
 def _reusable(last: dict | None, source: str, key: str, as_of: dt.date) -> bool:

@@ -137,3 +137,18 @@ def test_a_damaged_entry_is_a_miss_never_a_failure(raw, tmp_path, checked):
     checked.clear()
     again = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
     assert len(checked) == 1 and len(checked[0]) == 4 and again.row_counts["updates"] < first.row_counts["updates"]
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "link"])
+def test_an_entry_that_is_no_regular_file_is_never_opened_nor_fatal(raw, tmp_path, checked, kind):
+    nightly = tmp_path / "nightly"
+    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    entry = nightly / CACHE_FILE
+    entry.unlink()
+    secret = tmp_path / "elsewhere.pickle"
+    secret.write_bytes(b"not ours")
+    {"folder": entry.mkdir, "pipe": lambda: os.mkfifo(entry), "link": lambda: entry.symlink_to(secret)}[kind]()
+    checked.clear()
+    again = pipeline.refresh_without_prefect(raw, nightly, AS_OF + dt.timedelta(days=1))
+    assert len(checked) == 1 and len(checked[0]) == 5 and again.content_hash
+    assert secret.read_bytes() == b"not ours"
