@@ -80,14 +80,17 @@ class CheckCache:
         starts = _starts(rows)
         last = self._load()
         usable = {s for s, k in keys.items() if _reusable(last, s, k, as_of)}
-        fresh = check(rows[~rows["source_file"].isin(list(usable))] if usable else rows)
         self.reused = sorted(usable)
-        if usable:
-            kept = last["candidates"][last["candidates"]["source_file"].isin(list(usable))]
+        if usable:   # taken out, and the rest of the last run let go, before the other rows are checked
+            kept = last["candidates"][last["candidates"]["source_file"].isin(self.reused)]
             kept = kept.set_axis(kept[OFFSET].to_numpy() + _start_of_each(kept, starts)).drop(columns=OFFSET)
-            fresh = Checked(pd.concat([fresh.candidates, kept]).sort_index() if len(fresh.candidates) else kept,
-                            fresh.rejections + [r for r in last["rejections"] if r["source_file"] in usable],
-                            {**fresh.failed, **{s: last["files"][s]["failed"] for s in usable if last["files"][s]["failed"]}})
+            reused = Checked(kept, [r for r in last["rejections"] if r["source_file"] in usable],
+                             {s: last["files"][s]["failed"] for s in self.reused if last["files"][s]["failed"]})
+        del last
+        fresh = check(rows[~rows["source_file"].isin(self.reused)] if usable else rows)
+        if usable:
+            fresh = Checked(pd.concat([fresh.candidates, reused.candidates]).sort_index() if len(fresh.candidates)
+                            else reused.candidates, fresh.rejections + reused.rejections, {**fresh.failed, **reused.failed})
         self._save(fresh, keys, starts, as_of)
         return fresh
 
