@@ -144,7 +144,7 @@ def bench(
 
     Writes a corpus per size and kind, then times the DuckDB floor (the same rows as CSV), each pipeline stage,
     the full refresh, a night with nothing new (also as a flow run on a Prefect server started for the purpose),
-    one new update file, and every summary view and macro. Both kinds at full size take about 40 minutes on
+    one new update file, and every summary view and macro. Both kinds at full size take about 16 minutes on
     2 cores. Not run by the tests.
     Example: whitepaper bench --sizes 0.01,0.1 --out bench-results/
     """
