@@ -140,6 +140,11 @@ def test_the_release_ids_the_readme_names_are_the_ones_the_demo_build_gives(clon
 
 def test_release_readme_command_blocks_work_in_the_release_folder(clone):
     clone, env = clone
+    if not (clone / "demo-curated/latest").exists():   # the test that builds it ran on another worker (pytest -n 2)
+        demo = next(body for _, body in code_blocks(README.read_text(encoding="utf-8")) if "rm -rf demo-raw" in body)
+        for line in command_lines(demo):
+            if not OPENS_A_SHELL.search(line):
+                run(line, clone, env)
     release = (clone / "demo-curated/latest").resolve()
     blocks = code_blocks((release / "README.md").read_text(encoding="utf-8"))
     env = clean_env(clone / ".venv/bin")  # DuckDB's shell on the PATH, as the release README asks
