@@ -45,7 +45,7 @@ UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/
                *(f"flows/updates/reports/{m}.py"
                  for m in ("forms", "header", "items", "read", "grid", "web_page", "word_doc")),
                "flows/whitepaper/html_page.py", "flows/whitepaper/word.py", "flows/whitepaper/layout.py")
-LIBRARIES = ("pandas", "pyarrow", "openpyxl", "pandera", "pypinyin", "lxml", "python-docx")
+LIBRARIES = ("pandas", "pyarrow", "numpy", "openpyxl", "pandera", "pypinyin", "lxml", "python-docx", "rapidfuzz")
 CHECKSUM_MAGIC = b"WPCACHE-SHA256"
 """Every entry ends with this and the SHA-256 of the bytes before it (flows/parse_cache.py's _verified_payload)."""
 
@@ -72,6 +72,7 @@ class ParseCache:
         self.update_code = update_code or code_version(UPDATE_CODE)
         self.parsed: list[Path] = []
         self.used: set[Path] = set()
+        self.digests: dict[Path, str] = {}   # update file → SHA-256 of the bytes read (what its rows come from)
 
     def _entry(self, kind: str, key: str, suffix: str) -> Path:
         entry = self.folder / kind / f"{key}{suffix}"
@@ -105,13 +106,17 @@ class ParseCache:
         return parsed
 
     def update_file(self, path: Path) -> UpdateColumns | FileProblem:
-        """read_update_columns(path), from the cache when it can be."""
+        """read_update_columns(path), from the cache when it can be. The key holds the file's name as well as its
+        bytes: the reader goes by the name (q.csv is read as CSV, the same bytes as q.csv.bak are refused)."""
         path = Path(path)
         try:
             data = read_capped(path)              # a link, special or oversized file is never read whole, nor cached
         except (OverBudget, OSError):
             return read_update_columns(path)      # the reader names the problem
-        key = hashlib.sha256(self.update_code.encode() + hashlib.sha256(data).digest()).hexdigest()
+        digest = hashlib.sha256(data)
+        self.digests[path] = digest.hexdigest()
+        key = hashlib.sha256(self.update_code.encode() + digest.digest() + path.name.encode("utf-8", "surrogateescape")
+                             ).hexdigest()
         entry = self._entry("updates", key, ".arrow")
         payload = _verified_payload(entry)
         if payload is not None:

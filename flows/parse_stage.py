@@ -56,6 +56,7 @@ class Parsed:
     file_notes: list[dict] = field(default_factory=list)            # quality_notes rows on files (settle.py)
     rejected: list[PaperRejection] = field(default_factory=list)    # papers quarantined (flows/whitepaper/quarantine.py)
     sources: dict[str, str] = field(default_factory=dict)           # document_id → canonical text, carried ones included
+    read_digests: dict[Path, str] = field(default_factory=dict)     # update file → SHA-256 of the bytes its rows come from
 
     def console_lines(self) -> list[str]:
         """What the run says about the files of raw/whitepapers/ that were refused or published once for two."""
@@ -118,6 +119,7 @@ def parse_batch(batch: Batch) -> Parsed:
     if cache:
         out.parsed_files += cache.parsed
         out.cache_entries = set(cache.used)
+        out.read_digests = dict(cache.digests)
     return out
 
 
@@ -137,7 +139,8 @@ def merge(inputs, parts: list[Parsed]) -> Parsed:
                               + "; ".join(message for _, message in refused))
     return Parsed([f.paper for f in kept], {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],
-                  {entry for part in parts for entry in part.cache_entries}, file_notes=notes, rejected=rejected)
+                  {entry for part in parts for entry in part.cache_entries}, file_notes=notes, rejected=rejected,
+                  read_digests={path: d for part in parts for path, d in part.read_digests.items()})
 
 
 def combine_tables(parsed: list[ParsedWhitepaper]) -> dict[str, pd.DataFrame]:

@@ -124,18 +124,22 @@ def parse_inputs(inputs: Inputs, out_dir: Path | None = None, batches: int = 1, 
 
 
 def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date, reads: dict | None = None,
-                out_dir: Path | None = None) -> tuple[dict[str, pd.DataFrame], list[InputFile]]:
+                out_dir: Path | None = None, read_digests: dict[Path, str] | None = None
+                ) -> tuple[dict[str, pd.DataFrame], list[InputFile]]:
     """Accepted updates, rejections and their quality notes added to the tables; per-file accounting returned.
 
     reads holds the update files already read by the parse stage (path → columns); others are read here. With
-    out_dir, the row rules' results of files unchanged since the last run come from <out_dir>/.cache/check/.
+    out_dir and read_digests (path → SHA-256 of the bytes the parse stage read), the row rules' results of files
+    unchanged since the last run come from <out_dir>/.cache/check/: keyed by the bytes read, so a file replaced
+    while the run goes is never filed under its new content.
     """
     # pop: each file's cells are let go once they are gathered with the others, not held twice until the end
     read = {"read": reads.pop} if reads is not None else {}
-    digests = {inputs.source_name(path): _sha256(path) for path in inputs.updates}
-    checks = CheckCache(out_dir) if out_dir is not None else None
+    read_digests = read_digests or {}
+    by_name = {inputs.source_name(path): digest for path, digest in read_digests.items()}
+    checks = CheckCache(out_dir) if out_dir is not None and by_name else None
     ingest = ingest_updates(inputs.updates, tables, as_of, lookups=inputs.lookups_dir, raw_dir=inputs.raw_dir,
-                            checks=checks, digests=digests, **read)
+                            checks=checks, digests=by_name, **read)
     tables = {**tables, "updates": ingest.updates, "update_rejections": ingest.rejections,
               "quality_notes": pd.concat([tables["quality_notes"], ingest.quality_notes], ignore_index=True)}
     tables = add_workbook_notes(tables)
@@ -143,7 +147,7 @@ def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
     for path in inputs.updates:
         counts = ingest.file_counts[inputs.source_name(path)]
         report = counts.get("report_id")    # a progress report's text is published as sources/<report_id>.txt
-        files.append(InputFile(inputs.source_name(path), digests[inputs.source_name(path)], input_size(path), "update",
+        files.append(InputFile(inputs.source_name(path), read_digests.get(path) or _sha256(path), input_size(path), "update",
                                counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"],
                                report, ingest.sources.get(report)))
     return tables, files
@@ -194,7 +198,7 @@ def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None, str
     """All stages but publishing, without Prefect; the changes table only when out_dir is given."""
     inputs = discover_inputs(raw_dir)
     parsed = parse_inputs(inputs, out_dir, strict=strict)
-    tables, update_files = add_updates(parsed.tables, inputs, as_of, parsed.updates, out_dir)
+    tables, update_files = add_updates(parsed.tables, inputs, as_of, parsed.updates, out_dir, parsed.read_digests)
     parsed.updates.clear()   # the update files' cells, a gigabyte at a million rows, are in the tables now
     release_free_memory()
     tables = validate_tables(add_summaries(tables, as_of, inputs.lookups_dir))

@@ -66,9 +66,9 @@ def check_papers(inputs: pipeline.Inputs, parts: list, out_dir: Path, strict: bo
 
 @task(name="updates", cache_policy=NO_CACHE)
 def updates(tables: dict, inputs: pipeline.Inputs, as_of: dt.date, reads: dict | None = None,
-            out_dir: Path | None = None) -> tuple:
+            out_dir: Path | None = None, read_digests: dict | None = None) -> tuple:
     """Take in the divisions' progress updates; rejected rows become update_rejections."""
-    return pipeline.add_updates(tables, inputs, as_of, reads, out_dir)
+    return pipeline.add_updates(tables, inputs, as_of, reads, out_dir, read_digests)
 
 
 @task(name="summaries", cache_policy=NO_CACHE)
@@ -184,7 +184,8 @@ def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bo
         _say(f"parse: {line}")
     for part in parts:   # parsed.updates holds every file's cells now; the updates task lets each go as it reads it
         part.updates.clear()
-    tables, update_files = updates(quote(parsed.tables), inputs, as_of, quote(parsed.updates), out_dir)
+    tables, update_files = updates(quote(parsed.tables), inputs, as_of, quote(parsed.updates), out_dir,
+                                   parsed.read_digests)
     parsed.updates.clear()   # the update files' cells are in the tables now; Prefect keeps task results
     release_free_memory()
     _say(f"updates: {len(tables['updates'])} accepted, {len(tables['update_rejections'])} rejected")

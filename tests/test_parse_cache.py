@@ -271,3 +271,25 @@ def test_every_module_a_paper_is_parsed_with_is_in_the_cache_key():
     """An edit to any reader of a paper's forms must be a cache miss; settle.py works after the cache, on all papers."""
     modules = {p.relative_to(paths.REPO).as_posix() for p in (paths.REPO / "flows" / "whitepaper").glob("*.py")}
     assert modules - {"flows/whitepaper/__init__.py", "flows/whitepaper/settle.py"} <= set(parse_cache.WHITEPAPER_CODE)
+
+
+def test_the_same_bytes_under_two_names_are_each_read_by_their_own_name(tmp_path):
+    # The reader goes by the name (q.csv is a CSV file, q.csv.bak is refused): a key of the bytes alone gave the second
+    # file the first one's reading, on the cached night and, depending on the order, on a rebuild too.
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.RAW, raw, ignore=shutil.ignore_patterns("updates"))
+    folder = raw / "updates" / "szsti-2014"
+    folder.mkdir(parents=True)
+    example = paths.REPO / "examples" / "updates" / "szsti-2014" / "ILLUSTRATIVE-2014-q1-q2.csv"
+    shutil.copyfile(example, folder / "q.csv.bak")
+    pipeline.refresh_without_prefect(raw, tmp_path / "nightly", dt.date(2014, 12, 30))
+    shutil.copyfile(example, folder / "q.csv")
+    nightly = pipeline.refresh_without_prefect(raw, tmp_path / "nightly", dt.date(2014, 12, 31))
+    rebuilt = pipeline.refresh_without_prefect(raw, tmp_path / "rebuilt", dt.date(2014, 12, 31))
+    assert (nightly.release_id, nightly.content_hash) == (rebuilt.release_id, rebuilt.content_hash)
+    assert nightly.row_counts["updates"] > 0
+    import pandas as pd
+
+    rejections = pd.read_parquet(tmp_path / "nightly" / "latest" / "data" / "update_rejections.parquet")
+    bak = rejections[rejections["source_file"].str.endswith("q.csv.bak")]
+    assert bak["reason_codes"].tolist() == ["unsupported_format"]

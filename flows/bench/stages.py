@@ -62,6 +62,7 @@ def stage_timings(raw_dir: Path, out_dir: Path, as_of: dt.date) -> list[dict]:
     publish (with the time of its report, workbook and DuckDB steps), as the plain pipeline runs them."""
     from flows import parse_stage, pipeline
     from flows.release import publish
+    from flows.updates.limits import input_sha256
 
     results: list[dict] = []
     inner: list[dict] = []
@@ -77,7 +78,8 @@ def stage_timings(raw_dir: Path, out_dir: Path, as_of: dt.date) -> list[dict]:
         parsed = parse_stage.parse_batch(parse_stage.Batch(inputs.whitepapers, names, [], inputs.lookups_dir, None))
         parsed = parse_stage.check_whitepapers(parsed)
     with timed(results, "updates (check and settle rows)", sampler):
-        tables, update_files = pipeline.add_updates(parsed.tables, inputs, as_of, reads, out_dir)
+        digests = {path: input_sha256(path) for path in inputs.updates}   # as the parse cache gives them
+        tables, update_files = pipeline.add_updates(parsed.tables, inputs, as_of, reads, out_dir, digests)
         reads.clear()
     with timed(results, "summaries", sampler):
         tables = pipeline.add_summaries(tables, as_of, inputs.lookups_dir)

@@ -8,8 +8,11 @@ date_in_future. A file's results are reused when everything but the date matches
 later while no row of the file was in the future (then none is now either). Cross-file steps (duplicates,
 conflicts, precedence) and everything after them always run over all rows.
 
-One entry, <out>/.cache/check/last.pickle, holds every file's results of the last run and is replaced by each run;
-it carries a checksum like the parse cache's entries (flows/parse_cache.py), so a damaged one is a miss.
+The bytes are those the parse stage read (flows/parse_cache.py), not the file hashed again later: a file replaced
+while a run goes is never filed under its new content. A file whose rows could not be checked at all (check_error:
+memory, say) is not kept, so the next run tries it again. One entry, <out>/.cache/check/last.pickle, holds every
+file's results of the last run and is replaced by each run; it carries a checksum like the parse cache's entries,
+so a damaged one is a miss, and one of another layout under this code's key is a miss too.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ CHECK_CODE = tuple(sorted({*UPDATE_CODE, "flows/whitepaper/text.py",
                            *(p.relative_to(paths.REPO).as_posix() for folder in ("flows/updates", "flows/tables", "schemas")
                              for p in (paths.REPO / folder).rglob("*.py"))}))
 OFFSET = "_offset"   # a candidate's row within its file (0 = the file's first row), so positions survive new files
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -78,21 +81,28 @@ class CheckCache:
         """check(rows) → Checked for the rows of files whose results cannot be reused; the last run's results for the
         others, moved to where their files' rows are now. The results of every file in keys are then kept."""
         starts = _starts(rows)
-        last = self._load()
-        usable = {s for s, k in keys.items() if _reusable(last, s, k, as_of)}
-        self.reused = sorted(usable)
-        if usable:   # taken out, and the rest of the last run let go, before the other rows are checked
-            kept = last["candidates"][last["candidates"]["source_file"].isin(self.reused)]
-            kept = kept.set_axis(kept[OFFSET].to_numpy() + _start_of_each(kept, starts)).drop(columns=OFFSET)
-            reused = Checked(kept, [r for r in last["rejections"] if r["source_file"] in usable],
-                             {s: last["files"][s]["failed"] for s in self.reused if last["files"][s]["failed"]})
-        del last
-        fresh = check(rows[~rows["source_file"].isin(self.reused)] if usable else rows)
-        if usable:
+        reused, self.reused = self._reused(keys, starts, as_of)   # the rest of the last run let go before checking
+        fresh = check(rows[~rows["source_file"].isin(self.reused)] if reused else rows)
+        if reused:
             fresh = Checked(pd.concat([fresh.candidates, reused.candidates]).sort_index() if len(fresh.candidates)
-                            else reused.candidates, fresh.rejections + reused.rejections, {**fresh.failed, **reused.failed})
+                            else reused.candidates, fresh.rejections + reused.rejections, fresh.failed)
         self._save(fresh, keys, starts, as_of)
         return fresh
+
+    def _reused(self, keys: dict[str, str], starts: dict[str, int], as_of: dt.date) -> tuple[Checked | None, list[str]]:
+        """The last run's results of the files it may stand for, moved to where their rows are now, and those files;
+        (None, []) when there are none, or the entry is not laid out as this code writes it."""
+        last = self._load()
+        try:
+            usable = sorted(s for s, k in keys.items() if _reusable(last, s, k, as_of))
+            if not usable:
+                return None, []
+            kept = last["candidates"][last["candidates"]["source_file"].isin(usable)]
+            kept = kept.set_axis(kept[OFFSET].to_numpy() + _start_of_each(kept, starts)).drop(columns=OFFSET)
+            wanted = set(usable)
+            return Checked(kept, [r for r in last["rejections"] if r["source_file"] in wanted]), usable
+        except Exception:  # noqa: BLE001 - an entry of another layout under this code's key is a miss, never fatal
+            return None, []
 
     def _load(self) -> dict | None:
         payload = _verified_payload(self.path)
@@ -107,10 +117,12 @@ class CheckCache:
 
     def _save(self, checked: Checked, keys: dict[str, str], starts: dict[str, int], as_of: dt.date) -> None:
         future = {r["source_file"] for r in checked.rejections if "date_in_future" in (r["reason_codes"] or "").split(";")}
+        # a file whose rows could not be checked is not kept: what stopped it (memory, say) may be gone next run
+        keys = {s: k for s, k in keys.items() if s not in checked.failed}
         candidates = checked.candidates[checked.candidates["source_file"].isin(list(keys))]
         candidates = candidates.assign(**{OFFSET: candidates.index.to_numpy() - _start_of_each(candidates, starts)})
         entry = {"format": FORMAT, "code": self.code, "as_of": as_of,
-                 "files": {s: {"key": k, "future": s in future, "failed": checked.failed.get(s)} for s, k in keys.items()},
+                 "files": {s: {"key": k, "future": s in future} for s, k in keys.items()},
                  "candidates": candidates.reset_index(drop=True),
                  "rejections": [r for r in checked.rejections if r["source_file"] in keys]}
         _atomic_write(self.path, lambda f: pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL))

@@ -152,3 +152,56 @@ def test_an_entry_that_is_no_regular_file_is_never_opened_nor_fatal(raw, tmp_pat
     again = pipeline.refresh_without_prefect(raw, nightly, AS_OF + dt.timedelta(days=1))
     assert len(checked) == 1 and len(checked[0]) == 5 and again.content_hash
     assert secret.read_bytes() == b"not ours"
+
+
+def test_a_file_replaced_while_the_run_reads_it_is_checked_again_the_next_night(raw, tmp_path, checked, monkeypatch):
+    # The results are filed under the bytes the rows were read from, not under what the file holds by the time it
+    # is hashed for the release: else the old rows stood for the new file night after night.
+    nightly, source = tmp_path / "nightly", raw / "updates" / "szsti-2014" / "ILLUSTRATIVE-2014-q1-q2.csv"
+    lines = source.read_bytes().decode("utf-8-sig").splitlines(keepends=True)
+    real = pipeline.parse_inputs
+
+    def racing(*args, **kwargs):
+        parsed = real(*args, **kwargs)
+        source.write_text("".join(lines[:1] + lines[14:20]), encoding="utf-8")   # the upload lands after reading
+        return parsed
+
+    monkeypatch.setattr(pipeline, "parse_inputs", racing)
+    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    monkeypatch.setattr(pipeline, "parse_inputs", real)
+    checked.clear()
+    second = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    assert checked == [{"raw/updates/szsti-2014/ILLUSTRATIVE-2014-q1-q2.csv"}]
+    _same_as_a_rebuild(raw, nightly, tmp_path, AS_OF, second)
+
+
+def test_a_file_whose_rows_could_not_be_checked_is_checked_again_the_next_night(raw, tmp_path, checked, monkeypatch):
+    nightly, real = tmp_path / "nightly", ingest._check
+
+    def out_of_memory(rows, *args):
+        if rows["source_file"].str.endswith("q1-q2.csv").any():
+            raise MemoryError
+        return real(rows, *args)
+
+    monkeypatch.setattr(ingest, "_check", out_of_memory)
+    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    monkeypatch.setattr(ingest, "_check", real)
+    checked.clear()
+    later = pipeline.refresh_without_prefect(raw, nightly, AS_OF + dt.timedelta(days=1))
+    # reused: the others' results, but the JSON file's, whose rows dated 2015 were in the future the night before
+    assert checked == [{"raw/updates/szsti-2014/ILLUSTRATIVE-2014-q1-q2.csv", "raw/updates/szsti-2014/ILLUSTRATIVE-2014-q4.json"}]
+    assert later.row_counts["updates"] > first.row_counts["updates"]
+    _same_as_a_rebuild(raw, nightly, tmp_path, AS_OF + dt.timedelta(days=1), later)
+
+
+def test_an_entry_of_another_layout_under_this_codes_key_is_a_miss(raw, tmp_path, checked):
+    from flows.parse_cache import _atomic_write
+
+    nightly = tmp_path / "nightly"
+    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    entry = {"format": check_cache.FORMAT, "code": check_cache.CheckCache(nightly).code, "as_of": AS_OF,
+             "files": ["not", "a", "mapping"], "candidates": None, "rejections": None}
+    _atomic_write(nightly / CACHE_FILE, lambda f: pickle.dump(entry, f))
+    checked.clear()
+    again = pipeline.refresh_without_prefect(raw, nightly, AS_OF + dt.timedelta(days=1))
+    assert len(checked) == 1 and len(checked[0]) == 5 and again.content_hash == first.content_hash
