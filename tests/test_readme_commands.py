@@ -21,7 +21,7 @@ import pytest
 
 from flows import paths
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("readme")]   # one fresh clone, built once, on one worker
 
 README = paths.REPO / "README.md"
 STARTS_A_SERVER = re.compile(r"server start|whitepaper serve|whitepaper browse")
@@ -129,8 +129,20 @@ def test_readme_command_blocks_work_as_written_and_show_what_they_give(clone):
     assert (clone / "parsed/szsti-2014/tasks.csv").exists()
 
 
-def test_the_release_ids_the_readme_names_are_the_ones_the_demo_build_gives(clone):
-    clone, env = clone
+@pytest.fixture
+def demo(clone) -> tuple[Path, dict]:
+    """The clone with the README's demo release built (by the README test, or here when that has not run yet)."""
+    root, env = clone
+    if not (root / "demo-curated/latest").exists():
+        block = next(body for _, body in code_blocks(README.read_text(encoding="utf-8")) if "rm -rf demo-raw" in body)
+        for line in command_lines(block):
+            if not OPENS_A_SHELL.search(line.split("#")[0].strip()):
+                run(line, root, env)
+    return root, env
+
+
+def test_the_release_ids_the_readme_names_are_the_ones_the_demo_build_gives(demo):
+    clone, env = demo
     text = README.read_text(encoding="utf-8")
     named = set(DEMO_IDS.findall(text))
     built = {p.name for p in (clone / "demo-curated/releases").iterdir()}
@@ -138,13 +150,8 @@ def test_the_release_ids_the_readme_names_are_the_ones_the_demo_build_gives(clon
     assert (clone / "demo-curated/latest").resolve().name in named
 
 
-def test_release_readme_command_blocks_work_in_the_release_folder(clone):
-    clone, env = clone
-    if not (clone / "demo-curated/latest").exists():   # the test that builds it ran on another worker (pytest -n 2)
-        demo = next(body for _, body in code_blocks(README.read_text(encoding="utf-8")) if "rm -rf demo-raw" in body)
-        for line in command_lines(demo):
-            if not OPENS_A_SHELL.search(line):
-                run(line, clone, env)
+def test_release_readme_command_blocks_work_in_the_release_folder(demo):
+    clone, env = demo
     release = (clone / "demo-curated/latest").resolve()
     blocks = code_blocks((release / "README.md").read_text(encoding="utf-8"))
     env = clean_env(clone / ".venv/bin")  # DuckDB's shell on the PATH, as the release README asks
