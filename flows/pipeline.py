@@ -137,9 +137,9 @@ def add_updates(tables: dict[str, pd.DataFrame], inputs: Inputs, as_of: dt.date,
     read = {"read": reads.pop} if reads is not None else {}
     read_digests = read_digests or {}
     by_name = {inputs.source_name(path): digest for path, digest in read_digests.items()}
-    checks = CheckCache(out_dir) if out_dir is not None and by_name else None
+    checks = CheckCache(out_dir, by_name) if out_dir is not None and by_name else None
     ingest = ingest_updates(inputs.updates, tables, as_of, lookups=inputs.lookups_dir, raw_dir=inputs.raw_dir,
-                            checks=checks, digests=by_name, **read)
+                            checks=checks, **read)
     tables = {**tables, "updates": ingest.updates, "update_rejections": ingest.rejections,
               "quality_notes": pd.concat([tables["quality_notes"], ingest.quality_notes], ignore_index=True)}
     tables = add_workbook_notes(tables)

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from flows.report import charts
 from flows.report import limits
+from flows.report import refused
 from flows.report import sections
 from flows.release.citation import Citation
 from flows.release.manifest import MANIFEST, describe_files, read_json
@@ -131,10 +132,10 @@ def report_context(release: Release) -> dict:
         "targets": targets,
         "target_counts": sections.target_counts(t["target_attainment"]) if targets else None,
         **_targets_chart(targets, t["target_attainment"] if targets else None),
-        "rejections": sections.rejection_summary(t["update_rejections"], t["updates"], limits.LIST_LIMIT)
+        "rejections": refused.rejection_summary(t["update_rejections"], t["updates"], limits.LIST_LIMIT)
         if has["refused"] else None,
-        "quality": sections.quality_rows(t["quality_notes"], limits.LIST_LIMIT) if has["quality"] else None,
-        "papers": _paper_rejections(t["document_rejections"]) if "document_rejections" in t else None,
+        "quality": refused.quality_rows(t["quality_notes"], limits.LIST_LIMIT) if has["quality"] else None,
+        "papers": refused.paper_rows(t["document_rejections"], limits.LIST_LIMIT) if "document_rejections" in t else None,
         "changes": sections.changes_section(t.get(CHANGES_TABLE)),
         "overview": sections.table_overview(t),
         "files": _capped(_files(release.files, data=False)),
@@ -209,15 +210,6 @@ def _targets_chart(targets: limits.Shown | None, attainment: pd.DataFrame | None
     rows = limits.target_chart_rows(sections.distinct_targets(targets.rows), limits.CHART_LIMIT)
     return {"targets_svg": _both(charts.targets_chart, pd.DataFrame(rows)),
             "targets_chart": limits.Shown([r["target_id"] for r in rows], limits.distinct_target_count(attainment))}
-
-
-def _paper_rejections(rejections: pd.DataFrame) -> limits.Shown:
-    """The white papers that could not be parsed, by file (the first LIST_LIMIT): each carried forward from an
-    earlier release or left out, so a reader of the page knows which documents are not this run's parse."""
-    shown = rejections.sort_values("source_file").head(limits.LIST_LIMIT)
-    rows = [{"source_file": r.source_file, "rule": r.rule, "outcome": r.outcome, "reason": r.reason,
-             "carried_from": None if pd.isna(r.carried_from) else r.carried_from} for r in shown.itertuples()]
-    return limits.Shown(rows, len(rejections))
 
 
 def _capped(files: list[dict]) -> limits.Shown:

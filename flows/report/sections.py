@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from flows.tables.codebook import table_spec
-from flows.report.limits import (LIST_LIMIT, Shown, first, quarter_selection, scorecard_selection, target_selection,
+from flows.report.limits import (LIST_LIMIT, Shown, quarter_selection, scorecard_selection, target_selection,
                                  task_selection)
 from schemas import TABLES
 
@@ -65,7 +65,7 @@ def task_rows(task_progress: pd.DataFrame, milestone_status: pd.DataFrame, depar
     for t in chosen.sort_values(["document_id", "task_seq"]).itertuples():
         rows.append({
             "document_id": t.document_id, "task_id": t.task_id, "seq": t.task_seq, "number": task_number(t.task_seq),
-            "title_zh": t.title_zh, "lead_zh": t.lead_name_zh, "lead_en": _text(names_en.get(t.lead_department_id)),
+            "title_zh": t.title_zh, "lead_zh": t.lead_name_zh, "lead_en": optional_text(names_en.get(t.lead_department_id)),
             "rating": t.rating, "rating_zh": t.rating_zh, "rating_en": t.rating_en,
             "planned": t.milestones_planned, "completed": t.milestones_completed, "overdue": t.milestones_overdue,
             "completion_pct": None if pd.isna(t.completion_pct) else float(t.completion_pct),
@@ -90,10 +90,10 @@ def quarter_cell(m) -> dict:
     else:
         outcome = "open"
     return {"quarter": int(m.quarter), "quarter_zh": QUARTER_ZH[int(m.quarter)], "due_date": m.due_date,
-            "text_zh": _text(m.text_zh), "status": m.status, "status_zh": m.status_zh, "status_en": m.status_en,
+            "text_zh": optional_text(m.text_zh), "status": m.status, "status_zh": m.status_zh, "status_en": m.status_en,
             "outcome": outcome, "days_late": days, "reported_on": _date(m.reported_on),
             "days_since_due": None if pd.isna(m.days_since_due) else int(m.days_since_due),
-            "reported_by_zh": _text(m.reported_by_zh), "percent_complete": _float(m.percent_complete),
+            "reported_by_zh": optional_text(m.reported_by_zh), "percent_complete": _float(m.percent_complete),
             "first_completed_on": _date(m.first_completed_on)}
 
 
@@ -106,7 +106,7 @@ def scorecard_rows(scorecard: pd.DataFrame, limit: int = LIST_LIMIT) -> Shown:
                                  "milestones_completed", "milestones_completed_on_time", "milestones_overdue",
                                  "milestones_not_reported", "milestones_unreported_past_due",
                                  "milestones_outcome_known"]),
-                   "name_en": _text(r.name_en), "on_time_pct": _float(r.on_time_pct),
+                   "name_en": optional_text(r.name_en), "on_time_pct": _float(r.on_time_pct),
                    "last_reported_on": _date(r.last_reported_on)}
                   for r in df.itertuples()], len(scorecard))
 
@@ -130,7 +130,7 @@ def target_rows(targets: pd.DataFrame, tasks: pd.DataFrame, limit: int = LIST_LI
         quarter = None if pd.isna(r.milestone_id) else int(str(r.milestone_id).rsplit("-q", 1)[1])
         rows.append({
             "target_id": r.target_id, "task_id": r.task_id, "task_number": task_number(seqs.get(r.task_id)),
-            "milestone_id": _text(r.milestone_id), "quarter": quarter,
+            "milestone_id": optional_text(r.milestone_id), "quarter": quarter,
             "scope_zh": QUARTER_ZH[quarter] if quarter else "全年", "scope_en": f"Q{quarter}" if quarter else "whole year",
             "metric_zh": r.metric_zh, "value_text_zh": r.value_text_zh, "comparator": r.comparator,
             "target_value": float(r.target_value), "target_value_max": _float(r.target_value_max), "unit_zh": r.unit_zh,
@@ -138,7 +138,7 @@ def target_rows(targets: pd.DataFrame, tasks: pd.DataFrame, limit: int = LIST_LI
             "baseline_year": None if pd.isna(r.baseline_year) else int(r.baseline_year),
             "running_total_value": _float(r.running_total_value), "actual_value": _float(r.actual_value),
             "actual_reported_on": _date(r.actual_reported_on), "is_met": None if pd.isna(r.is_met) else bool(r.is_met),
-            "restates_target_id": _text(r.restates_target_id),
+            "restates_target_id": optional_text(r.restates_target_id),
             "label": f"{task_number(seqs.get(r.task_id))} {r.metric_zh}" + (f" (Q{quarter})" if quarter else ""),
         })
     return Shown(rows, len(targets))
@@ -160,47 +160,6 @@ def target_counts(targets: pd.DataFrame) -> dict[str, int]:
 def distinct_targets(rows: list[dict]) -> list[dict]:
     """Targets for the chart: a target restating another (restates_target_id) is drawn once, as the one it restates."""
     return [row for row in rows if row["restates_target_id"] is None]
-
-
-def rejection_summary(rejections: pd.DataFrame, updates: pd.DataFrame, limit: int = LIST_LIMIT) -> dict:
-    """Rows accepted and refused per update file, refusals per reason code (with one reason as written), the refusals.
-
-    Over `limit` files, the files with the most refused rows are listed; over `limit` refusals, the first in
-    file and row order. The counts always cover every row.
-    """
-    by_code: dict[str, dict] = {}
-    for codes_text, reasons_text in zip(rejections["reason_codes"].tolist(), rejections["reasons"].tolist()):
-        codes, reasons = codes_text.split(";"), reasons_text.split("; ")
-        for i, code in enumerate(codes):
-            entry = by_code.setdefault(code, {"code": code, "rows": 0, "example": ""})
-            entry["rows"] += 1
-            if not entry["example"]:
-                entry["example"] = reasons[i] if len(reasons) == len(codes) else reasons_text
-    # value_counts, not a Counter: iterating a million Arrow-backed strings one by one took seconds.
-    accepted, refused = _counts(updates["source_file"]), _counts(rejections["source_file"])
-    files = pd.DataFrame({"source_file": sorted(set(accepted) | set(refused))})
-    files = files.assign(accepted=files["source_file"].map(accepted).fillna(0).astype(int),
-                         rejected=files["source_file"].map(refused).fillna(0).astype(int))
-    chosen = first(files, limit, ["rejected", "accepted"], [False, False]).sort_values("source_file")
-    file_rows = [{"source_file": f, "name": PurePosixPath(f).name, "accepted": a, "rejected": r, "read": a + r}
-                 for f, a, r in zip(chosen["source_file"], chosen["accepted"].tolist(), chosen["rejected"].tolist())]
-    shown = rejections.sort_values(["source_file", "source_row"], na_position="first", kind="stable").head(limit)
-    rows = [{"rejection_id": r.rejection_id, "file": PurePosixPath(r.source_file).name, "source_file": r.source_file,
-             "row": None if pd.isna(r.source_row) else int(r.source_row), "level": r.level, "reasons": r.reasons,
-             "reason_codes": r.reason_codes.split(";")}
-            for r in shown.itertuples()]
-    return {"accepted": len(updates), "rejected": len(rejections), "files": Shown(file_rows, len(files)),
-            "by_code": sorted(by_code.values(), key=lambda e: (-e["rows"], e["code"])),
-            "rows": Shown(rows, len(rejections))}
-
-
-def quality_rows(notes: pd.DataFrame, limit: int = LIST_LIMIT) -> dict:
-    """Every quality note (over `limit`, the first in note order), and how many there are of each kind."""
-    shown = notes.sort_values("note_id").head(limit)
-    rows = [{"note_id": r.note_id, "document_id": r.document_id, "table_name": r.table_name, "row_id": _text(r.row_id),
-             "flag": r.flag, "detail": r.detail} for r in shown.itertuples()]
-    return {"rows": Shown(rows, len(notes)),
-            "by_flag": sorted(_counts(notes["flag"]).items(), key=lambda kv: (-kv[1], kv[0]))}
 
 
 def changes_section(changes: pd.DataFrame | None) -> dict | None:
@@ -268,12 +227,8 @@ def _record(row, names: list[str]) -> dict:
     return {n: getattr(row, n).item() if hasattr(getattr(row, n), "item") else getattr(row, n) for n in names}
 
 
-def _counts(values: pd.Series) -> dict:
-    """How often each value occurs, as plain Python keys and ints."""
-    return {k: int(n) for k, n in values.value_counts(sort=False).items()}
-
-
-def _text(value) -> str | None:
+def optional_text(value) -> str | None:
+    """The value as text, None for every kind of null."""
     return None if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 

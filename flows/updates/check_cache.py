@@ -59,27 +59,30 @@ def paper_digest(paper: Paper) -> str:
 
 
 class CheckCache:
-    """The last run's results per file, under out_dir; `reused` lists the files this run did not check again."""
+    """The last run's results per file, under out_dir; digests: source_file → SHA-256 of the bytes its rows were
+    read from (a file without one is always checked). `reused` lists the files this run did not check again."""
 
-    def __init__(self, out_dir: Path, code: str | None = None):
+    def __init__(self, out_dir: Path, digests: dict[str, str] | None = None, code: str | None = None):
         self.path = Path(out_dir) / CACHE_FILE
+        self.digests = dict(digests or {})
         self.code = code or code_version(CHECK_CODE)
         self.reused: list[str] = []
 
-    def keys(self, rows: pd.DataFrame, papers: dict[str, Paper], statuses: dict[str, str],
-             digests: dict[str, str]) -> dict[str, str]:
+    def _keys(self, rows: pd.DataFrame, papers: dict[str, Paper], statuses: dict[str, str]) -> dict[str, str]:
         """source_file → the key of its results, for each file with rows (and a known digest of its bytes)."""
         spellings = hashlib.sha256(repr(sorted(statuses.items())).encode()).hexdigest()
         of_paper = {doc: paper_digest(p) for doc, p in papers.items()}
         files = rows.drop_duplicates("source_file")[["source_file", "document_id"]]
-        return {source: hashlib.sha256("\n".join((self.code, digests[source], source, doc, of_paper[doc],
+        return {source: hashlib.sha256("\n".join((self.code, self.digests[source], source, doc, of_paper[doc],
                                                   spellings)).encode()).hexdigest()
                 for source, doc in zip(files["source_file"].tolist(), files["document_id"].tolist())
-                if source in digests and doc in of_paper}
+                if source in self.digests and doc in of_paper}
 
-    def check(self, rows: pd.DataFrame, keys: dict[str, str], as_of: dt.date, check) -> Checked:
+    def check(self, rows: pd.DataFrame, papers: dict[str, Paper], statuses: dict[str, str], as_of: dt.date,
+              check) -> Checked:
         """check(rows) → Checked for the rows of files whose results cannot be reused; the last run's results for the
-        others, moved to where their files' rows are now. The results of every file in keys are then kept."""
+        others, moved to where their files' rows are now. The results of every file with a key are then kept."""
+        keys = self._keys(rows, papers, statuses)
         starts = _starts(rows)
         reused, self.reused = self._reused(keys, starts, as_of)   # the rest of the last run let go before checking
         fresh = check(rows[~rows["source_file"].isin(self.reused)] if reused else rows)

@@ -80,8 +80,7 @@ def find_update_files(updates_dir: Path = paths.UPDATES) -> list[Path]:
 def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt.date, root: Path = paths.REPO,
                    document_id: str | None = None, lookups: Path = paths.LOOKUPS,
                    read: Callable[[Path], UpdateColumns | FileProblem] = read_update_columns,
-                   raw_dir: Path | None = None, checks: CheckCache | None = None,
-                   digests: dict[str, str] | None = None) -> UpdateIngest:
+                   raw_dir: Path | None = None, checks: CheckCache | None = None) -> UpdateIngest:
     """Read, check and settle every update file against the white papers' tables, as of a date.
 
     The document of a file is the name of its folder (raw/updates/<document_id>/), unless document_id is given.
@@ -89,8 +88,8 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     the path relative to raw_dir whatever that folder is called. read reads one file (the pipeline passes one
     that remembers files it has read before: flows/parse_cache.py). Whatever goes wrong with one file — its
     reading, its header, its rows' checks — is that file's rejection: this never raises for a file's content.
-    With checks and digests (source_file → SHA-256 of the file's bytes), the row rules' results of files unchanged
-    since the last run are reused (flows/updates/check_cache.py).
+    With checks, the row rules' results of files unchanged since the last run are reused
+    (flows/updates/check_cache.py).
     """
     statuses = load_statuses(lookups)
     known_documents = set(tables["documents"]["document_id"])
@@ -143,10 +142,10 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     rows = _frame(gathered)
     del gathered
     papers = papers_of(tables, sorted(set(rows["document_id"])))
-    if checks is None or digests is None:
+    if checks is None:
         candidates, rejected, failed = _check_guarded(rows, papers, as_of, statuses)
     else:
-        checked = checks.check(rows, checks.keys(rows, papers, statuses, digests), as_of,
+        checked = checks.check(rows, papers, statuses, as_of,
                                lambda part: Checked(*_check_guarded(part, papers, as_of, statuses)))
         candidates, rejected, failed = checked.candidates, checked.rejections, checked.failed
     for source, problem in failed.items():

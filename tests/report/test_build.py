@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from tests.release.fixtures import publish_tiny
-from flows.report import sections
+from flows.report import refused, sections
 from flows.report.build import build_report, human_bytes
 
 
@@ -265,7 +265,7 @@ def test_rejections_are_counted_per_reason_and_per_file():
                     "unknown task '99'", "date 2015-03-01 is in the future"],
         "reason_codes": ["unknown_task;bad_url", "unknown_task", "date_in_future"]})
     updates = pd.DataFrame({"source_file": ["raw/updates/x/a.csv"] * 5})
-    out = sections.rejection_summary(rejections, updates)
+    out = refused.rejection_summary(rejections, updates)
     assert [(c["code"], c["rows"], c["example"]) for c in out["by_code"]] == [
         ("unknown_task", 2, "unknown task '12': szsti-2014 has tasks 1–10"),
         ("bad_url", 1, "bad URL: 'x' is not an http(s) address"),

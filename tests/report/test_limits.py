@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from flows.report import limits
-from flows.report import sections
+from flows.report import refused, sections
 from flows.report.build import build_report
 
 
@@ -186,7 +186,7 @@ def test_refusals_are_cut_but_counted_in_full():
         "source_row": [4, 3, 2, 1, 1, 1], "level": ["row"] * 6, "reasons": ["unknown task '9'"] * 6,
         "reason_codes": ["unknown_task"] * 6})
     updates = pd.DataFrame({"source_file": ["u/b.csv"] * 3 + ["u/d.csv"]})
-    out = sections.rejection_summary(rejections, updates, limit=2)
+    out = refused.rejection_summary(rejections, updates, limit=2)
     assert out["rejected"] == 6 and out["by_code"][0]["rows"] == 6
     assert [(f["name"], f["rejected"], f["accepted"]) for f in out["files"]] == [("a.csv", 4, 0), ("b.csv", 1, 3)]
     assert (out["files"].shown, out["files"].total) == (2, 4)
