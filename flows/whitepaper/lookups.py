@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ def load_lookups(folder: Path = paths.LOOKUPS) -> Lookups:
     return Lookups(categories, departments, load_translations(folder))
 
 
+@functools.lru_cache(maxsize=65536)   # a thousand papers name the same few hundred divisions; pypinyin is slow
 def pinyin_slug(name_zh: str) -> str:
     """An ASCII slug for a name missing from the lookups: 科技金融处 → ke-ji-jin-rong-chu."""
     words = lazy_pinyin(name_zh)
