@@ -165,11 +165,20 @@ def test_a_lost_server_is_one_line_with_its_reason_and_its_return_is_logged(capl
         raise ConnectionClosedError(Close(1012, ""), Close(1012, ""), True)  # as a stopped server closes it
     except ConnectionClosedError as err:
         error = err
-    with caplog.at_level(logging.INFO, logger=OBSERVERS[0]):
-        # What prefect/_internal/_observation_delivery.py logs when the websocket drops, and when it is back.
-        logger.warning("The %s websocket failed with an exception. Switching to polling mode until it reconnects.",
-                       "FlowRunCancellingObserver", exc_info=error)
-        logger.info("%s reconnected to the events stream and stopped polling.", "FlowRunCancellingObserver")
+    # caplog listens at the root; once Prefect's logging is set up (by an earlier test in this process) its
+    # loggers do not propagate there, so the handler listens on the logger itself, for this test only.
+    propagate = logger.propagate
+    logger.propagate = False
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger=OBSERVERS[0]):
+            # What prefect/_internal/_observation_delivery.py logs when the websocket drops, and when it is back.
+            logger.warning("The %s websocket failed with an exception. Switching to polling mode until it reconnects.",
+                           "FlowRunCancellingObserver", exc_info=error)
+            logger.info("%s reconnected to the events stream and stopped polling.", "FlowRunCancellingObserver")
+    finally:
+        logger.removeHandler(caplog.handler)
+        logger.propagate = propagate
     lost, back = caplog.records
     assert lost.getMessage() == ("Prefect server connection lost (ConnectionClosedError: received 1012 (service restart); "
                                  "then sent 1012 (service restart)); polling until it is back")
