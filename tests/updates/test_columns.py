@@ -64,3 +64,16 @@ def test_a_repeated_name_keeps_the_place_of_its_first_cell_and_the_value_of_its_
     columns = csv_columns(["note", "task", "note"], [["a", "1", "b"], ["c", "2"]])
     assert columns.raw_cells.to_pylist() == ['{"note": "b", "task": "1"}', '{"note": "", "task": "2"}']
     assert columns.cells["note"].to_pylist() == ["b", ""]
+
+
+def test_the_bench_corpus_csv_files_read_to_the_row_paths_columns(tmp_path):
+    """Every CSV file of a small mixed bench corpus (UTF-8, BOM, GB18030; Chinese and English headers; its bad rows)."""
+    from flows.bench.corpus import CorpusSpec, write_corpus
+
+    write_corpus(CorpusSpec(papers=3, update_rows=3000, formats=(("csv", 1.0),), rows_per_file=200,
+                            encodings=("utf-8", "utf-8-sig", "gb18030")), tmp_path / "raw")
+    files = sorted((tmp_path / "raw" / "updates").rglob("*.csv"))
+    assert len(files) >= 10
+    for path in files:
+        fast, rows = read_update_columns(path), read_update_file(path)
+        assert to_arrow(fast).equals(to_arrow(from_raw_table(rows)), check_metadata=True), path.name
