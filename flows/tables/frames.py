@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
 import pandas as pd
 
 from schemas import TABLES
@@ -36,14 +37,22 @@ def to_frame(rows: list[dict], table: str) -> pd.DataFrame:
 
 
 def frame_of(columns: dict, table: str, rows: int) -> pd.DataFrame:
-    """to_frame from columns instead of rows: a name missing from columns is all null, a scalar is repeated."""
+    """to_frame from columns instead of rows: a name missing from columns is all null, a scalar is repeated.
+
+    columns: a dict or DataFrame of Series, lists or scalars, `rows` long. A Series already of the model's dtype
+    is kept as it is (a million strings through Python objects and back took 0.3 s a column), re-indexed 0…n-1.
+    """
     data = {}
     for name, column in table_schema(table).columns.items():
         values = columns.get(name)
+        dtype = _pandas_dtype(column.dtype) or object
         if values is None or isinstance(values, (str, int, float)):
             values = [values] * rows
         elif isinstance(values, pd.Series):
+            if values.dtype == pd.api.types.pandas_dtype(dtype):
+                data[name] = values.reset_index(drop=True)
+                continue
             values = values.to_numpy(dtype=object)
-        dtype = _pandas_dtype(column.dtype)
-        data[name] = pd.Series(list(values), dtype=dtype if dtype else object)
+        values = values if isinstance(values, np.ndarray) and values.dtype == object else list(values)
+        data[name] = pd.Series(values, dtype=dtype, copy=True)
     return pd.DataFrame(data, columns=list(data))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pyarrow
+import pyarrow.compute as pc
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from flows.release.xlsx_cells import NOTE_FLAG, STAND_IN_MARK, stand_in, stand_in_notes, unholdable
+from flows.release.xlsx_cells import (_ASTRAL, NOTE_FLAG, STAND_IN_MARK, XLSX_MAX_CELL_CHARS, XML_ILLEGAL, stand_in,
+                                      stand_in_notes, unholdable)
 from flows.tables.codebook import table_spec
 from flows.tables.frames import to_frame
 from tests.updates.fixtures import DOC, paper_tables
@@ -16,6 +20,23 @@ def test_what_a_cell_cannot_hold():
     too_long, illegal = unholdable(values)
     assert too_long.to_pylist() == [False, True, False, True] + [False] * 7
     assert illegal.to_pylist() == [False] * 5 + [True, True, True, True, False, False]
+
+
+CHARS = st.sampled_from(["a", "中", "，", "（", "\uffef", "\ufffe", "\uffff", "\ufffd", "\U0001F600", "\x00", "\x07",
+                         "\x1f", "\t", "\n", "\r", "\x7f", "\u0085"])
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.one_of(st.none(), st.text(CHARS, max_size=8)), max_size=8), st.integers(0, 3), st.integers(0, 3))
+def test_the_shortcuts_find_what_the_regular_expressions_find(values, start, cut):
+    """unholdable skips its regular expressions where they cannot match: the same answer as running them, on
+    whole arrays and on slices of one (whose data buffer holds the bytes of the values sliced away)."""
+    array = pyarrow.array(values, pyarrow.string())
+    array = array.slice(min(start, len(array)), max(len(array) - start - cut, 0))
+    units = pc.add(pc.utf8_length(array), pc.count_substring_regex(array, _ASTRAL))
+    too_long, illegal = unholdable(array)
+    assert too_long.to_pylist() == pc.fill_null(pc.greater(units, XLSX_MAX_CELL_CHARS), False).to_pylist()
+    assert illegal.to_pylist() == pc.fill_null(pc.match_substring_regex(array, XML_ILLEGAL), False).to_pylist()
 
 
 def test_the_stand_in_says_why_and_where():
