@@ -6,12 +6,16 @@ server then lives on. guard_children() starts a small watchdog process that hold
 write end only this process has: the kernel closes it when this process ends, whatever the cause. Until then the
 watchdog notes this process's descendants every POLL_SECONDS; on end of file it stops those still alive (SIGTERM,
 then SIGKILL after GRACE_SECONDS), each recognised by its pid and start time so a reused pid is never hit.
+A child started between two polls, or before the watchdog itself was up, is found at the end by MARK: a variable
+set in this process's environment, which its children inherit (Prefect starts its server with os.environ), and
+which names this process and a random token, so no other command's processes match.
 The watchdog runs in its own session, so a Ctrl-C at the terminal reaches the command, not it.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import select
 import subprocess
 import sys
@@ -19,6 +23,7 @@ import sys
 import psutil
 
 POLL_SECONDS = 0.2
+MARK = "WHITEPAPER_WATCHDOG_MARK"
 GRACE_SECONDS = 3.0
 _PIPES: list[int] = []   # write ends kept open for the life of this process
 
@@ -26,7 +31,9 @@ _PIPES: list[int] = []   # write ends kept open for the life of this process
 def guard_children() -> subprocess.Popen:
     """Start the watchdog of this process; returns it (it exits on its own once this process is gone)."""
     read_end, write_end = os.pipe()   # not inherited by later children (PEP 446), so only we hold write_end
-    watchdog = subprocess.Popen([sys.executable, "-m", "flows.watchdog", str(os.getpid())], stdin=read_end,
+    mark = f"{os.getpid()}-{secrets.token_hex(8)}"
+    os.environ[MARK] = mark           # every child started from now on carries it
+    watchdog = subprocess.Popen([sys.executable, "-m", "flows.watchdog", str(os.getpid()), mark], stdin=read_end,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
                                 close_fds=True)
     os.close(read_end)
@@ -49,6 +56,18 @@ def _descendants(pid: int, me: int) -> dict[int, float]:
     return found
 
 
+def _marked(mark: str, me: int) -> dict[int, float]:
+    """Every process (but this one) whose environment carries MARK=mark, as pid → start time."""
+    found = {}
+    for process in psutil.process_iter():
+        try:
+            if process.pid != me and process.environ().get(MARK) == mark:
+                found[process.pid] = process.create_time()
+        except psutil.Error:   # gone meanwhile, or another user's: not ours either way
+            continue
+    return found
+
+
 def _stop(known: dict[int, float]) -> None:
     alive = []
     for pid, started in known.items():
@@ -67,8 +86,9 @@ def _stop(known: dict[int, float]) -> None:
             continue
 
 
-def watch(parent: int, stdin_fd: int = 0) -> None:
-    """Note parent's descendants until stdin reaches end of file (parent gone), then stop them."""
+def watch(parent: int, stdin_fd: int = 0, mark: str | None = None) -> None:
+    """Note parent's descendants until stdin reaches end of file (parent gone), then stop them and every
+    process carrying MARK=mark (one started after the last poll is no longer the parent's descendant)."""
     known: dict[int, float] = {}
     me = os.getpid()
     while True:
@@ -77,8 +97,10 @@ def watch(parent: int, stdin_fd: int = 0) -> None:
             break
         known.update(_descendants(parent, me))
         known = {pid: t for pid, t in known.items() if psutil.pid_exists(pid)}
+    if mark:
+        known.update(_marked(mark, me))
     _stop(known)
 
 
 if __name__ == "__main__":
-    watch(int(sys.argv[1]))
+    watch(int(sys.argv[1]), mark=sys.argv[2] if len(sys.argv) > 2 else None)

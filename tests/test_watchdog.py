@@ -21,6 +21,43 @@ PARENT = ("import subprocess, sys, time; from flows.watchdog import guard_childr
           "time.sleep(120)\n")
 
 
+# killed at once: the watchdog (a Python process still starting) has not polled once yet
+AT_ONCE = ("import os, signal, subprocess, sys; from flows.watchdog import guard_children\n"
+           "guard_children()\n"
+           "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'], start_new_session=True)\n"
+           "print(child.pid, flush=True)\n"
+           "os.kill(os.getpid(), signal.SIGKILL)\n")
+
+
+def test_a_child_started_before_the_watchdog_first_looked_dies_with_the_command_too():
+    parent = subprocess.Popen([sys.executable, "-c", AT_ONCE], stdout=subprocess.PIPE, text=True, cwd=paths.REPO,
+                              env={**os.environ, "PYTHONPATH": str(paths.REPO)})
+    child = psutil.Process(int(parent.stdout.readline()))
+    try:
+        parent.wait(timeout=10)
+        gone, alive = psutil.wait_procs([child], timeout=15)
+        assert not alive, f"the child {child.pid} outlived its command"
+    finally:
+        if child.is_running():
+            child.kill()
+
+
+def test_a_process_of_another_command_is_not_hit():
+    """Only processes carrying this command's mark are stopped at the end: not one with another mark or none."""
+    from flows.watchdog import MARK, _marked
+
+    others = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"],
+                               env={**os.environ, **({MARK: mark} if mark else {})}) for mark in ("1-other", None)]
+    ours = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"], env={**os.environ, MARK: "1-ours"})
+    try:
+        psutil.Process(ours.pid).environ()   # started and readable
+        assert set(_marked("1-ours", os.getpid())) == {ours.pid}
+    finally:
+        for process in [*others, ours]:
+            process.kill()
+            process.wait()
+
+
 @pytest.mark.parametrize("how", ["sigkill", "sigterm", "exit"])
 def test_a_child_dies_with_the_command_that_started_it(how):
     parent = subprocess.Popen([sys.executable, "-c", PARENT, how], stdout=subprocess.PIPE, text=True, cwd=paths.REPO,
