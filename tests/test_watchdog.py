@@ -29,17 +29,25 @@ AT_ONCE = ("import os, signal, subprocess, sys; from flows.watchdog import guard
            "os.kill(os.getpid(), signal.SIGKILL)\n")
 
 
-def test_a_child_started_before_the_watchdog_first_looked_dies_with_the_command_too():
-    parent = subprocess.Popen([sys.executable, "-c", AT_ONCE], stdout=subprocess.PIPE, text=True, cwd=paths.REPO,
+def _survivors(script: str, *args: str, send: int | None = None) -> list[psutil.Process]:
+    """Run script (which prints its child's pid), send it a signal if asked, and return the child if it outlives it."""
+    parent = subprocess.Popen([sys.executable, "-c", script, *args], stdout=subprocess.PIPE, text=True, cwd=paths.REPO,
                               env={**os.environ, "PYTHONPATH": str(paths.REPO)})
     child = psutil.Process(int(parent.stdout.readline()))
     try:
+        if send is not None:
+            parent.send_signal(send)
         parent.wait(timeout=10)
-        gone, alive = psutil.wait_procs([child], timeout=15)
-        assert not alive, f"the child {child.pid} outlived its command"
+        return psutil.wait_procs([child], timeout=15)[1]
     finally:
         if child.is_running():
             child.kill()
+        parent.kill()
+
+
+def test_a_child_started_before_the_watchdog_first_looked_dies_with_the_command_too():
+    alive = _survivors(AT_ONCE)
+    assert not alive, f"the child {alive[0].pid} outlived its command"
 
 
 def test_a_process_of_another_command_is_not_hit():
@@ -60,19 +68,8 @@ def test_a_process_of_another_command_is_not_hit():
 
 @pytest.mark.parametrize("how", ["sigkill", "sigterm", "exit"])
 def test_a_child_dies_with_the_command_that_started_it(how):
-    parent = subprocess.Popen([sys.executable, "-c", PARENT, how], stdout=subprocess.PIPE, text=True, cwd=paths.REPO,
-                              env={**os.environ, "PYTHONPATH": str(paths.REPO)})
-    child = psutil.Process(int(parent.stdout.readline()))
-    try:
-        if how != "exit":
-            parent.send_signal(signal.SIGKILL if how == "sigkill" else signal.SIGTERM)
-        parent.wait(timeout=10)
-        gone, alive = psutil.wait_procs([child], timeout=15)
-        assert not alive, f"the child {child.pid} outlived its command ({how})"
-    finally:
-        if child.is_running():
-            child.kill()
-        parent.kill()
+    alive = _survivors(PARENT, how, send={"sigkill": signal.SIGKILL, "sigterm": signal.SIGTERM}.get(how))
+    assert not alive, f"the child {alive[0].pid} outlived its command ({how})"
 
 
 def test_a_reused_pid_is_not_hit():

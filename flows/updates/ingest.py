@@ -141,7 +141,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
         gathered["problems"].extend(table.problems)
     rows = _frame(gathered)
     del gathered
-    papers = papers_of(tables, sorted(set(rows["document_id"].unique().tolist())))   # not a million Python strings
+    papers = papers_of(tables, sorted(rows["document_id"].unique().tolist()))   # not a million Python strings
     if checks is None:
         candidates, rejected, failed = _check_guarded(rows, papers, as_of, statuses)
     else:

@@ -36,7 +36,8 @@ class RawTable:
 
 
 def blank(cells: list[str]) -> bool:
-    return all(not c.strip() for c in cells)
+    """Every cell empty or whitespace. Joined first: one strip per row, not one per cell (a million rows a night)."""
+    return not "".join(cells).strip()
 
 
 def number_text(value: float) -> str:

@@ -156,7 +156,7 @@ def csv_rows(header: list[str], body: list[list[str]]) -> RawTable:
             continue
         problems: tuple[Problem, ...] = ()
         extra = record[len(header):]
-        if any(c.strip() for c in extra):
+        if not blank(extra):
             problems = (Problem("extra_cells", f"the row has {len(record)} cells but the header has {len(header)}; "
                                 "is there an unquoted comma in a cell?"),)
         cells = {h: (record[i] if i < len(record) else "") for i, h in enumerate(header)}
