@@ -130,7 +130,10 @@ def parse_number(text: str) -> tuple[float, str] | None:
 
 def parse_url(text: str) -> str | Problem:
     value = text.strip()
-    parts = urllib.parse.urlsplit(value) if not re.search(r"\s", value) else None
+    try:
+        parts = urllib.parse.urlsplit(value) if not re.search(r"\s", value) else None
+    except ValueError:   # an unbalanced [ or ] ("Invalid IPv6 URL"): one bad cell, not a file that cannot be checked
+        parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return Problem("bad_url", f"bad URL: evidence_url {value!r} is not an http(s) address; write it in full, starting "
                        "with http:// or https://")

@@ -138,15 +138,23 @@ class Report:
         return (self.status, self.percent_complete, self.actual_value, self.target_id, self.evidence_url, self.note)
 
 
-def parse_task(text: str, paper: Paper) -> str | Problem:
+def task_reference(text: str) -> tuple[bool, int | None, str | None]:
+    """How a task cell names its task: (written as a number, the number, the text as a task id, folded and lower case).
+
+    3, ３, 三 and (三) are numbers (the id is then None); anything else may be a task id (the number is then None).
+    """
     value = folded(text)
-    seq = None
     if re.fullmatch(r"\d+", value):
-        seq = int(value)
-    elif m := re.fullmatch(r"[(]?([一二三四五六七八九十百]+)[)]?", value):
-        seq = cn_number(m.group(1))
-    elif value.lower() in paper.seq_by_task:
-        return value.lower()
+        return True, int(value), None
+    if m := re.fullmatch(r"[(]?([一二三四五六七八九十百]+)[)]?", value):
+        return True, cn_number(m.group(1)), None
+    return False, None, value.lower()
+
+
+def parse_task(text: str, paper: Paper) -> str | Problem:
+    by_number, seq, key = task_reference(text)
+    if not by_number and key in paper.seq_by_task:
+        return key
     if seq is not None and seq in paper.task_by_seq:
         return paper.task_by_seq[seq]
     seqs = sorted(paper.task_by_seq)
@@ -155,10 +163,14 @@ def parse_task(text: str, paper: Paper) -> str | Problem:
                    f"(e.g. 3) or the task id (e.g. {paper.document_id}-03)")
 
 
-def _department(text: str, task_id: str | None, paper: Paper) -> tuple[str, str, int] | Problem:
+def department_key(text: str) -> str:
+    """A division cell as a key of Paper.departments."""
     # The paper prints 创新支撑处牵头; a division may copy its name with the role: the role is not part of the name.
-    name = re.sub(r"\s*[(]?(?:牵头|配合)[)]?$", "", folded(text))
-    department_id = paper.departments.get(header_key(name))
+    return header_key(re.sub(r"\s*[(]?(?:牵头|配合)[)]?$", "", folded(text)))
+
+
+def _department(text: str, task_id: str | None, paper: Paper) -> tuple[str, str, int] | Problem:
+    department_id = paper.departments.get(department_key(text))
     if department_id is None:
         known = "、".join(paper.department_names.values())
         return Problem("unknown_department", f"unknown division {text.strip()!r}: {paper.document_id} names {known} "

@@ -53,6 +53,7 @@ def test_not_numbers(text):
 @pytest.mark.parametrize("text, ok", [
     ("https://example.org/report?id=3", True), ("http://www.szsti.gov.cn/", True), ("www.szsti.gov.cn", False),
     ("ftp://example.org/x", False), ("https://", False), ("javascript:alert(1)", False), ("https://exa mple.org", False),
+    ("https://[2001:db8::1]/r", True), ("https://[x/r", False), ("http://a]b/", False),
 ])
 def test_urls(text, ok):
     assert isinstance(parse_url(text), Problem) is not ok
