@@ -67,6 +67,7 @@ class Bundle:
     sources: dict[str, str]
     inputs: list[InputFile] = field(default_factory=list)
     originals: dict[str, bytes] = field(default_factory=dict)   # sources/<document_id>.<html|htm|docx> as received
+    validated: frozenset[str] = frozenset()   # tables straight from validate_tables: publishing does not check them twice
 
 
 def today_in_shanghai() -> dt.date:
@@ -202,15 +203,18 @@ def build_bundle(raw_dir: Path, as_of: dt.date, out_dir: Path | None = None, str
     parsed.updates.clear()   # the update files' cells, a gigabyte at a million rows, are in the tables now
     release_free_memory()
     tables = validate_tables(add_summaries(tables, as_of, inputs.lookups_dir))
+    validated = frozenset(tables)
     if out_dir is not None:
         tables = add_changes(tables, out_dir)
-    return bundle_of(tables, parsed, inputs, update_files)
+    return bundle_of(tables, parsed, inputs, update_files, validated)
 
 
 def bundle_of(tables: dict[str, pd.DataFrame], parsed: parse_stage.Parsed, inputs: Inputs,
-              update_files: list[InputFile]) -> Bundle:
-    """The release's tables, the papers' canonical texts and original files, and every input file."""
-    return Bundle(tables, parse_stage.source_texts(parsed), input_files(inputs) + update_files, parse_stage.originals(parsed))
+              update_files: list[InputFile], validated: frozenset[str] = frozenset()) -> Bundle:
+    """The release's tables, the papers' canonical texts and original files, and every input file (validated: the
+    tables that are validate_tables' output as they are)."""
+    return Bundle(tables, parse_stage.source_texts(parsed), input_files(inputs) + update_files, parse_stage.originals(parsed),
+                  validated)
 
 
 def check_state(out_dir: Path) -> StateCheck:
@@ -225,7 +229,7 @@ def publish(bundle: Bundle, out_dir: Path, as_of: dt.date, lock_timeout: float |
     return publish_release(bundle.tables, sources=bundle.sources, originals=bundle.originals, inputs=bundle.inputs,
                            out_root=Path(out_dir),
                            as_of=as_of, views=views, macros=macros, code_version=code_version(), lock_timeout=lock_timeout,
-                           allow_breaking=allow_breaking)
+                           allow_breaking=allow_breaking, validated=bundle.validated)
 
 
 def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bool = False,
@@ -233,7 +237,7 @@ def refresh_without_prefect(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_
     """The same pipeline as the `refresh` flow, called directly (status.json aside): used to measure what Prefect adds."""
     with release_lock(Path(out_dir), lock_timeout):
         state = check_state(out_dir)
-        key = fingerprint.run_key(discover_inputs(raw_dir), as_of)
+        key = fingerprint.run_key(discover_inputs(raw_dir), as_of, out_dir=out_dir)
         unchanged = None if state.rebuild else nothing_new(out_dir, key)
         if unchanged is not None:
             return unchanged

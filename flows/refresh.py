@@ -45,9 +45,9 @@ def ingest(raw_dir: Path) -> pipeline.Inputs:
 
 
 @task(name="fingerprint", cache_policy=NO_CACHE)
-def fingerprint_run(inputs: pipeline.Inputs, as_of: dt.date) -> str:
+def fingerprint_run(inputs: pipeline.Inputs, as_of: dt.date, out_dir: Path) -> str:
     """Hash the inputs, the code and the as-of date: equal to the last run's means nothing new."""
-    return fingerprint.run_key(inputs, as_of)
+    return fingerprint.run_key(inputs, as_of, out_dir=out_dir)
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -166,7 +166,7 @@ def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bo
         _say(f"state: {found}")
     inputs = ingest(raw_dir)
     _say(f"ingest: {len(inputs.whitepapers)} white paper(s), {len(inputs.updates)} update file(s)")
-    key = fingerprint_run(inputs, as_of)
+    key = fingerprint_run(inputs, as_of, out_dir)
     unchanged = None if state.rebuild else pipeline.nothing_new(out_dir, key)
     if unchanged is not None:
         _say(f"publish: {unchanged.message}")
@@ -191,10 +191,11 @@ def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bo
     _say(f"updates: {len(tables['updates'])} accepted, {len(tables['update_rejections'])} rejected")
     tables = summaries(quote(tables), as_of, inputs.lookups_dir)
     tables = validate(quote(tables))
+    validated = frozenset(tables)
     _say(f"validate: {len(tables)} tables, {sum(len(t) for t in tables.values())} rows")
     tables = changes(quote(tables), out_dir)
     _say(f"changes: {len(tables['changes'])} against the latest release")
-    bundle = pipeline.bundle_of(tables, parsed, inputs, update_files)
+    bundle = pipeline.bundle_of(tables, parsed, inputs, update_files, validated)
     result = publish(quote(bundle), out_dir, as_of, None, allow_breaking)
     _say(f"publish: {result.message}")
     fingerprint.remember(out_dir, key, result.content_hash, result.row_counts)

@@ -92,3 +92,20 @@ def test_papers_or_lookups_behind_a_link_or_a_fifo_stop_the_run_naming_them(tmp_
     with pytest.raises(FileNotFoundError, match=re.escape(str(named))):
         discover_inputs(raw)
     assert not (tmp_path / "out").exists()
+
+
+def test_publishing_checks_only_the_tables_the_validate_stage_did_not(tmp_path, monkeypatch):
+    """The bundle names the tables validated a stage before; publishing validates the changes table, against them."""
+    from flows import pipeline
+    from flows.release import publish as publish_module
+
+    raw = _copy(tmp_path / "raw")
+    bundle = pipeline.build_bundle(raw, AS_OF, tmp_path / "out")
+    assert bundle.validated == frozenset(bundle.tables) - {"changes"}
+    seen = []
+    real = publish_module.validate_tables
+    monkeypatch.setattr(publish_module, "validate_tables",
+                        lambda tables, context="", trusted=(): seen.append(sorted(set(tables) - set(trusted))) or
+                        real(tables, context, trusted))
+    assert pipeline.publish(bundle, tmp_path / "out", AS_OF).published
+    assert seen == [["changes"]]

@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from flows import paths
+from flows.release.hash_memo import HashMemo
 from flows.release.manifest import read_manifest
 from flows.release.dirs import latest_release_dir
 from flows.updates.limits import input_sha256
@@ -43,15 +44,17 @@ def code_fingerprint(repo: Path = paths.REPO) -> str:
     return digest.hexdigest()
 
 
-def input_hashes(inputs) -> dict[str, str]:
-    """source name → SHA-256 of every file a release is made from (papers, sidecars, lookups, update files)."""
+def input_hashes(inputs, memo: HashMemo | None = None) -> dict[str, str]:
+    """source name → SHA-256 of every file a release is made from (papers, sidecars, lookups, update files); with
+    memo, a file unchanged since it was last hashed is not read again (flows/release/hash_memo.py)."""
     files = [*inputs.whitepapers, *inputs.lookups, *inputs.updates]
     files += [p.with_name(p.stem + ".meta.yaml") for p in inputs.whitepapers if os.path.lexists(p.with_name(p.stem + ".meta.yaml"))]
     # A refused file is a quality note of the release: adding, changing or removing one is something new.
     refused = {inputs.source_name(p): _file_sha256(p) if p.is_file() and not p.is_symlink() else "(not a file)"
                for p in getattr(inputs, "refused", [])}
     with ThreadPoolExecutor(2) as pool:   # hashlib hashes outside the GIL: two files at a time
-        hashes = dict(zip([inputs.source_name(p) for p in files], pool.map(_file_sha256, files)))
+        digest_of = _file_sha256 if memo is None else (lambda p: memo.sha256(p, _file_sha256))
+        hashes = dict(zip([inputs.source_name(p) for p in files], pool.map(digest_of, files)))
     return {**hashes, **refused}
 
 
@@ -59,9 +62,13 @@ def _file_sha256(path: Path) -> str:
     return input_sha256(path)   # streamed; a link or special file is hashed by its kind, never followed or opened
 
 
-def run_key(inputs, as_of: dt.date, options: dict | None = None) -> str:
-    """One hash of everything a release depends on."""
-    key = {"as_of": as_of.isoformat(), "code": code_fingerprint(), "inputs": input_hashes(inputs), "options": options or {}}
+def run_key(inputs, as_of: dt.date, options: dict | None = None, out_dir: Path | None = None) -> str:
+    """One hash of everything a release depends on; with out_dir, the input files' digests are memoised there."""
+    memo = HashMemo.load(out_dir, "inputs") if out_dir is not None else None
+    key = {"as_of": as_of.isoformat(), "code": code_fingerprint(), "inputs": input_hashes(inputs, memo),
+           "options": options or {}}
+    if memo is not None:
+        memo.save()
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
@@ -24,6 +24,7 @@ from flows.release.changes import CHANGES, COMPARED_WITH, checked_changes_summar
 from flows.tables.codebook import TableSpec, table_spec
 from flows.release.datapackage import DATAPACKAGE_FILE, build_datapackage, load_release_metadata, next_version
 from flows.release.duckdb_export import RELEASE_INFO, write_duckdb
+from flows.release.hash_memo import HashMemo
 from flows.release.history import history_note
 from flows.release.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
                             make_release_id, read_json, read_manifest, write_json)
@@ -76,7 +77,7 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
                     out_root: Path, as_of: dt.date, views: dict[str, str] | None = None,
                     macros: dict[str, str] | None = None, code_version: str = "",
                     lock_timeout: float | None = 0, allow_breaking: bool = False,
-                    originals: dict[str, bytes] | None = None) -> PublishResult:
+                    originals: dict[str, bytes] | None = None, validated: Collection[str] = ()) -> PublishResult:
     """Validate tables, write them as a release into out_root and point latest at it, unless nothing changed.
 
     The release is new only when its data files or source texts differ from the release latest points at:
@@ -85,14 +86,15 @@ def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str],
     (sources/<document_id>.<html|htm|docx> → bytes) are the files whose canonical text was extracted from them, kept
     byte for byte. A table or column of the previous release removed or retyped is refused unless allow_breaking.
     A changes table among the tables (flows/release/changes.py) must be the one against the release latest points
-    at; it is published with the others but left out of the content hash.
+    at; it is published with the others but left out of the content hash. validated: the tables that come straight
+    from validate_tables (the refresh validated them a stage before); the others are validated here, against them.
     """
     out_root, views, macros = Path(out_root), dict(views or {}), dict(macros or {})
     with _step("check the arguments", out_root):
         _check_names(tables, views, macros)
     against = getattr(tables.get(CHANGES), "attrs", {}).get(COMPARED_WITH)   # read before validation copies it
     with _step("validate the tables", out_root):
-        validated = validate_tables(tables, context="tables to publish")
+        validated = validate_tables(tables, context="tables to publish", trusted=validated)
     with _step("sort the rows by primary key", out_root):
         specs = {name: table_spec(name) for name in sorted(validated, key=_registry_order)}
         frames = {name: canonical_frame(validated[name], spec) for name, spec in specs.items()}
@@ -127,8 +129,9 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         with _step("write sources/", out_root):
             write_source_texts(sources, staging / "sources")
             write_originals(originals, sources, staging / "sources")
+        memo = HashMemo.load(out_root, "release")   # the files are hashed three times below; unchanged ones once
         with _step("hash the data files", out_root):
-            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging)})
+            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging, memo=memo)})
             previous_manifest = read_manifest(previous) if previous else None
         row_counts = {name: len(df) for name, df in frames.items()}
         if previous_manifest and previous_manifest.get("content_hash") == digest:
@@ -165,12 +168,13 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
             build_report(staging)
         with _step(f"write {MANIFEST}", out_root):
-            manifest = build_manifest(info, [_input_entry(i) for i in inputs], describe_files(staging, rows),
+            manifest = build_manifest(info, [_input_entry(i) for i in inputs], describe_files(staging, rows, memo),
                                       code_version, previous_release=previous.name if previous else None,
                                       change_summary=summary)
             write_json(staging / MANIFEST, manifest)
         with _step(f"re-hash every file against {MANIFEST}", out_root):
-            check_files(staging, manifest)
+            check_files(staging, manifest, memo)
+            memo.save()   # the next night verifies this release without reading it again
         with _step(f"move the staged release to {RELEASES}/{info.release_id}", out_root):
             os.rename(staging, final)
             moved_to = final

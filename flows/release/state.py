@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flows.release.datapackage import DATAPACKAGE_FILE
 from flows.release.dirs import LATEST_FILE, LATEST_LINK, RELEASES, latest_release_dir, remove_stale_staging, switch_latest
+from flows.release.hash_memo import HashMemo
 from flows.release.history import HISTORY_FILE, release_folders, release_history, write_history
 from flows.release.index import INDEX_FILE, release_entries, render_release_index, write_release_index
 from flows.release.manifest import MANIFEST, check_files, read_json, read_manifest
@@ -48,8 +49,9 @@ class StateCheck:
         return "; ".join(parts)
 
 
-def verify_release(release_dir: Path) -> list[str]:
-    """Problems of one release folder against its manifest.json: [] when every file hashes as listed."""
+def verify_release(release_dir: Path, memo: HashMemo | None = None) -> list[str]:
+    """Problems of one release folder against its manifest.json: [] when every file hashes as listed (with memo,
+    a file unchanged since it was last hashed keeps its digest: flows/release/hash_memo.py)."""
     name = f"{RELEASES}/{release_dir.name}"
     if release_dir.is_symlink():
         return [f"{name} is a link, not a release folder"]
@@ -59,7 +61,7 @@ def verify_release(release_dir: Path) -> list[str]:
     if manifest is None:
         return [f"{name}/{MANIFEST} is missing or not JSON"]
     try:
-        check_files(release_dir, manifest)
+        check_files(release_dir, manifest, memo)
     except (ValueError, KeyError, TypeError, OSError) as err:
         return [f"{name} does not match its {MANIFEST}: {err}"]
     return []
@@ -126,11 +128,12 @@ def reconcile(out_root: Path) -> StateCheck:
     newest_first = [p.name for p in reversed([out_root / RELEASES / r["release_id"]
                                               for r in release_history(out_root)["releases"]])]
     checked: set[str] = set()
+    memo = HashMemo.load(out_root, "release")
     for name, pointed in [(by_link, "latest"), (by_file, LATEST_FILE)] + [(n, None) for n in newest_first]:
         if name is None or name in checked:
             continue
         checked.add(name)
-        problems = verify_release(out_root / RELEASES / name)
+        problems = verify_release(out_root / RELEASES / name, memo)
         if not problems:
             check.latest = out_root / RELEASES / name
             break
@@ -138,6 +141,7 @@ def reconcile(out_root: Path) -> StateCheck:
         check.rebuild = check.rebuild or pointed is not None
         if (out_root / RELEASES / name).is_dir():
             check.problems.append(f"moved the damaged release to {_quarantine(out_root, name)}")
+    memo.save()
     _repair_pointers(out_root, check, by_link, by_file)
     _repair_derived(out_root, check)
     return check

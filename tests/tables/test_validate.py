@@ -110,3 +110,16 @@ def test_empty_tables_validate():
     empty = {name: to_frame([], name) for name in ["documents", "tasks", "task_departments", "departments"]}
     assert {name: len(df) for name, df in validate_tables(empty).items()} == {
         "documents": 0, "tasks": 0, "task_departments": 0, "departments": 0}
+
+
+def test_trusted_tables_are_not_checked_again_but_still_referenced(tables):
+    """What publishing does with the refresh's validated tables: only the others are validated, against them."""
+    validated = validate_tables(tables)
+    validated["milestones"].loc[0, "quarter"] = 5   # would fail its rule: proof it is not checked a second time
+    trusted = set(validated) - {"task_departments"}
+    again = validate_tables(validated, trusted=trusted)
+    assert again["milestones"] is validated["milestones"]
+    validated["task_departments"].loc[0, "department_id"] = "szsti-nope"
+    with pytest.raises(TableValidationError) as err:
+        validate_tables(validated, trusted=trusted)
+    assert err.value.problems == ["task_departments: row 1: department_id 'szsti-nope' is not in departments.department_id"]
