@@ -85,10 +85,11 @@ def stage_timings(raw_dir: Path, out_dir: Path, as_of: dt.date) -> list[dict]:
         tables = pipeline.add_summaries(tables, as_of, inputs.lookups_dir)
     with timed(results, "validate", sampler):
         tables = pipeline.validate_tables(tables)
+    validated = frozenset(tables)
     with timed(results, "changes", sampler):
         tables = pipeline.add_changes(tables, out_dir)
     with timed(results, "publish", sampler):
-        bundle = pipeline.bundle_of(tables, parsed, inputs, update_files)
+        bundle = pipeline.bundle_of(tables, parsed, inputs, update_files, validated)
         result = pipeline.publish(bundle, out_dir, as_of)
     sampler.stop()
     results += inner

@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow
+import pyarrow.compute
 
 from flows import paths
 from flows.updates.format import COLUMNS
@@ -46,6 +47,7 @@ def accepted_rows(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, 
         passed = con.sql(CHECKS_SQL.read_text(encoding="utf-8"), params={"as_of": as_of}).to_arrow_table()
     finally:
         con.close()
+    passed = passed.take(pyarrow.compute.sort_indices(passed.column("row_i")))   # rows in order: settling keeps the first
     names = {"task_no": ("task_id", ids.task_ids), "milestone_no": ("milestone_id", ids.milestone_ids),
              "department_no": ("department_id", ids.department_ids)}
     for number, (name, values) in names.items():

@@ -59,6 +59,7 @@ def _agree(rows: pd.DataFrame, papers, as_of, statuses) -> list:
     check_row accepts, with the same Report. Returns check_row's results."""
     expected = _one_by_one(rows, papers, as_of, statuses)
     assert _batch(rows, papers, as_of, statuses) == expected
+    assert check_rows(rows, papers, as_of, statuses)[0].index.is_monotonic_increasing   # settling keeps the first
     assert _sql_alone(rows, papers, as_of, statuses) == [e if isinstance(e, Report) else None for e in expected]
     return expected
 
