@@ -41,11 +41,11 @@ class HashMemo:
         """The memo of one use ("inputs" or "release") under out_root; an empty one if there is none to read."""
         path = Path(out_root) / FILES[use]
         try:
-            entries = json.loads(path.read_text(encoding="utf-8"))
+            entries = json.loads(_regular_file_text(path))
             entries = {k: v for k, v in entries.items()
                        if isinstance(v, list) and len(v) == 4 and all(isinstance(n, int) for n in v[:3])
                        and isinstance(v[3], str)} if isinstance(entries, dict) else {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):   # RecursionError: JSON nested past Python's stack
             entries = {}
         return cls(path, entries)
 
@@ -91,3 +91,12 @@ class HashMemo:
                 tmp.unlink(missing_ok=True)
             except OSError:
                 pass
+
+
+def _regular_file_text(path: Path) -> str:
+    """The text of a regular file; OSError for anything else (a FIFO would block a plain open, a link is not followed)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return fh.read().decode("utf-8")

@@ -95,7 +95,10 @@ def parse_quarter(text: str) -> int | Problem:
     number = None
     if m:
         digits = m.group(1) or m.group(2)
-        number = int(digits) if digits.isdigit() else cn_number(digits)
+        try:
+            number = int(digits) if digits.isdigit() else cn_number(digits)
+        except ValueError:   # digits and numerals mixed (一1): one bad cell, not a file that cannot be checked
+            number = None
     if number is None:
         return Problem("bad_quarter", f"quarter {text.strip()!r} is not understood; write 1–4, Q1–Q4 or 第一季度…第四季度")
     if not 1 <= number <= 4:

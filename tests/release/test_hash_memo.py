@@ -66,10 +66,20 @@ def test_a_file_written_moments_before_its_hashing_is_not_remembered(tmp_path):
     assert json.loads((tmp_path / "out" / ".cache" / "input_hashes.json").read_text()) == {}
 
 
-@pytest.mark.parametrize("damage", ["not json {", "[1, 2]", '{"1:2": [1, 2, "x", "y"]}', '{"1:2": "abc"}'])
+@pytest.mark.parametrize("damage", ["not json {", "[1, 2]", '{"1:2": [1, 2, "x", "y"]}', '{"1:2": "abc"}', "[" * 200_000,
+                                    "fifo", "link to /dev/zero", "folder"])
 def test_a_damaged_memo_is_ignored(tmp_path, settled, damage):
+    """Whatever is in the memo's place, nothing blocks, nothing raises: every file is hashed again."""
     (tmp_path / "out" / ".cache").mkdir(parents=True)
-    (tmp_path / "out" / ".cache" / "input_hashes.json").write_text(damage)
+    memo = tmp_path / "out" / ".cache" / "input_hashes.json"
+    if damage == "fifo":
+        os.mkfifo(memo)   # opening it to read would wait for a writer for ever
+    elif damage == "link to /dev/zero":
+        memo.symlink_to("/dev/zero")
+    elif damage == "folder":
+        memo.mkdir()
+    else:
+        memo.write_text(damage)
     (tmp_path / "a.csv").write_text("x")
     digest = Counting()
     assert HashMemo.load(tmp_path / "out", "inputs").sha256(tmp_path / "a.csv", digest) == hashlib.sha256(b"x").hexdigest()

@@ -20,6 +20,7 @@ def test_quarter_spellings(text, quarter):
 @pytest.mark.parametrize("text, code", [
     ("0", "quarter_out_of_range"), ("5", "quarter_out_of_range"), ("Q5", "quarter_out_of_range"),
     ("第五季度", "quarter_out_of_range"), ("spring", "bad_quarter"), ("2014Q2", "bad_quarter"), ("Q", "bad_quarter"),
+    ("一1", "bad_quarter"), ("第2二季度", "bad_quarter"),
 ])
 def test_quarter_rejections(text, code):
     assert parse_quarter(text).code == code
