@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from flows import paths
-from flows.release.hash_memo import HashMemo
+from flows.release.hash_memo import HashMemo, write_cache
 from flows.release.manifest import read_manifest
 from flows.release.dirs import latest_release_dir
 from flows.updates.limits import input_sha256
@@ -89,18 +89,9 @@ def remember(out_dir: Path, key: str, content_hash: str, row_counts: dict[str, i
     latest = latest_release_dir(Path(out_dir))
     if latest is None:
         return
-    path = Path(out_dir) / RECORD
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps({"key": key, "release_id": latest.name, "content_hash": content_hash,
-                                   "row_counts": row_counts}, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:   # an unwritable cache only costs time: the next run hashes and compares again
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+    # unwritable, it only costs time: the next run hashes and compares again
+    write_cache(Path(out_dir) / RECORD, json.dumps({"key": key, "release_id": latest.name, "content_hash": content_hash,
+                                                    "row_counts": row_counts}, indent=2) + "\n")
 
 
 def _read(path: Path) -> dict | None:

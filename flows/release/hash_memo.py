@@ -22,7 +22,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from flows.updates.limits import OverBudget, read_capped
+
 RACY_NS = 2_000_000_000
+MAX_MEMO_BYTES = 256 * 2 ** 20   # a digest and a stat are about 100 bytes: two million files
 FILES = {"inputs": ".cache/input_hashes.json", "release": ".cache/release_hashes.json"}
 
 
@@ -40,12 +43,12 @@ class HashMemo:
     def load(cls, out_root: Path, use: str) -> HashMemo:
         """The memo of one use ("inputs" or "release") under out_root; an empty one if there is none to read."""
         path = Path(out_root) / FILES[use]
-        try:
-            entries = json.loads(_regular_file_text(path))
+        try:   # read only as a regular file, never followed: a FIFO or a link to /dev/zero in its place is no memo
+            entries = json.loads(read_capped(path, MAX_MEMO_BYTES))
             entries = {k: v for k, v in entries.items()
                        if isinstance(v, list) and len(v) == 4 and all(isinstance(n, int) for n in v[:3])
                        and isinstance(v[3], str)} if isinstance(entries, dict) else {}
-        except (OSError, ValueError, RecursionError):   # RecursionError: JSON nested past Python's stack
+        except (OverBudget, OSError, ValueError, RecursionError):   # RecursionError: JSON nested past the stack
             entries = {}
         return cls(path, entries)
 
@@ -78,25 +81,20 @@ class HashMemo:
         return digest
 
     def save(self) -> None:
-        """Write the entries looked up or learnt by this use; an unwritable memo only costs the next night time."""
-        if self.path is None:
-            return
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        """Write the entries looked up or learnt by this use."""
+        if self.path is not None:
+            write_cache(self.path, json.dumps(self._kept, sort_keys=True))
+
+
+def write_cache(path: Path, text: str) -> None:
+    """A file under <out>/.cache/ written whole or not at all; one that cannot be written only costs the next run time."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_text(json.dumps(self._kept, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, self.path)
+            tmp.unlink(missing_ok=True)
         except OSError:
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
-
-
-def _regular_file_text(path: Path) -> str:
-    """The text of a regular file; OSError for anything else (a FIFO would block a plain open, a link is not followed)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        return fh.read().decode("utf-8")
+            pass
