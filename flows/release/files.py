@@ -32,6 +32,8 @@ NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 CSV_LINE_END = "\r\n"
 CSV_CHUNK_ROWS = 100_000
 CSV_NEEDS_QUOTES = '[",\r\n]'   # what csv.QUOTE_MINIMAL quotes with "\r\n" line ends
+CSV_QUOTED_BYTES = (b",", b'"', b"\r", b"\n")
+FORMULA_FIRST = b"'=+-@\t\r"   # the bytes FORMULA_LIKE text can start with
 CODEBOOK_SHEET = "_codebook"
 
 
@@ -131,25 +133,43 @@ def csv_column(series: pd.Series, kind: str) -> pyarrow.Array:
     """csv_cell over a whole column, vectorised: the same text for every value, as an Arrow string array."""
     if kind == "string":
         values = text_array(series)
-        risky = pc.fill_null(pc.match_substring_regex(values, "^" + FORMULA_LIKE.pattern), False)
-        return pc.fill_null(pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values), "")
-    if kind in ("integer", "number"):
-        numbers = series.to_numpy(dtype="float64", na_value=np.nan)
-        missing = np.isnan(numbers)
-        whole = ~missing & (np.abs(numbers) < 2**53) & (numbers == np.round(numbers))
-        if kind == "integer" and whole.sum() + missing.sum() == len(numbers):
-            ints = pyarrow.array(np.where(missing, 0, numbers).astype("int64"), mask=missing)
-            return pc.fill_null(ints.cast(pyarrow.string()), "")
-        text = np.where(whole, np.where(whole, numbers, 0).astype("int64").astype(str), numbers.astype(str))
-        return pyarrow.array(np.where(missing, "", text), pyarrow.string())
-    # Dates and flags repeat a few hundred distinct values over a million rows: format each distinct one once.
-    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+        if _may_look_like_formulas(values):
+            risky = pc.fill_null(pc.match_substring_regex(values, "^" + FORMULA_LIKE.pattern), False)
+            values = pc.if_else(risky, pc.binary_join_element_wise("'", values, ""), values)
+        return pc.fill_null(values, "")
+    if kind == "integer" and pd.api.types.is_integer_dtype(series.dtype):
+        ints = pyarrow.array(series, from_pandas=True)   # int64 or Int64 as it is: never through a float
+        return pc.fill_null(ints.cast(pyarrow.string()), "")
+    if kind == "number":
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+    else:
+        values = series.to_numpy(dtype=object)
+    # Figures, dates and flags repeat a few thousand distinct values over a million rows (float-to-text in numpy
+    # took 0.5 s a column): each distinct one is formatted once, by csv_cell itself.
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
     text = pyarrow.array([csv_cell(v, kind) for v in distinct] + [""], pyarrow.string())
     return text.take(pyarrow.array(np.where(codes < 0, len(distinct), codes)))
 
 
+def _may_look_like_formulas(values: pyarrow.Array) -> bool:
+    """Whether some text starts with a byte FORMULA_LIKE can start with ( ' = + - @ tab CR ): read from the
+    first byte of each value, so a column of ids or prose is passed over without running the regex on it."""
+    data = values.buffers()[2]
+    if data is None:
+        return False
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]   # a null's bytes, if any, only make this say yes
+    return bool(np.isin(np.frombuffer(data, dtype=np.uint8)[starts], np.frombuffer(FORMULA_FIRST, np.uint8)).any())
+
+
 def csv_field(cells: pyarrow.Array) -> pyarrow.Array:
-    """Quoted as csv.QUOTE_MINIMAL quotes: only a cell holding a comma, a quote or a line break, its quotes doubled."""
+    """Quoted as csv.QUOTE_MINIMAL quotes: only a cell holding a comma, a quote or a line break, its quotes doubled.
+
+    cells holds no nulls (csv_column's output). A column none of whose bytes needs quoting is returned as it is.
+    """
+    text = bytes(joined_bytes(cells))
+    if not any(mark in text for mark in CSV_QUOTED_BYTES):
+        return cells
     needs = pc.match_substring_regex(cells, CSV_NEEDS_QUOTES)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(cells, '"', '""'), '"', "")
     return pc.if_else(needs, quoted, cells)

@@ -9,10 +9,13 @@ import openpyxl
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.release.fixtures import tiny_tables
 from flows.tables.codebook import table_spec
 from flows.release.xlsx_cells import STAND_IN_MARK
+from flows.release import files
 from flows.release.files import (canonical_frame, csv_cell, neutralise_formula, parquet_reads_back, read_parquet,
                                  restore_formula, write_csv, write_parquet, write_source_texts, write_xlsx)
 
@@ -73,6 +76,44 @@ def test_csv_rows_are_quoted_as_the_csv_module_quotes_them(tmp_path):
     for row in df.itertuples(index=False):
         writer.writerow(csv_cell(None if pd.isna(v) else v, c.type) for v, c in zip(row, spec.columns))
     assert (tmp_path / "q.csv").read_bytes() == expected.getvalue().encode("utf-8")
+
+
+TEXT = st.one_of(st.sampled_from(["", "plain", "a,b", 'say "hi"', "line\nbreak", "cr\rhere", "=1+1", "'=x", "'hello",
+                                    "-5%", "+86", "@x", "\tx", "中文，全角", " lead"]),
+                 st.text(alphabet=',"\r\n=+-@\t\' a中', max_size=6))
+FIGURE = st.one_of(st.floats(allow_nan=False), st.sampled_from([0.1, -2.5, 1e20, 2.0**53, 2.0**53 + 2, -0.0, 4.0]))
+VALUES = {"string": TEXT, "integer": st.integers(-2**62, 2**62), "number": FIGURE, "boolean": st.booleans(),
+          "date": st.dates()}
+
+
+@st.composite
+def table_rows(draw, name):
+    spec, n = table_spec(name), draw(st.integers(1, 12))
+    cells = {c.name: draw(st.lists(st.one_of(VALUES[c.type], st.none()) if c.nullable else VALUES[c.type],
+                                   min_size=n, max_size=n)) for c in spec.columns}
+    return name, pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in cells.items()})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(["milestone_status", "indicators", "updates"]).flatmap(table_rows), st.integers(1, 5))
+def test_csv_rows_are_csv_cell_and_the_csv_module_for_any_values(tmp_path_factory, named, chunk_rows):
+    """The vectorised text (only some columns quoted, formulas looked for, figures formatted per distinct value)
+    is byte for byte csv.writer over csv_cell, whatever the values and wherever a chunk of rows starts."""
+    import csv
+    import io
+    from unittest import mock
+
+    name, frame = named
+    spec, path = table_spec(name), tmp_path_factory.mktemp("csv") / "t.csv"
+    df = canonical_frame(frame, spec)
+    with mock.patch.object(files, "CSV_CHUNK_ROWS", chunk_rows):
+        write_csv(df, spec, path)
+    expected = io.StringIO(newline="")
+    writer = csv.writer(expected, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(spec.column_names)
+    for row in df.itertuples(index=False):
+        writer.writerow(csv_cell(None if pd.isna(v) else v, c.type) for v, c in zip(row, spec.columns))
+    assert path.read_bytes() == expected.getvalue().encode("utf-8")
 
 
 def test_canonical_frame_orders_columns_and_sorts_rows_by_primary_key():
