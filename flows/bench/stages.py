@@ -66,7 +66,7 @@ def stage_timings(raw_dir: Path, out_dir: Path, as_of: dt.date) -> list[dict]:
 
     results: list[dict] = []
     inner: list[dict] = []
-    for name in ("build_report", "write_xlsx", "write_duckdb", "check_staged_parquet", "validate_tables"):
+    for name in ("staged_report", "write_xlsx", "write_duckdb", "check_staged_parquet", "validate_tables"):
         setattr(publish, name, _timing_wrapper(inner, f"publish: {name}", getattr(publish, name)))
     sampler = Sampler()
     started = time.perf_counter()

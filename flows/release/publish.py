@@ -35,7 +35,7 @@ from flows.release.index import refresh_release_index
 from flows.release.lock import ReleaseLockBusy, release_lock
 from flows.release.readme import render_readme
 from flows.release.state import highest_version_package, verify_release
-from flows.report.build import REPORT_DIR, REPORT_FILE, build_report
+from flows.report.build import REPORT_DIR, REPORT_FILE, staged_report
 from flows.tables.validate import TableValidationError, validate_tables
 from schemas import TABLES
 
@@ -147,26 +147,28 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
         with _step("re-read and validate the staged Parquet files", out_root):
             check_staged_parquet(frames, parquet_files)
-        # DuckDB builds its file from the Parquet files on its own threads while Python writes the workbook: the
-        # two longest steps side by side (leaving the block on an error waits for DuckDB, then the staging goes).
+        with _step(f"write {DATAPACKAGE_FILE}", out_root):
+            version = _write_datapackage(staging, specs, frames.get("documents"), info, inputs, previous)
+        # DuckDB builds its file from the Parquet files on its own threads while Python writes the workbook, the
+        # README and draws the report: the longest step beside the others (leaving the block on an error waits
+        # for DuckDB, then the staging goes). The report lists the files once DuckDB's is written.
         with ThreadPoolExecutor(1, thread_name_prefix="write-duckdb") as pool:
             database = pool.submit(write_duckdb, staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
             with _step(f"write {XLSX_FILE}", out_root):
                 omitted = write_xlsx(frames, specs, staging / XLSX_FILE)
-            documents = frames.get("documents")
-            frames.clear()   # the sorted copies are written and checked: the report does not need them
+            frames.clear()   # the sorted copies are written and checked: the report reads what it needs back
+            with _step(f"write {README_FILE}", out_root):
+                readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
+                                       macros=list(macros), metadata=load_release_metadata(),
+                                       previous_release=previous.name if previous else None, change_summary=summary,
+                                       xlsx_omitted=omitted)
+                (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
+            with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
+                write_report = staged_report(staging, info)
             with _step(f"write {DUCKDB_FILE}", out_root):
                 database.result()
-        with _step(f"write {DATAPACKAGE_FILE}", out_root):
-            version = _write_datapackage(staging, specs, documents, info, inputs, previous)
-        with _step(f"write {README_FILE}", out_root):
-            readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
-                                   macros=list(macros), metadata=load_release_metadata(),
-                                   previous_release=previous.name if previous else None, change_summary=summary,
-                                   xlsx_omitted=omitted)
-            (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
         with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
-            build_report(staging)
+            write_report()
         with _step(f"write {MANIFEST}", out_root):
             manifest = build_manifest(info, [_input_entry(i) for i in inputs], describe_files(staging, rows, memo),
                                       code_version, previous_release=previous.name if previous else None,

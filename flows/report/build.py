@@ -9,6 +9,7 @@ the staging folder before the manifest, so manifest.json hashes the page too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from flows.report import limits
 from flows.report import refused
 from flows.report import sections
 from flows.release.citation import Citation
-from flows.release.manifest import MANIFEST, describe_files, read_json
+from flows.release.manifest import MANIFEST, ReleaseInfo, describe_files, read_json
 from flows.tables.codebook import table_spec
 from flows.release.files import read_parquet
 from schemas import TABLES
@@ -61,49 +62,76 @@ class Release:
     content_hash: str
     package: dict
     tables: dict[str, pd.DataFrame]
-    files: list[dict]
 
 
 def build_report(release_dir: Path) -> Path:
     """Write <release_dir>/report/index.html from the release's own files; return its path."""
+    return staged_report(release_dir)()
+
+
+def staged_report(release_dir: Path, info: ReleaseInfo | None = None) -> Callable[[], Path]:
+    """The report in two steps: the tables are read and every section and chart drawn now; the function returned
+    lists the release's files as they are when it is called, then writes the page and returns its path.
+
+    The publisher draws the page while DuckDB is still writing its file (info: the release's identity, which
+    is otherwise read from whitepaper.duckdb) and lists the files once every one is written.
+    """
     release_dir = Path(release_dir)
     with charts.engine_starting():
-        release = load_release(release_dir)
-    page = render_report(release)
-    out = release_dir / REPORT_DIR / REPORT_FILE
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(page, encoding="utf-8", newline="\n")
-    return out
+        release = load_release(release_dir, info)
+    context = report_context(release)
+
+    def write_page() -> Path:
+        page = render_page(context, release_files(release_dir))
+        out = release_dir / REPORT_DIR / REPORT_FILE
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(page, encoding="utf-8", newline="\n")
+        return out
+
+    return write_page
 
 
-def load_release(release_dir: Path) -> Release:
-    """Read a (possibly still staged) release: its tables, identity, package descriptor and files."""
+def load_release(release_dir: Path, info: ReleaseInfo | None = None) -> Release:
+    """Read a (possibly still staged) release: its tables, identity and package descriptor (info: the identity
+    as the publisher holds it, else read from whitepaper.duckdb's release_info)."""
     data = release_dir / "data"
     tables = {p.stem: pq.read_table(p, columns=LEAN_COLUMNS[p.stem]).to_pandas() if p.stem in LEAN_COLUMNS
               else read_parquet(p) for p in sorted(data.glob("*.parquet"))}
-    con = duckdb.connect(str(release_dir / DUCKDB_FILE), read_only=True)
-    try:
-        release_id, as_of, created, content_hash = con.execute(
-            "SELECT release_id, as_of_date, created_at, content_hash FROM release_info").fetchone()
-    finally:
-        con.close()
+    if info is None:
+        con = duckdb.connect(str(release_dir / DUCKDB_FILE), read_only=True)
+        try:
+            info = ReleaseInfo(*con.execute(
+                "SELECT release_id, as_of_date, created_at, content_hash FROM release_info").fetchone())
+        finally:
+            con.close()
     package = read_json(release_dir / DATAPACKAGE_FILE)
     if package is None:
         raise ValueError(f"{release_dir / DATAPACKAGE_FILE}: missing or not JSON; the report takes its title, "
                          "version and licence from it")
+    return Release(info.release_id, info.as_of, f"{info.created:%Y-%m-%dT%H:%M:%SZ}", info.content_hash, package, tables)
+
+
+def release_files(release_dir: Path) -> list[dict]:
+    """The files the page lists: manifest.json's outputs, or the files themselves while the release is staged;
+    the report's own folder left out."""
     manifest = read_json(release_dir / MANIFEST)
     files = manifest["outputs"] if manifest else describe_files(release_dir)
-    files = [f for f in files if not f["path"].startswith(f"{REPORT_DIR}/")]
-    return Release(release_id, as_of, f"{created:%Y-%m-%dT%H:%M:%SZ}", content_hash, package, tables, files)
+    return [f for f in files if not f["path"].startswith(f"{REPORT_DIR}/")]
 
 
-def render_report(release: Release) -> str:
-    """The HTML page of a release."""
-    return _environment().get_template("index.html.j2").render(**report_context(release))
+def render_page(context: dict, files: list[dict]) -> str:
+    """The HTML page: report_context's sections and the release's files."""
+    return _environment().get_template("index.html.j2").render(**context, **file_context(files))
+
+
+def file_context(files: list[dict]) -> dict:
+    """The download tables: the release's files but data/, and data/."""
+    return {"files": _capped(_files(files, data=False)), "data_files": _capped(_files(files, data=True))}
 
 
 def report_context(release: Release) -> dict:
-    """Everything the template shows, as plain values; a section whose tables the release lacks is None."""
+    """Everything the template shows but the file tables (file_context), as plain values; a section whose tables
+    the release lacks is None."""
     t = release.tables
     has = {name: all(table in t for table in tables) for name, tables in SECTION_TABLES.items()}
     targets = sections.target_rows(t["target_attainment"], t["tasks"], limits.LIST_LIMIT) if has["targets"] else None
@@ -138,8 +166,6 @@ def report_context(release: Release) -> dict:
         "papers": refused.paper_rows(t["document_rejections"], limits.LIST_LIMIT) if "document_rejections" in t else None,
         "changes": sections.changes_section(t.get(CHANGES_TABLE)),
         "overview": sections.table_overview(t),
-        "files": _capped(_files(release.files, data=False)),
-        "data_files": _capped(_files(release.files, data=True)),
         "manifest_file": MANIFEST,
         "citation": citation(release),
         "licenses": release.package.get("licenses", []),

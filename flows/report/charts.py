@@ -10,7 +10,7 @@ build measured with, and left-aligned text then runs into the gap instead of off
 
 vl-convert draws a chart in a few tenths of a second (holding the GIL), after most of a second to start its
 JavaScript engine once per process; the report therefore draws few charts of at most limits.CHART_LIMIT
-rows, and build_report starts the engine while it reads the tables.
+rows, and staged_report starts the engine while it reads the tables.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def render_svg(chart: alt.TopLevelMixin, alt_text: str, id_prefix: str) -> str:
 
 @contextlib.contextmanager
 def engine_starting():
-    """Start vl-convert's JavaScript engine on a thread while the block runs (build_report reads the tables).
+    """Start vl-convert's JavaScript engine on a thread while the block runs (staged_report reads the tables).
 
     Starting it takes most of a second, during which other threads run (drawing a chart holds the GIL, so
     charts themselves gain nothing from threads); once started it stays up for the process.
