@@ -1,17 +1,30 @@
-"""Hand memory freed between stages back to the operating system.
+"""Hand memory freed between stages back to the operating system, and keep DuckDB within a budget.
 
 A million update rows pass through millions of short-lived Python objects; once a stage has dropped them,
 glibc keeps the freed pages in its heap, so the process's resident size stays at the stage's peak and the
 next stage's peak lands on top of it. malloc_trim returns those pages (about 150 MB after the updates stage
 at a million rows). Elsewhere than glibc (macOS, musl) this does nothing.
+
+DuckDB by default lets itself grow to 80 % of the machine's memory; the pipeline's in-memory connections spill to a
+temporary folder instead (duckdb_connection).
 """
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import functools
 import gc
+import shutil
+import tempfile
+
+import duckdb
+
+DUCKDB_MEMORY_LIMIT = "512MB"
+"""What one of the pipeline's DuckDB connections may hold before it spills to disk. At a million update rows the
+row rules' query, the summaries and the release's DuckDB file were written as fast with it as without (the file:
+15.8 s against 15.6 s; 16.3 s at 256MB), and the rules' query held 100 MB less at 128MB."""
 
 
 @functools.cache
@@ -31,3 +44,19 @@ def release_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+def duckdb_connection(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that spills into a temporary folder, rather than growing, past DUCKDB_MEMORY_LIMIT.
+
+    The folder is this process's own, created on first use and removed when the process ends; DuckDB removes its
+    files in it when the connection closes.
+    """
+    return duckdb.connect(database, config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": _spill_folder()})
+
+
+@functools.cache
+def _spill_folder() -> str:
+    folder = tempfile.mkdtemp(prefix="whitepaper-duckdb-")
+    atexit.register(shutil.rmtree, folder, True)
+    return folder

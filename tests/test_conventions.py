@@ -65,6 +65,21 @@ def test_tests_mirror_the_modules():
     assert not stray, f"test files that name no module of flows/: {stray}"
 
 
+def test_duckdb_is_opened_within_its_memory_budget_or_read_only():
+    """An in-memory or written DuckDB spills past flows.memory.DUCKDB_MEMORY_LIMIT instead of growing to 80 % of
+    the machine: only readers of a published file (read_only=True) and the benchmark's floor open one directly."""
+    direct = []
+    for module in MODULES:
+        if _rel(module) == "flows/memory.py" or _rel(module).startswith("flows/bench/"):
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "duckdb"
+                    and not any(k.arg == "read_only" for k in node.keywords)):
+                direct.append(f"{_rel(module)}:{node.lineno}")
+    assert not direct, f"duckdb.connect() outside flows.memory.duckdb_connection: {direct}"
+
+
 def test_paths_module_imports_nothing_from_the_project():
     assert not _imports(paths.REPO / "flows" / "paths.py") & {"flows", "schemas"}
 

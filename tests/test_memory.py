@@ -1,6 +1,9 @@
 """Freed memory goes back to the operating system between stages (on glibc)."""
 
+import os
 import platform
+import subprocess
+import sys
 
 import psutil
 import pytest
@@ -23,3 +26,35 @@ def test_freed_heap_pages_are_returned_to_the_os():
     assert release_free_memory() is True
     assert process.memory_info().rss - before < grown / 4
     assert pin
+
+
+def test_duckdb_spills_into_its_own_folder_rather_than_growing_past_its_limit(monkeypatch):
+    import duckdb
+
+    import flows.memory as memory
+
+    monkeypatch.setattr(memory, "DUCKDB_MEMORY_LIMIT", "64MB")
+    # About 130 MB of sort keys: more than the limit, as the same sort without a folder to spill into shows.
+    sort = ("SELECT x FROM (SELECT md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS x FROM range(2000000) t(i)) "
+            "ORDER BY x")
+    con = memory.duckdb_connection()
+    try:
+        limit, folder = con.sql("SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchall()[0]
+        assert limit.endswith("MiB") and float(limit.split()[0]) <= 64
+        assert folder == memory._spill_folder() and os.path.isdir(folder) and "whitepaper-duckdb-" in folder
+        keys = con.sql(sort).to_arrow_table().column("x")
+    finally:
+        con.close()
+    assert len(keys) == 2_000_000 and keys[0].as_py() <= keys[1].as_py() <= keys[-1].as_py()
+    unbounded = duckdb.connect(config={"memory_limit": "64MB", "temp_directory": ""})
+    try:
+        with pytest.raises(duckdb.OutOfMemoryException):
+            unbounded.sql(sort).to_arrow_table()
+    finally:
+        unbounded.close()
+
+
+def test_the_spill_folder_is_gone_when_the_process_ends():
+    code = "from flows.memory import duckdb_connection, _spill_folder; duckdb_connection().close(); print(_spill_folder())"
+    folder = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert folder and not os.path.exists(folder)

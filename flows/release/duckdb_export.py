@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.memory import duckdb_connection
 from flows.tables.codebook import TableSpec, table_spec
 from flows.release.manifest import ReleaseInfo
 from schemas import TABLES
@@ -41,7 +42,7 @@ def write_duckdb(path: Path, parquet_files: dict[str, Path], info: ReleaseInfo, 
     """
     views, macros = views or {}, macros or {}
     base = {name: table_spec(name) for name in parquet_files if name not in views}
-    con = duckdb.connect()
+    con = duckdb_connection()
     try:
         con.execute(f"ATTACH {_literal(str(path))} AS release "
                     f"(STORAGE_VERSION '{STORAGE_VERSION}', BLOCK_SIZE {BLOCK_SIZE})")

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow
 
 from flows import paths
+from flows.memory import duckdb_connection
 from flows.tables.frames import table_schema, to_frame
 from schemas.summaries import SUMMARY_TABLES
 
@@ -90,7 +91,7 @@ def _arrow_table(df: pd.DataFrame, name: str) -> pyarrow.Table:
 
 def summary_connection(tables: dict[str, pd.DataFrame], as_of: dt.date) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the input tables, a release_info row for as_of, the macros and the views."""
-    con = duckdb.connect()
+    con = duckdb_connection()
     for name in SUMMARY_INPUTS:
         con.register(name, _arrow_table(tables[name], name))
     con.execute("create table release_info as select 'in-memory' as release_id, cast(? as date) as as_of_date, "

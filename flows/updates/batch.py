@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.compute
 
 from flows import paths
+from flows.memory import duckdb_connection
 from flows.updates.format import COLUMNS
 from flows.updates.read import Problem
 from flows.updates.rule_tables import PaperNumbers, paper_relations, row_relation
@@ -40,7 +40,7 @@ def accepted_rows(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, 
     ids = PaperNumbers()
     relations = paper_relations(papers, documents, ids)   # first: the rows' cells are looked up in its numbering
     relations["update_rows"] = row_relation(rows, documents, statuses, ids)
-    con = duckdb.connect()
+    con = duckdb_connection()
     try:
         for name, table in relations.items():
             con.register(name, table)
