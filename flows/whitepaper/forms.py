@@ -47,8 +47,8 @@ def find_paper_files(folder: Path) -> tuple[list[Path], list[Path]]:
     """(papers in an accepted form, every other entry) of folder, each sorted; a sidecar beside a paper is neither."""
     entries = sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []
     papers = [p for p in entries if p.is_file() and form_of(p) and not p.name.startswith(TEMPORARY)]
-    stems = {p.stem for p in papers}
-    return papers, [p for p in entries if p not in papers and not (is_sidecar(p) and p.name[:-len(SIDECAR)] in stems)]
+    chosen, stems = set(papers), {p.stem for p in papers}   # a set: 1,000 papers against a list took half a second
+    return papers, [p for p in entries if p not in chosen and not (is_sidecar(p) and p.name[:-len(SIDECAR)] in stems)]
 
 
 def refusal(source_file: str, path: Path) -> str:
