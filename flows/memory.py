@@ -5,18 +5,18 @@ glibc keeps the freed pages in its heap, so the process's resident size stays at
 next stage's peak lands on top of it. malloc_trim returns those pages (about 150 MB after the updates stage
 at a million rows). Elsewhere than glibc (macOS, musl) this does nothing.
 
-DuckDB by default lets itself grow to 80 % of the machine's memory; the pipeline's in-memory connections spill to a
-temporary folder instead (duckdb_connection).
+DuckDB by default lets itself grow to 80 % of the machine's memory; the pipeline's connections spill to a temporary
+folder instead (duckdb_connection).
 """
 
 from __future__ import annotations
 
-import atexit
 import ctypes
 import ctypes.util
 import functools
 import gc
-import shutil
+import os
+import secrets
 import tempfile
 
 import duckdb
@@ -47,16 +47,15 @@ def release_free_memory() -> bool:
 
 
 def duckdb_connection(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that spills into a temporary folder, rather than growing, past DUCKDB_MEMORY_LIMIT.
+    """A DuckDB connection that spills to disk, rather than growing, past DUCKDB_MEMORY_LIMIT.
 
-    The folder is this process's own, created on first use and removed when the process ends; DuckDB removes its
-    files in it when the connection closes.
+    Its spill folder is a new name under the system's temporary folder, one per connection: DuckDB creates it
+    only when it first spills and removes it when the connection closes, so a night that never spills (or a
+    process that dies) leaves no folder behind.
     """
-    return duckdb.connect(database, config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": _spill_folder()})
+    return duckdb.connect(database, config={"memory_limit": DUCKDB_MEMORY_LIMIT, "temp_directory": spill_folder()})
 
 
-@functools.cache
-def _spill_folder() -> str:
-    folder = tempfile.mkdtemp(prefix="whitepaper-duckdb-")
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
+def spill_folder() -> str:
+    """An unused path for one connection's spill folder: random, so no other user can have made it first."""
+    return os.path.join(tempfile.gettempdir(), f"whitepaper-duckdb-{os.getpid()}-{secrets.token_hex(8)}")

@@ -2,8 +2,7 @@
 
 import os
 import platform
-import subprocess
-import sys
+import tempfile
 
 import psutil
 import pytest
@@ -41,10 +40,13 @@ def test_duckdb_spills_into_its_own_folder_rather_than_growing_past_its_limit(mo
     try:
         limit, folder = con.sql("SELECT current_setting('memory_limit'), current_setting('temp_directory')").fetchall()[0]
         assert limit.endswith("MiB") and float(limit.split()[0]) <= 64
-        assert folder == memory._spill_folder() and os.path.isdir(folder) and "whitepaper-duckdb-" in folder
+        assert os.path.dirname(folder) == tempfile.gettempdir() and "whitepaper-duckdb-" in folder
+        assert not os.path.exists(folder)   # made by DuckDB only when it spills
         keys = con.sql(sort).to_arrow_table().column("x")
+        assert os.path.isdir(folder)
     finally:
         con.close()
+    assert not os.path.exists(folder)
     assert len(keys) == 2_000_000 and keys[0].as_py() <= keys[1].as_py() <= keys[-1].as_py()
     unbounded = duckdb.connect(config={"memory_limit": "64MB", "temp_directory": ""})
     try:
@@ -54,7 +56,14 @@ def test_duckdb_spills_into_its_own_folder_rather_than_growing_past_its_limit(mo
         unbounded.close()
 
 
-def test_the_spill_folder_is_gone_when_the_process_ends():
-    code = "from flows.memory import duckdb_connection, _spill_folder; duckdb_connection().close(); print(_spill_folder())"
-    folder = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert folder and not os.path.exists(folder)
+def test_each_connection_spills_into_a_folder_of_its_own():
+    import flows.memory as memory
+
+    folders = set()
+    for _ in range(3):
+        con = memory.duckdb_connection()
+        try:
+            folders.add(con.sql("SELECT current_setting('temp_directory')").fetchall()[0][0])
+        finally:
+            con.close()
+    assert len(folders) == 3 and not any(os.path.exists(f) for f in folders)
