@@ -53,10 +53,14 @@ class Inputs:
     def source_name(self, path: Path) -> str:
         """raw/ + the path relative to raw_dir, whatever that folder is called and wherever it is (links never
         resolved): the same inputs give the same names, hashes and release id from any copy of raw/."""
+        here = os.path.abspath(path)
         for top in (self.raw_dir, paths.RAW):   # paths.RAW: the repository's lookups, used when --raw has none
-            here, base = os.path.abspath(path), os.path.abspath(top)
-            if os.path.commonpath([here, base]) == base:
-                return printable("raw/" + Path(os.path.relpath(here, base)).as_posix())
+            base = os.path.abspath(top)
+            # Both are normalised, so "under base" is a prefix ending at a separator (commonpath and relpath took
+            # 0.3 s for the 5,000 inputs of a nothing-new night).
+            if here == base or here.startswith(base.rstrip(os.sep) + os.sep):
+                rel = "." if here == base else here[len(base.rstrip(os.sep)) + 1:]
+                return printable("raw/" + Path(rel).as_posix())
         return printable(Path(path).name)
 
 

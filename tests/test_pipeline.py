@@ -52,6 +52,10 @@ def test_source_names_are_relative_to_raw_and_never_resolve_links(tmp_path):
     assert inputs.source_name(raw / "updates" / "x" / "link.csv") == "raw/updates/x/link.csv"
     assert inputs.source_name(paths.LOOKUPS / "statuses.csv") == "raw/lookups/statuses.csv"
     assert inputs.source_name(tmp_path / "outside.csv") == "outside.csv"
+    # A folder whose name starts with raw's is not under it; a path with dots is named by where it ends up.
+    assert inputs.source_name(tmp_path / "some-folder2" / "a.csv") == "a.csv"
+    assert inputs.source_name(raw / "updates" / "." / "y" / ".." / "b.csv") == "raw/updates/b.csv"
+    assert Inputs(type(raw)(f"{raw}/"), [], [], []).source_name(raw / "updates" / "c.csv") == "raw/updates/c.csv"
 
 
 def test_file_names_that_are_not_utf8_are_named_rejections_and_the_rest_publishes(tmp_path):
