@@ -58,9 +58,9 @@ class Inputs:
             base = os.path.abspath(top)
             # Both are normalised, so "under base" is a prefix ending at a separator (commonpath and relpath took
             # 0.3 s for the 5,000 inputs of a nothing-new night).
-            if here == base or here.startswith(base.rstrip(os.sep) + os.sep):
-                rel = "." if here == base else here[len(base.rstrip(os.sep)) + 1:]
-                return printable("raw/" + Path(rel).as_posix())
+            prefix = base.rstrip(os.sep) + os.sep
+            if here == base or here.startswith(prefix):
+                return printable("raw/" + Path(here[len(prefix):] or ".").as_posix())
         return printable(Path(path).name)
 
 

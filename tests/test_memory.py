@@ -4,9 +4,11 @@ import os
 import platform
 import tempfile
 
+import duckdb
 import psutil
 import pytest
 
+from flows import memory
 from flows.memory import release_free_memory
 
 
@@ -28,10 +30,6 @@ def test_freed_heap_pages_are_returned_to_the_os():
 
 
 def test_duckdb_spills_into_its_own_folder_rather_than_growing_past_its_limit(monkeypatch):
-    import duckdb
-
-    import flows.memory as memory
-
     monkeypatch.setattr(memory, "DUCKDB_MEMORY_LIMIT", "64MB")
     # About 130 MB of sort keys: more than the limit, as the same sort without a folder to spill into shows.
     sort = ("SELECT x FROM (SELECT md5(i::VARCHAR) || md5((i + 1)::VARCHAR) AS x FROM range(2000000) t(i)) "
@@ -57,8 +55,6 @@ def test_duckdb_spills_into_its_own_folder_rather_than_growing_past_its_limit(mo
 
 
 def test_each_connection_spills_into_a_folder_of_its_own():
-    import flows.memory as memory
-
     folders = set()
     for _ in range(3):
         con = memory.duckdb_connection()
