@@ -60,7 +60,7 @@ class Inputs:
             # 0.3 s for the 5,000 inputs of a nothing-new night).
             prefix = base.rstrip(os.sep) + os.sep
             if here == base or here.startswith(prefix):
-                return printable("raw/" + Path(here[len(prefix):] or ".").as_posix())
+                return printable("raw/" + (here[len(prefix):] or ".").replace(os.sep, "/"))   # normalised already
         return printable(Path(path).name)
 
 

@@ -14,12 +14,11 @@ import hashlib
 import json
 import os
 import platform
-from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
 from flows import paths
-from flows.release.hash_memo import HashMemo, write_cache
+from flows.release.hash_memo import HashMemo, hash_files, write_cache
 from flows.release.manifest import read_manifest
 from flows.release.dirs import latest_release_dir
 from flows.updates.limits import input_sha256
@@ -52,9 +51,7 @@ def input_hashes(inputs, memo: HashMemo | None = None) -> dict[str, str]:
     # A refused file is a quality note of the release: adding, changing or removing one is something new.
     refused = {inputs.source_name(p): _file_sha256(p) if p.is_file() and not p.is_symlink() else "(not a file)"
                for p in getattr(inputs, "refused", [])}
-    with ThreadPoolExecutor(2) as pool:   # hashlib hashes outside the GIL: two files at a time
-        digest_of = _file_sha256 if memo is None else (lambda p: memo.sha256(p, _file_sha256))
-        hashes = dict(zip([inputs.source_name(p) for p in files], pool.map(digest_of, files)))
+    hashes = dict(zip([inputs.source_name(p) for p in files], hash_files(files, _file_sha256, memo)))
     return {**hashes, **refused}
 
 

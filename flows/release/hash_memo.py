@@ -20,6 +20,7 @@ import stat
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flows.updates.limits import OverBudget, read_capped
@@ -54,30 +55,42 @@ class HashMemo:
 
     def sha256(self, path: Path, compute: Callable[[Path], str]) -> str:
         """compute(path), or the digest remembered for this very state of the file."""
+        digest, before = self.remembered(path)
+        return digest if digest is not None else self.learn(path, before, compute)
+
+    def remembered(self, path: Path) -> tuple[str | None, os.stat_result | None]:
+        """(the digest remembered for this very state of the file, or None; the file's lstat, None if it has none or
+        is no regular file). Only a stat: a night with nothing new asks this of every input."""
         try:
             before = os.lstat(path)
         except OSError:
-            return compute(path)
+            return None, None
         if not stat.S_ISREG(before.st_mode):
-            return compute(path)
+            return None, None
         key = f"{before.st_dev}:{before.st_ino}"
-        state = [before.st_size, before.st_mtime_ns, before.st_ctime_ns]
         known = self._known.get(key)
-        if known is not None and known[:3] == state:
+        if known is not None and known[:3] == [before.st_size, before.st_mtime_ns, before.st_ctime_ns]:
             with self._lock:
                 self._kept[key] = known
                 self.reused += 1
-            return known[3]
+            return known[3], before
+        return None, before
+
+    def learn(self, path: Path, before: os.stat_result | None, compute: Callable[[Path], str]) -> str:
+        """compute(path), remembered if the file had settled before (RACY_NS) and did not change while hashed."""
         started = time.time_ns()
         digest = compute(path)
+        if before is None:
+            return digest
         try:
             after = os.lstat(path)
         except OSError:
             return digest
+        state = [before.st_size, before.st_mtime_ns, before.st_ctime_ns]
         settled = max(before.st_mtime_ns, before.st_ctime_ns) < started - RACY_NS
         if settled and [after.st_size, after.st_mtime_ns, after.st_ctime_ns] == state:
             with self._lock:
-                self._kept[key] = [*state, digest]
+                self._kept[f"{before.st_dev}:{before.st_ino}"] = [*state, digest]
         return digest
 
     def save(self) -> None:
@@ -98,3 +111,24 @@ def write_cache(path: Path, text: str) -> None:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def hash_files(files: list[Path], compute: Callable[[Path], str], memo: HashMemo | None = None) -> list[str]:
+    """compute(f) for each of files, in order; with memo, a file it remembers is only stat'ed and the others are
+    hashed two at a time (hashlib hashes outside the GIL). A pool task for each remembered file cost more than its
+    stat: 0.27 s of a 0.6 s nothing-new night over 6,000 inputs."""
+    remembered = [memo.remembered(p) if memo is not None else (None, None) for p in files]
+    missing = [i for i, (digest, _) in enumerate(remembered) if digest is None]
+
+    def learn(i: int) -> str:
+        return compute(files[i]) if memo is None else memo.learn(files[i], remembered[i][1], compute)
+
+    if len(missing) > 1:
+        with ThreadPoolExecutor(2) as pool:
+            found = list(pool.map(learn, missing))
+    else:
+        found = [learn(i) for i in missing]
+    digests = [digest for digest, _ in remembered]
+    for i, digest in zip(missing, found):
+        digests[i] = digest
+    return digests

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows.release import derived_memo
 from flows.release.datapackage import DATAPACKAGE_FILE
 from flows.release.dirs import LATEST_FILE, LATEST_LINK, RELEASES, latest_release_dir, remove_stale_staging, switch_latest
 from flows.release.hash_memo import HashMemo
@@ -125,11 +126,9 @@ def reconcile(out_root: Path) -> StateCheck:
         leftover.unlink(missing_ok=True)
     _move_aside_odd_entries(out_root, check)
     by_link, by_file = _pointer_names(out_root, check)
-    newest_first = [p.name for p in reversed([out_root / RELEASES / r["release_id"]
-                                              for r in release_history(out_root)["releases"]])]
     checked: set[str] = set()
     memo = HashMemo.load(out_root, "release")
-    for name, pointed in [(by_link, "latest"), (by_file, LATEST_FILE)] + [(n, None) for n in newest_first]:
+    for name, pointed in _candidates(out_root, by_link, by_file):
         if name is None or name in checked:
             continue
         checked.add(name)
@@ -145,6 +144,15 @@ def reconcile(out_root: Path) -> StateCheck:
     _repair_pointers(out_root, check, by_link, by_file)
     _repair_derived(out_root, check)
     return check
+
+
+def _candidates(out_root: Path, by_link: str | None, by_file: str | None):
+    """(release name, pointer naming it) in the order reconcile tries them: latest, LATEST, then every release newest
+    first. Lazily: the history reads every release's manifest, which a night whose latest verifies never needs."""
+    yield by_link, "latest"
+    yield by_file, LATEST_FILE
+    for r in reversed(release_history(out_root)["releases"]):
+        yield (out_root / RELEASES / r["release_id"]).name, None
 
 
 def _repair_pointers(out_root: Path, check: StateCheck, by_link: str | None, by_file: str | None) -> None:
@@ -165,7 +173,17 @@ def _repair_pointers(out_root: Path, check: StateCheck, by_link: str | None, by_
 
 
 def _repair_derived(out_root: Path, check: StateCheck) -> None:
-    """releases.json and index.html rewritten when they differ from what the release folders give."""
+    """releases.json and index.html rewritten when they differ from what the release folders give; not read at
+    all while nothing they are made from changed since they were last found in order (flows/release/derived_memo.py)."""
+    started = derived_memo.now_ns()
+    if derived_memo.in_order(out_root, derived_memo.signature(out_root)[0]):
+        return
+    _compare_derived(out_root, check)
+    if not any(p.startswith((HISTORY_FILE, INDEX_FILE)) for p in check.problems):
+        derived_memo.remember(out_root, started)
+
+
+def _compare_derived(out_root: Path, check: StateCheck) -> None:
     history = out_root / HISTORY_FILE
     if (history.exists() or release_folders(out_root)) and read_json(history) != release_history(out_root):
         write_history(out_root)

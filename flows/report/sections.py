@@ -24,6 +24,10 @@ CHANGE_KIND_COLUMNS = ("change_kind", "change_type", "change", "kind")
 MAX_CHANGE_ROWS = LIST_LIMIT
 
 
+HEADLINE_COLUMNS = ("has_text", "is_completed", "is_on_time", "is_overdue", "is_unreported_past_due", "status")
+"""The columns of milestone_status that headline() reads."""
+
+
 def headline(milestone_status: pd.DataFrame) -> dict[str, int]:
     """Milestones with text: planned, completed, completed on time, overdue (a report says so), past due with no
     report on their outcome, and with no report at all (as quarter_summary counts them)."""

@@ -115,3 +115,25 @@ def test_reconcile_reads_a_remembered_release_once_and_still_finds_damage(tmp_pa
     check = reconcile(out)
     assert read == ["tasks.csv"]
     assert check.rebuild and any("tasks.csv" in p for p in check.problems)
+
+
+def test_hash_files_reads_only_what_the_memo_does_not_remember_and_keeps_the_order(tmp_path, settled):
+    names = ["c.csv", "a.csv", "b.csv", "d.csv"]
+    for name in names:
+        (tmp_path / name).write_text(f"{name}\n")
+    paths = [tmp_path / n for n in names] + [tmp_path / "missing.csv"]
+    expected = [hashlib.sha256(f"{n}\n".encode()).hexdigest() for n in names] + ["(missing)"]
+
+    def digest_or_missing(counting):
+        return lambda p: counting(p) if p.exists() else "(missing)"
+
+    first = HashMemo.load(tmp_path / "out", "inputs")
+    cold = Counting()
+    assert hash_memo.hash_files(paths[:2], digest_or_missing(cold), first) == expected[:2]
+    first.save()
+    warm, memo = Counting(), HashMemo.load(tmp_path / "out", "inputs")
+    assert hash_memo.hash_files(paths, digest_or_missing(warm), memo) == expected
+    assert sorted(warm.read) == ["b.csv", "d.csv"] and memo.reused == 2
+    plain = Counting()
+    assert hash_memo.hash_files(paths, digest_or_missing(plain)) == expected   # no memo: every file is read
+    assert sorted(plain.read) == sorted(names)

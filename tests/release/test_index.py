@@ -58,3 +58,14 @@ def test_the_index_tells_spreadsheet_users_which_file_to_open_in_both_languages(
                      flags=re.S).group(1)
     assert "请打开发布文件夹中的 <code>whitepaper.xlsx</code>" in note and "Open <code>whitepaper.xlsx</code>" in note
     assert "UTF-8" in note and "BOM" in note
+
+
+def test_each_headline_is_that_of_the_whole_milestone_status_though_only_its_columns_are_read(tmp_path_factory):
+    from flows.release.files import read_parquet
+    from flows.report.sections import headline
+    from tests.demo_release import demo_release
+
+    release = demo_release(tmp_path_factory)
+    entry = next(e for e in release_entries(release.parent.parent) if e["release_id"] == release.name)
+    whole = read_parquet(release / "data" / "milestone_status.parquet")
+    assert entry["headline"] == headline(whole) and entry["headline"]["known"] > 0
