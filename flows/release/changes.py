@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from flows.tables.codebook import table_spec
 from flows.release.change_summary import summarize_changes
@@ -161,24 +163,53 @@ def _row_changes(table: str, old: pd.DataFrame, new: pd.DataFrame, key: list[str
     key = key if key and set(key) <= set(common) else common  # no shared key: a row is identified by all its values
     old, old_keys = _keyed(old, key)
     new, new_keys = _keyed(new, key)
-    in_old = pd.Index(old_keys).get_indexer(new_keys)      # -1: the new row's key is not in the old table
-    in_new = pd.Index(new_keys).get_indexer(old_keys)
+    if isinstance(old_keys, pyarrow.Array) != isinstance(new_keys, pyarrow.Array):
+        old_keys, new_keys = _as_list(old_keys), _as_list(new_keys)
+    in_old, in_new = _positions(new_keys, old_keys), _positions(old_keys, new_keys)   # -1: not in the other table
     added, removed = np.flatnonzero(in_old < 0), np.flatnonzero(in_new < 0)
-    rows = [_row(table, new_keys[i], "added", WHOLE, None, _json(r)) for i, r in zip(added, _row_texts(new, added))]
-    rows += [_row(table, old_keys[i], "removed", WHOLE, _json(r), None) for i, r in zip(removed, _row_texts(old, removed))]
+    rows = [_row(table, k, "added", WHOLE, None, _json(r)) for k, r in zip(_keys_at(new_keys, added), _row_texts(new, added))]
+    rows += [_row(table, k, "removed", WHOLE, _json(r), None)
+             for k, r in zip(_keys_at(old_keys, removed), _row_texts(old, removed))]
     new_pos = np.flatnonzero(in_old >= 0)
     old_pos = in_old[new_pos]
     for c in common:
         if c in key:
             continue
         before, after = old[c].iloc[old_pos].reset_index(drop=True), new[c].iloc[new_pos].reset_index(drop=True)
-        for i in np.flatnonzero(_differ(before, after)):
-            rows.append(_row(table, new_keys[new_pos[i]], "changed", c, value_text(before.iloc[i]), value_text(after.iloc[i])))
+        differ = np.flatnonzero(_differ(before, after))
+        for i, k in zip(differ, _keys_at(new_keys, new_pos[differ])):
+            rows.append(_row(table, k, "changed", c, value_text(before.iloc[i]), value_text(after.iloc[i])))
     return rows
 
 
-def _keyed(df: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """The rows with their key texts; of rows with the same key the last one counts, as a dict by key keeps it."""
+def _positions(keys, other) -> np.ndarray:
+    """For each key of keys, its position in other (-1 when absent); other's keys are unique."""
+    if isinstance(keys, pyarrow.Array):
+        return pc.index_in(keys, value_set=other).fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.Index(other).get_indexer(keys)
+
+
+def _keys_at(keys, positions: np.ndarray) -> list[str]:
+    if isinstance(keys, pyarrow.Array):
+        return keys.take(pyarrow.array(positions, pyarrow.int64())).to_pylist()
+    return [keys[i] for i in positions]
+
+
+def _as_list(keys) -> list[str]:
+    return keys.to_pylist() if isinstance(keys, pyarrow.Array) else keys
+
+
+def _keyed(df: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, list[str] | pyarrow.Array]:
+    """The rows with their key texts; of rows with the same key the last one counts, as a dict by key keeps it.
+
+    A key of one text column without nulls or repeats (every published table's but a few small ones) is its own
+    text: it stays one Arrow array, matched by Arrow's hashing (a million keys as Python strings took 0.3 GB and
+    seconds per side)."""
+    if len(key) == 1 and isinstance(df[key[0]].dtype, pd.StringDtype):
+        texts = pyarrow.array(df[key[0]], from_pandas=True)
+        texts = (texts.combine_chunks() if isinstance(texts, pyarrow.ChunkedArray) else texts).cast(pyarrow.large_string())
+        if texts.null_count == 0 and pc.count_distinct(texts).as_py() == len(texts):
+            return df.reset_index(drop=True), texts
     texts = [_text_column(df[c]) for c in key]
     keys = [_key_text(list(values)) for values in zip(*texts)] if len(key) > 1 else \
         ["null" if v is None else v for v in texts[0].tolist()]

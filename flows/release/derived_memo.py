@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import stat
 import time
 from pathlib import Path
@@ -41,7 +42,7 @@ CODE_FOLDERS = ("release", "report", "report/templates")
 def signature(out_root: Path) -> tuple[str, int]:
     """(a digest of the stat of every file the pages are made from, the newest mtime or ctime among them in ns)."""
     out_root = Path(out_root)
-    entries: list = [[jinja2.__version__, pyarrow.__version__, pd.__version__]]
+    entries: list = [[platform.python_version(), jinja2.__version__, pyarrow.__version__, pd.__version__]]
     newest, latest = 0, out_root / "latest"
 
     def add(path: Path) -> None:

@@ -41,6 +41,10 @@ def canonical_frame(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     """Columns in the model's order, one dtype per type, rows sorted by the primary key, a plain 0..n index."""
     out = pd.DataFrame({c.name: _canonical_column(df[c.name], c) for c in spec.columns}, index=range(len(df)))
     keys = list(spec.primary_key) or spec.column_names
+    if len(keys) == 1 and not out[keys[0]].hasnans and out[keys[0]].is_monotonic_increasing:
+        # Already in order (the updates come sorted by update_id): sorting would copy a million rows that then
+        # share nothing with the caller's table, and gives the same rows in the same order (a stable sort).
+        return out
     return out.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
 
 

@@ -67,6 +67,7 @@ class CheckCache:
         self.digests = dict(digests or {})
         self.code = code or code_version(CHECK_CODE)
         self.reused: list[str] = []
+        self._pending: tuple | None = None
 
     def _keys(self, rows: pd.DataFrame, papers: dict[str, Paper], statuses: dict[str, str]) -> dict[str, str]:
         """source_file → the key of its results, for each file with rows (and a known digest of its bytes)."""
@@ -81,7 +82,8 @@ class CheckCache:
     def check(self, rows: pd.DataFrame, papers: dict[str, Paper], statuses: dict[str, str], as_of: dt.date,
               check) -> Checked:
         """check(rows) → Checked for the rows of files whose results cannot be reused; the last run's results for the
-        others, moved to where their files' rows are now. The results of every file with a key are then kept."""
+        others, moved to where their files' rows are now. save() then keeps the results of every file with a key:
+        called once the caller has let the rows go, the entry is not written while every row is held too."""
         keys = self._keys(rows, papers, statuses)
         starts = _starts(rows)
         reused, self.reused = self._reused(keys, starts, as_of)   # the rest of the last run let go before checking
@@ -89,8 +91,14 @@ class CheckCache:
         if reused:
             fresh = Checked(pd.concat([fresh.candidates, reused.candidates]).sort_index() if len(fresh.candidates)
                             else reused.candidates, fresh.rejections + reused.rejections, fresh.failed)
-        self._save(fresh, keys, starts, as_of)
+        self._pending = (fresh, keys, starts, as_of)
         return fresh
+
+    def save(self) -> None:
+        """Write the results of the last check() (nothing before one)."""
+        if self._pending is not None:
+            self._save(*self._pending)
+            self._pending = None
 
     def _reused(self, keys: dict[str, str], starts: dict[str, int], as_of: dt.date) -> tuple[Checked | None, list[str]]:
         """The last run's results of the files it may stand for, moved to where their rows are now, and those files;

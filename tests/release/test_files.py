@@ -126,6 +126,20 @@ def test_canonical_frame_orders_columns_and_sorts_rows_by_primary_key():
     assert out.equals(canonical_frame(df, spec)) and str(out["task_id"].dtype) == "str"
 
 
+
+@settings(max_examples=80, deadline=None)
+@given(keys=st.lists(st.text(alphabet="a1-_任务é\x00", max_size=4), min_size=1, max_size=8, unique=True), data=st.data())
+def test_canonical_frame_sorts_by_a_single_key_whether_or_not_the_rows_come_in_order(keys, data):
+    """In order, the rows are kept as they are (not copied); out of order, sorted: the same frame either way."""
+    spec = table_spec("tasks")
+    df = tiny_tables()["tasks"].iloc[[0] * len(keys)].reset_index(drop=True)
+    df = df.assign(task_id=data.draw(st.one_of(st.just(sorted(keys)), st.permutations(keys))))
+    df.index = data.draw(st.permutations(list(range(len(keys)))))   # labels of any order: rows count by position
+    out = canonical_frame(df, spec)
+    assert isinstance(out.index, pd.RangeIndex) and list(out.index) == list(range(len(keys)))
+    assert list(out["task_id"]) == sorted(keys)   # code point order, as Arrow sorts UTF-8 bytes
+    assert out.equals(canonical_frame(df.iloc[::-1], spec)) and list(out.columns) == spec.column_names
+
 def test_parquet_reads_back_equal_with_descriptions_and_identical_bytes(tmp_path):
     spec = table_spec("quality_notes")
     df = canonical_frame(tiny_tables()["quality_notes"], spec)
