@@ -3,11 +3,14 @@
 Both pages are rebuilt from every release folder (its manifest.json, datapackage.json, milestone_status and
 report), so checking them reads every release: at a million rows 55 ms a release, 1.3 s for 21 releases, on
 every night, nothing-new ones included. The state check (flows/release/state.py) instead signs the stat of each
-file the pages are made from, the pointers latest and LATEST, the two pages themselves and the code that
-renders them; while the signature is the one recorded after the pages were last found in order, they still
-are, and nothing is read. Any write, rename, removal or replacement of one of those files changes its ctime, and
-no user call can set a ctime back, so a changed input is never missed. As in flows/release/hash_memo.py, a
-signature is only recorded when every file it covers was last changed RACY_NS before the check began.
+file the pages are made from, the pointers latest and LATEST, the two pages themselves, their templates (as on
+disk) and the modules that render them (as imported); while the signature is the one recorded after the pages
+were last found in order, they still are, and nothing is read. A write(), truncation, rename, removal or
+replacement of one of those files changes its ctime, and no user call can set a ctime back. As in
+flows/release/hash_memo.py, a signature is only recorded when every file it covers was last changed RACY_NS
+before the check began. The limit is the same as git's: a file changed through a shared memory map whose page
+was already dirty keeps its timestamps until the page is written back, so such a change can go unseen until
+the file's stat changes again.
 
 The memo is a cache under <out>/.cache/: missing, unreadable or damaged, the pages are checked in full.
 """
@@ -35,8 +38,29 @@ RELEASE_FILES = ("manifest.json", "datapackage.json", "data/milestone_status.par
 ROOT_FILES = ("latest", "LATEST", "releases.json", "index.html")
 UNSETTLED = 2 ** 63   # never older than a check: a signature covering it is never recorded
 CODE_ROOT = Path(__file__).resolve().parent.parent   # flows/
-CODE_FOLDERS = ("release", "report", "report/templates")
-"""The code that renders the pages: a new version of it may render them differently."""
+CODE_FOLDERS = ("release", "report")
+"""The modules that render the pages: a new version of them may render them differently."""
+TEMPLATE_FOLDER = "report/templates"
+"""The pages' templates and what they include (report.css): read from disk at each rendering."""
+
+
+def _stat_entry(path: Path) -> list:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return [str(path), None]
+    link = os.readlink(path) if stat.S_ISLNK(st.st_mode) else None
+    return [str(path), st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, link]
+
+
+def _files(folder: Path, suffix: str = "") -> list[Path]:
+    """The entries of folder ending in suffix (every one with ""), __pycache__ aside."""
+    return [folder / name for name in sorted(os.listdir(folder)) if name != "__pycache__" and name.endswith(suffix)]
+
+
+LOADED_CODE = [_stat_entry(path) for folder in CODE_FOLDERS for path in _files(CODE_ROOT / folder, ".py")]
+"""The modules as this process imported them (all are, with flows/release/state.py): a process that waited for
+the lock while a new version was installed records the version it compared the pages with, not the new one."""
 
 
 def signature(out_root: Path) -> tuple[str, int]:
@@ -47,15 +71,10 @@ def signature(out_root: Path) -> tuple[str, int]:
 
     def add(path: Path) -> None:
         nonlocal newest
-        try:
-            st = os.lstat(path)
-        except OSError:
-            entries.append([str(path), None])
-            return
-        link = os.readlink(path) if stat.S_ISLNK(st.st_mode) else None
-        entries.append([str(path), st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, link])
-        # A link's stat says nothing of what it points at (latest names a folder whose own stat is signed).
-        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns, UNSETTLED if link is not None and path != latest else 0)
+        entry = _stat_entry(path)
+        entries.append(entry)
+        if entry[1] is not None:   # a link's stat says nothing of what it points at (latest names a folder signed here)
+            newest = max(newest, entry[5], entry[6], UNSETTLED if entry[7] is not None and path != latest else 0)
 
     for name in ROOT_FILES:
         add(out_root / name)
@@ -65,10 +84,10 @@ def signature(out_root: Path) -> tuple[str, int]:
         add(releases / name)
         for rel in RELEASE_FILES if not name.startswith(".") else ():
             add(releases / name / rel)
-    for folder in CODE_FOLDERS:
-        for name in sorted(os.listdir(CODE_ROOT / folder)):
-            if name.endswith((".py", ".j2")):
-                add(CODE_ROOT / folder / name)
+    for path in _files(CODE_ROOT / TEMPLATE_FOLDER):
+        add(path)
+    entries += LOADED_CODE
+    newest = max([newest, *(max(e[5], e[6]) for e in LOADED_CODE if e[1] is not None)])
     return hashlib.sha256(json.dumps(entries).encode("utf-8", "surrogateescape")).hexdigest(), newest
 
 

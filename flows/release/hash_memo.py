@@ -4,9 +4,11 @@ A night with nothing new still proves two things before it stops: the inputs are
 (flows/release/fingerprint.py) and the release latest points at hashes as its manifest says
 (flows/release/state.py). At a million rows that is 700 MB read, most of the night's second. A regular file's
 digest is reused only while its device, inode, size, mtime and ctime are all those it had when it was hashed:
-any write, truncation or replacement changes its ctime, which no user call can set back. A file changed within
+a write(), truncation or replacement changes its ctime, which no user call can set back. A file changed within
 the same clock tick as its hashing could keep its stat, so a digest is remembered only for a file whose mtime
-and ctime were RACY_NS older than the moment its hashing began (git's rule for "racily clean" entries).
+and ctime were RACY_NS older than the moment its hashing began (git's rule for "racily clean" entries). Git's
+limit is ours too: a change made through a shared memory map to a page already dirty leaves the timestamps as
+they were until the page is written back, so the stat can miss it.
 
 The memo is a cache under <out>/.cache/: missing, unreadable or damaged, it is ignored and written anew; a
 file that cannot be stat'ed is simply hashed. Each use keeps only the entries it looked up, so it never grows.

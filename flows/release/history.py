@@ -14,16 +14,33 @@ from pathlib import Path
 from flows.release.datapackage import DATAPACKAGE_FILE
 from flows.release.manifest import read_json, read_manifest
 from flows.release.dirs import LATEST_LINK, RELEASES, latest_release_dir
+from flows.updates.limits import printable
 
 HISTORY_FILE = "releases.json"
 
 
 def release_folders(out_root: Path) -> list[Path]:
-    """Every releases/<release_id>/ folder (staging folders left out), by name."""
+    """Every releases/<release_id>/ folder (staging folders, links and names that are not text left out), by name."""
     folder = Path(out_root) / RELEASES
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    return sorted(p for p in folder.iterdir()
+                  if p.is_dir() and not p.is_symlink() and not p.name.startswith(".") and _is_text(p.name))
+
+
+def untextual_folders(out_root: Path) -> list[str]:
+    """The names (bytes that are not UTF-8 as \\xNN) of entries of releases/ whose name is not text: no release
+    id is, and releases.json and index.html could not name them."""
+    folder = Path(out_root) / RELEASES
+    return sorted(printable(p.name) for p in folder.iterdir() if not _is_text(p.name)) if folder.is_dir() else []
+
+
+def _is_text(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:   # os.fsdecode's surrogates for bytes that are not UTF-8
+        return False
+    return True
 
 
 def release_history(out_root: Path) -> dict:

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from flows.release.manifest import read_json, read_manifest
 from flows.release.dirs import RELEASES, latest_release_dir
+from flows.release.history import release_folders
 from flows.report.build import REPORT_DIR, REPORT_FILE, TEMPLATES
 from flows.report.sections import HEADLINE_COLUMNS, headline
 
@@ -25,10 +26,10 @@ TEMPLATE = "releases.html.j2"
 
 def release_entries(out_root: Path) -> list[dict]:
     """One entry per release folder holding a manifest, newest as-of date first (then newest created)."""
-    folder, latest = Path(out_root) / RELEASES, latest_release_dir(Path(out_root))
+    latest = latest_release_dir(Path(out_root))
     entries = []
-    for release in sorted(folder.iterdir()) if folder.is_dir() else []:
-        manifest = read_manifest(release) if release.is_dir() and not release.name.startswith(".") else None
+    for release in release_folders(Path(out_root)):   # the folders releases.json lists
+        manifest = read_manifest(release)
         if manifest is None:
             continue
         package = read_json(release / "datapackage.json") or {}

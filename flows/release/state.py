@@ -21,7 +21,7 @@ from flows.release import derived_memo
 from flows.release.datapackage import DATAPACKAGE_FILE
 from flows.release.dirs import LATEST_FILE, LATEST_LINK, RELEASES, latest_release_dir, remove_stale_staging, switch_latest
 from flows.release.hash_memo import HashMemo
-from flows.release.history import HISTORY_FILE, release_folders, release_history, write_history
+from flows.release.history import HISTORY_FILE, release_folders, release_history, untextual_folders, write_history
 from flows.release.index import INDEX_FILE, release_entries, render_release_index, write_release_index
 from flows.release.manifest import MANIFEST, check_files, read_json, read_manifest
 from flows.status import STATUS_FILE
@@ -125,6 +125,8 @@ def reconcile(out_root: Path) -> StateCheck:
     for leftover in (p for p in out_root.iterdir() if _LEFTOVERS.match(p.name) and not p.is_dir()):
         leftover.unlink(missing_ok=True)
     _move_aside_odd_entries(out_root, check)
+    check.problems += [f"{RELEASES}/{name}: a folder name that is not UTF-8 text is no release; it is neither listed nor "
+                       "used (rename or remove it)" for name in untextual_folders(out_root)]
     by_link, by_file = _pointer_names(out_root, check)
     checked: set[str] = set()
     memo = HashMemo.load(out_root, "release")

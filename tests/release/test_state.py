@@ -208,3 +208,13 @@ def test_a_state_file_that_is_a_folder_is_moved_aside_and_written_again(two, nam
     moved = [p for p in out.iterdir() if p.name.startswith(f"{DAMAGED_PREFIX}{name}-")]
     assert len(moved) == 1 and (moved[0] / "something").read_text() == "kept for inspection"
     consistent(out, second)
+
+
+def test_a_folder_whose_name_is_not_utf8_is_reported_never_listed_and_stops_nothing(two):
+    out, _, second = two
+    os.mkdir(os.fsencode(out / "releases") + b"/copy-\xff")
+    check = reconcile(out)
+    assert any(p.startswith("releases/copy-\\xff: a folder name that is not UTF-8") for p in check.problems)
+    assert not check.rebuild
+    consistent(out, second)
+    assert "copy-" not in (out / HISTORY_FILE).read_text() + (out / INDEX_FILE).read_text(encoding="utf-8")
