@@ -9,3 +9,5 @@ What stays at this level orchestrates them: pipeline.py (the stages as plain fun
 parse_stage.py and parse_cache.py (parsing in batches, through a cache), refresh.py (the Prefect flow),
 serve.py (the nightly deployment), status.py and run_report.py (what a run tells), cli/ (the command), paths.py.
 """
+
+from flows import source_code as _source_code  # noqa: E402,F401 - the code's digests, taken as it is imported

@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow
 import pyarrow.ipc
 
-from flows import paths
+from flows import paths, source_code
 from flows.updates.columns import UpdateColumns, from_arrow, read_update_columns, to_arrow
 from flows.updates.limits import MAX_SIDECAR_BYTES, MAX_WHITEPAPER_BYTES, OverBudget, read_capped
 from flows.updates.read import FileProblem
@@ -51,11 +51,14 @@ CHECKSUM_MAGIC = b"WPCACHE-SHA256"
 
 
 def code_version(sources: tuple[str, ...], data_files: list[Path] = ()) -> str:
-    """SHA-256 over the source files (relative to the repository), data files and library versions."""
+    """SHA-256 over the source files (relative to the repository, as imported), data files and library versions."""
     digest = hashlib.sha256(platform.python_version().encode())
     for name in LIBRARIES:
         digest.update(f"{name}={metadata.version(name)}\n".encode())
-    for path in [*(paths.REPO / s for s in sources), *data_files]:
+    for source in sources:   # as this process imported them (flows/source_code.py), not as they are now
+        digest.update(f"{Path(source).name}\n".encode())
+        digest.update(source_code.digest(source))
+    for path in data_files:
         digest.update(f"{Path(path).name}\n".encode())
         digest.update(Path(path).read_bytes() if Path(path).exists() else b"(missing)")
     return digest.hexdigest()

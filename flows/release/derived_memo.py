@@ -29,6 +29,7 @@ import jinja2
 import pandas as pd
 import pyarrow
 
+from flows import source_code
 from flows.release.hash_memo import RACY_NS, write_cache
 from flows.updates.limits import OverBudget, read_capped
 
@@ -53,14 +54,14 @@ def _stat_entry(path: Path) -> list:
     return [str(path), st.st_dev, st.st_ino, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, link]
 
 
-def _files(folder: Path, suffix: str = "") -> list[Path]:
-    """The entries of folder ending in suffix (every one with ""), __pycache__ aside."""
-    return [folder / name for name in sorted(os.listdir(folder)) if name != "__pycache__" and name.endswith(suffix)]
+def _files(folder: Path) -> list[Path]:
+    return [folder / name for name in sorted(os.listdir(folder)) if name != "__pycache__"]
 
 
-LOADED_CODE = [_stat_entry(path) for folder in CODE_FOLDERS for path in _files(CODE_ROOT / folder, ".py")]
-"""The modules as this process imported them (all are, with flows/release/state.py): a process that waited for
-the lock while a new version was installed records the version it compared the pages with, not the new one."""
+LOADED_CODE = [[relative, file_digest.hex()] for relative, file_digest in source_code.IMPORTED.items()
+               if relative.endswith(".py") and relative.startswith(tuple(f"flows/{f}/" for f in CODE_FOLDERS))]
+"""The modules as this process imported them (flows/source_code.py): a process that waited for the lock while a
+new version was installed records the version it compared the pages with, not the new one."""
 
 
 def signature(out_root: Path) -> tuple[str, int]:
@@ -87,7 +88,6 @@ def signature(out_root: Path) -> tuple[str, int]:
     for path in _files(CODE_ROOT / TEMPLATE_FOLDER):
         add(path)
     entries += LOADED_CODE
-    newest = max([newest, *(max(e[5], e[6]) for e in LOADED_CODE if e[1] is not None)])
     return hashlib.sha256(json.dumps(entries).encode("utf-8", "surrogateescape")).hexdigest(), newest
 
 

@@ -17,14 +17,13 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from flows import paths
+from flows import paths, source_code
 from flows.release.hash_memo import HashMemo, hash_files, write_cache
 from flows.release.manifest import read_manifest
 from flows.release.dirs import latest_release_dir
 from flows.updates.limits import input_sha256
 
 RECORD = ".cache/last_refresh.json"
-CODE_GLOBS = ("flows/**/*.py", "flows/**/templates/**/*", "schemas/**/*.py", "sql/**/*.sql")
 LIBRARIES = ("pandas", "pandera", "pyarrow", "duckdb", "openpyxl", "pypinyin", "jinja2", "altair", "lxml", "python-docx")
 
 
@@ -36,10 +35,11 @@ def code_fingerprint(repo: Path = paths.REPO) -> str:
             digest.update(f"{name}={metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=-\n".encode())
-    files = sorted({p for pattern in CODE_GLOBS for p in repo.glob(pattern) if p.is_file() and "__pycache__" not in p.parts})
-    for path in files:
-        digest.update(f"{path.relative_to(repo).as_posix()}\n".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    # As imported (flows/source_code.py): a run that waited while new code was installed records the code it ran.
+    files = source_code.IMPORTED if Path(repo) == paths.REPO else source_code.snapshot(Path(repo))
+    for relative, file_digest in files.items():
+        digest.update(f"{relative}\n".encode())
+        digest.update(file_digest)
     return digest.hexdigest()
 
 

@@ -111,7 +111,7 @@ def test_a_new_template_or_what_it_includes_checks_the_pages_again(out, counted,
 def test_the_modules_are_signed_as_this_process_imported_them(out, counted, monkeypatch):
     """A process that imported other code than the last one to record the memo compares the pages again."""
     assert any(e[0].endswith("history.py") for e in derived_memo.LOADED_CODE)
-    monkeypatch.setattr(derived_memo, "LOADED_CODE", [*derived_memo.LOADED_CODE[:-1], ["flows/release/x.py", None]])
+    monkeypatch.setattr(derived_memo, "LOADED_CODE", [*derived_memo.LOADED_CODE[:-1], ["flows/release/x.py", "00"]])
     reconcile(out)
     assert counted
 
