@@ -77,3 +77,18 @@ def test_the_bench_corpus_csv_files_read_to_the_row_paths_columns(tmp_path):
     for path in files:
         fast, rows = read_update_columns(path), read_update_file(path)
         assert to_arrow(fast).equals(to_arrow(from_raw_table(rows)), check_metadata=True), path.name
+
+
+@SETTINGS
+@given(header=st.lists(NAMES, min_size=1, max_size=4),
+       body=st.lists(st.lists(CELL, max_size=6), max_size=5))
+def test_a_cached_read_comes_back_as_the_read_it_was(header, body):
+    """from_arrow(to_arrow(read)): the parse cache's round trip gives the same Python values (rows as ints,
+    problems as tuples), for files with problems and without."""
+    from flows.updates.columns import from_arrow
+
+    read = csv_columns(header, body)
+    back = from_arrow(to_arrow(read))
+    assert back.problems == read.problems and back.source_row == read.source_row and back.header == read.header
+    assert all(type(r) is int for r in back.source_row) and all(type(p) is tuple for p in back.problems)
+    assert back == read
