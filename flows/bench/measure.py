@@ -25,7 +25,7 @@ class Measurement:
     name: str
     wall_s: float
     cpu_s: float
-    peak_rss_mb: float   # highest sum of RSS over the process and all its children, sampled every 20 ms
+    peak_rss_mb: float   # MiB (2**20 bytes): highest sum of RSS over the process and its children, every 20 ms
     exit_code: int
 
 
@@ -79,6 +79,6 @@ def write_results(results: list[Measurement], out: Path) -> None:
 
 
 def table(results: list[Measurement]) -> str:
-    rows = ["| step | wall s | CPU s | peak MB |", "|---|---:|---:|---:|"]
+    rows = ["| step | wall s | CPU s | peak MiB |", "|---|---:|---:|---:|"]
     rows += [f"| {r.name} | {r.wall_s:.2f} | {r.cpu_s:.2f} | {r.peak_rss_mb:.0f} |" for r in results]
     return "\n".join(rows)

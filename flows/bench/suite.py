@@ -220,7 +220,7 @@ def results_table(results: dict) -> str:
     """The short table `whitepaper bench` prints: one block of rows per size."""
     m = results["machine"]
     lines = [f"machine: {m['processor']}, {m['cpus']} cores, {m['memory_gb']} GB, {m['platform']}, Python {m['python']}", "",
-             "| size | step | wall s | CPU s | peak MB |", "|---|---|---:|---:|---:|"]
+             "| size | step | wall s | CPU s | peak MiB |", "|---|---|---:|---:|---:|"]
     for s in results["sizes"]:
         label = f"{s['corpus'].get('kind', 'mixed')}: {s['corpus']['papers']} papers, {s['corpus']['rows']:,} rows"
         lines += [f"| {label} | {st['name']} | {st['wall_s']:.2f} | {st['cpu_s']:.2f} | {st['peak_rss_mb']:.0f} |" for st in s["steps"]]
