@@ -31,6 +31,7 @@ import pyarrow
 
 from flows import source_code
 from flows.release.hash_memo import RACY_NS, write_cache
+from flows.report.build import TEMPLATES
 from flows.updates.limits import OverBudget, read_capped
 
 MEMO_FILE = ".cache/derived_pages.json"
@@ -38,11 +39,9 @@ RELEASE_FILES = ("manifest.json", "datapackage.json", "data/milestone_status.par
 """What each release gives releases.json and index.html (flows/release/history.py, flows/release/index.py)."""
 ROOT_FILES = ("latest", "LATEST", "releases.json", "index.html")
 UNSETTLED = 2 ** 63   # never older than a check: a signature covering it is never recorded
-CODE_ROOT = Path(__file__).resolve().parent.parent   # flows/
 CODE_FOLDERS = ("release", "report")
-"""The modules that render the pages: a new version of them may render them differently."""
-TEMPLATE_FOLDER = "report/templates"
-"""The pages' templates and what they include (report.css): read from disk at each rendering."""
+"""The modules that render the pages: a new version of them may render them differently. Their templates and
+what those include (report.css, in TEMPLATES) are read from disk at each rendering, so they are signed as they are."""
 
 
 def _stat_entry(path: Path) -> list:
@@ -85,7 +84,7 @@ def signature(out_root: Path) -> tuple[str, int]:
         add(releases / name)
         for rel in RELEASE_FILES if not name.startswith(".") else ():
             add(releases / name / rel)
-    for path in _files(CODE_ROOT / TEMPLATE_FOLDER):
+    for path in _files(TEMPLATES):
         add(path)
     entries += LOADED_CODE
     return hashlib.sha256(json.dumps(entries).encode("utf-8", "surrogateescape")).hexdigest(), newest

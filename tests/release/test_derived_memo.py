@@ -95,11 +95,10 @@ def test_a_change_to_anything_the_pages_are_made_from_is_found(out, counted, cha
 @pytest.mark.parametrize("changed", ["releases.html.j2", "report.css"])
 def test_a_new_template_or_what_it_includes_checks_the_pages_again(out, counted, monkeypatch, tmp_path_factory,
                                                                      changed):
-    templates = tmp_path_factory.mktemp("code") / derived_memo.TEMPLATE_FOLDER
-    templates.mkdir(parents=True)
+    templates = tmp_path_factory.mktemp("templates")
     for name in ("releases.html.j2", "report.css"):
         (templates / name).write_text("v1")
-    monkeypatch.setattr(derived_memo, "CODE_ROOT", templates.parent.parent)
+    monkeypatch.setattr(derived_memo, "TEMPLATES", templates)
     reconcile(out)
     counted.clear()
     assert reconcile(out).summary() is None and counted == []
