@@ -79,7 +79,8 @@ def test_pipeline_without_prefect_gives_the_same_release(raw, tmp_path):
         assert csv.read_bytes() == (tmp_path / "b" / "latest" / "data" / csv.name).read_bytes(), csv.name
 
 
-def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+def run_cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """`whitepaper ARGS` in a subprocess with its own PREFECT_HOME under tmp_path and no PREFECT_* settings of ours."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), DO_NOT_TRACK="1")
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], capture_output=True, text=True, env=env,
@@ -90,14 +91,14 @@ def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
 def test_command_runs_in_local_mode_quietly_and_fails_readably(raw, tmp_path):
     """What the README's first command does on a fresh machine: no server to start, a short report."""
     out = tmp_path / "curated"
-    ok = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31"], tmp_path)
+    ok = run_cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31"], tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "release 2014-12-31-" in ok.stdout and "milestones 40" in ok.stdout
     assert len(ok.stdout.splitlines()) < 15, ok.stdout
     assert "Traceback" not in ok.stderr
 
     (raw / "whitepapers" / "szsti-2015.txt").write_bytes(b"")
-    bad = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31", "--strict"], tmp_path)
+    bad = run_cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31", "--strict"], tmp_path)
     assert bad.returncode == 1
     assert "szsti-2015.txt" in bad.stderr and "empty" in bad.stderr and "Traceback" not in bad.stderr
     assert "Nothing was published" in bad.stderr
@@ -185,72 +186,10 @@ def test_a_dangling_latest_is_rebuilt_from_the_inputs(raw, tmp_path):
     assert again.published and again.release_id == first.release_id and (out / "latest" / "manifest.json").is_file()
 
 
-def _holding_the_lock(out: Path) -> subprocess.Popen:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from flows.release.lock import release_lock\n"
-         "from flows.status import write_status\n"
-         "with release_lock(Path(sys.argv[1])):\n"
-         "    write_status(sys.argv[1], 'running', flow_run_id='winner'); print('locked', flush=True); time.sleep(60)",
-         str(out)], stdout=subprocess.PIPE, text=True, cwd=paths.REPO, env={**os.environ, "PYTHONPATH": str(paths.REPO)})
-    assert holder.stdout.readline().strip() == "locked"
-    return holder
-
-
-def test_a_run_that_will_be_refused_is_refused_before_reading_anything(raw, tmp_path):
-    out = tmp_path / "curated"
-    holder = _holding_the_lock(out)
-    try:
-        refused = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31"], tmp_path)
-        status = json.loads((out / "status.json").read_text())
-    finally:
-        holder.kill()
-        holder.wait()
-    assert refused.returncode == 1 and "refresh refused: another refresh is publishing" in refused.stderr
-    assert f"(pid {holder.pid} since" in refused.stderr and "Traceback" not in refused.stderr
-    assert not (out / ".cache").exists() and not (tmp_path / "prefect-home").exists()   # nothing parsed, no Prefect
-    assert status["outcome"] == "running" and status["flow_run_id"] == "winner"           # the holder's record stands
-    assert len(status["refused_runs"]) == 1 and "another refresh" in status["refused_runs"][0]["reason"]
-
-
-def test_a_waiting_run_publishes_on_top_of_what_the_other_run_published(raw, tmp_path, monkeypatch):
-    """--wait: the second run waits for the lock, then compares with and versions after the first one's release."""
-    import threading
-
-    import flows.release.publish as publish_module
-
-    out = tmp_path / "curated"
-    newer = tmp_path / "raw-newer"
-    shutil.copytree(raw, newer)
-    (newer / "updates" / "szsti-2014").mkdir(parents=True)
-    (newer / "updates" / "szsti-2014" / "r.csv").write_text("任务,季度,责任部门,报告日期,状态\n1,1,政策规划处,2014-03-31,已完成\n",
-                                                            encoding="utf-8")
-    inside, results = threading.Event(), {}
-    real = publish_module.write_xlsx
-
-    def slow_write_xlsx(*args):
-        inside.set()
-        threading.Event().wait(1.0)
-        return real(*args)
-
-    monkeypatch.setattr(publish_module, "write_xlsx", slow_write_xlsx)
-    first = threading.Thread(target=lambda: results.setdefault("first", refresh_without_prefect(raw, out, AS_OF)))
-    first.start()
-    assert inside.wait(120)
-    second = refresh_without_prefect(newer, out, AS_OF, lock_timeout=300)
-    first.join()
-    assert results["first"].published and second.published
-    manifest = json.loads((second.release_dir / "manifest.json").read_text())
-    assert manifest["previous_release"] == results["first"].release_id
-    first_version = json.loads((results["first"].release_dir / "datapackage.json").read_text())["version"]
-    major, minor, patch = map(int, first_version.split("."))
-    assert json.loads((second.release_dir / "datapackage.json").read_text())["version"] == f"{major}.{minor}.{patch + 1}"
-    assert (out / "LATEST").read_text().strip() == second.release_id
-
-
 @pytest.mark.prefect
 def test_a_prefect_server_that_does_not_start_in_time_says_what_to_do_and_is_recorded(raw, tmp_path):
     out = tmp_path / "curated"
-    slow = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31",
+    slow = run_cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31",
                  "--prefect-start-timeout", "1"], tmp_path)
     assert slow.returncode == 1 and "Traceback" not in slow.stderr
     assert "Prefect's temporary server did not answer within 1 s" in slow.stderr
@@ -258,38 +197,6 @@ def test_a_prefect_server_that_does_not_start_in_time_says_what_to_do_and_is_rec
     status = json.loads((out / "status.json").read_text())
     assert status["outcome"] == "failed" and "did not answer within 1 s" in status["reason"]
     assert not (out / "releases").exists()
-
-
-def test_an_output_folder_that_cannot_be_locked_fails_readably_and_says_so_in_status(raw, tmp_path):
-    """As a read-only output folder does (here .lock is a folder, which stops root too): exit 1, one paragraph,
-    and status.json says failed instead of the previous run's outcome."""
-    out = tmp_path / "curated"
-    out.mkdir()
-    (out / "status.json").write_text(json.dumps({"outcome": "completed", "release_id": "old"}))
-    (out / ".lock").mkdir()
-    bad = _cli(["refresh", "--raw", str(raw), "--out", str(out), "--as-of", "2014-12-31"], tmp_path)
-    assert bad.returncode == 1 and "cannot be used as the output folder" in bad.stderr and "Traceback" not in bad.stderr
-    status = json.loads((out / "status.json").read_text())
-    assert status["outcome"] == "failed" and "cannot be used as the output folder" in status["reason"]
-
-
-@pytest.mark.prefect
-def test_a_flow_run_refused_at_the_lock_leaves_the_holders_record(prefect_harness, raw, tmp_path):
-    """The deployment's path: the refusal is added to the running holder's status.json, not written over it."""
-    from flows.refresh import refresh
-
-    out = tmp_path / "curated"
-    holder = _holding_the_lock(out)
-    try:
-        with pytest.raises(Exception, match="another refresh is publishing"):
-            refresh(raw_dir=raw, out_dir=out, as_of=AS_OF)
-        status = json.loads((out / "status.json").read_text())
-    finally:
-        holder.kill()
-        holder.wait()
-    assert status["outcome"] == "running" and status["flow_run_id"] == "winner"
-    assert len(status["refused_runs"]) == 1 and status["refused_runs"][0]["flow_run_id"]
-    assert not (out / ".cache").exists()
 
 
 def test_a_report_dated_after_the_as_of_date_does_not_make_a_release_every_night(raw, tmp_path):

@@ -163,7 +163,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
                                        previous_release=previous.name if previous else None, change_summary=summary,
                                        xlsx_omitted=omitted)
                 (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
-            with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
+            with _step(f"draw the tables and charts of {REPORT_DIR}/{REPORT_FILE}", out_root):
                 write_report = staged_report(staging, info)
             with _step(f"write {DUCKDB_FILE}", out_root):
                 database.result()

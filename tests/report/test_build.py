@@ -1,9 +1,9 @@
 """The release report (flows/report/build.py) without a browser: its figures against the DuckDB views, its file list
-against manifest.json, nothing loaded from the network, accessible structure, and the sections as plain rows."""
+against manifest.json, nothing loaded from the network, accessible structure (the sections as plain rows:
+test_sections.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import shutil
@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 from tests.release.fixtures import publish_tiny
-from flows.report import refused, sections
 from flows.report.build import build_report, human_bytes
 
 
@@ -215,75 +214,6 @@ def test_the_report_is_rebuilt_the_same_from_the_same_release(release, tmp_path)
     shutil.copytree(release, copy)
     before = (copy / "report" / "index.html").read_bytes()
     assert build_report(copy).read_bytes() == before
-
-
-# The sections as plain rows, on tiny inline tables.
-
-def milestone_rows(*rows):
-    cols = ["task_id", "quarter", "has_text", "status", "is_completed", "is_on_time", "is_overdue", "days_late",
-            "is_unreported_past_due"]
-    return pd.DataFrame([dict(zip(cols, r)) for r in rows])
-
-
-def test_headline_counts_only_milestones_with_text():
-    ms = milestone_rows(
-        ("t-01", 1, True, "completed", True, True, False, 0, False),
-        ("t-01", 2, True, "completed", True, False, False, 20, False),
-        ("t-01", 3, False, "not_reported", False, None, False, None, False),   # 第三季度 left empty: nothing due
-        ("t-01", 4, True, "not_reported", False, None, False, None, True),     # past due, nobody reported: unknown
-        ("t-02", 1, True, "in_progress", False, None, False, None, False),
-        ("t-02", 2, True, "delayed", False, False, True, 3, False),
-    )
-    assert sections.headline(ms) == {"planned": 5, "completed": 2, "on_time": 1, "overdue": 1, "unreported": 1,
-                                     "not_reported": 1, "known": 3}
-
-
-@pytest.mark.parametrize("status, completed, on_time, overdue, unreported, has_text, outcome", [
-    ("completed", True, True, False, False, True, "on_time"),
-    ("completed", True, False, False, False, True, "late"),
-    ("cancelled", False, None, False, False, True, "cancelled"),
-    ("delayed", False, False, True, False, True, "overdue"),
-    ("in_progress", False, None, False, False, True, "open"),
-    ("in_progress", False, None, False, True, True, "unreported"),    # its only report predates the due date
-    ("not_reported", False, None, False, True, True, "unreported"),
-    ("not_reported", False, None, False, False, False, "none"),
-])
-def test_quarter_cell_outcome(status, completed, on_time, overdue, unreported, has_text, outcome):
-    row = pd.DataFrame([{"quarter": 2, "due_date": dt.date(2014, 6, 30), "text_zh": "制定方案" if has_text else None,
-                         "has_text": has_text, "status": status, "status_zh": "", "status_en": "", "is_completed": completed,
-                         "is_on_time": on_time, "is_overdue": overdue, "is_unreported_past_due": unreported,
-                         "days_late": pd.NA, "days_since_due": pd.NA, "reported_on": None,
-                         "reported_by_zh": None, "percent_complete": None, "first_completed_on": None}])
-    assert sections.quarter_cell(next(row.itertuples()))["outcome"] == outcome
-
-
-def test_rejections_are_counted_per_reason_and_per_file():
-    rejections = pd.DataFrame({
-        "rejection_id": ["a.csv#3", "a.csv#4", "b.json#1"], "source_file": ["raw/updates/x/a.csv"] * 2 + ["raw/updates/x/b.json"],
-        "source_row": [3, 4, 1], "level": ["row"] * 3,
-        "reasons": ["unknown task '12': szsti-2014 has tasks 1–10; bad URL: 'x' is not an http(s) address",
-                    "unknown task '99'", "date 2015-03-01 is in the future"],
-        "reason_codes": ["unknown_task;bad_url", "unknown_task", "date_in_future"]})
-    updates = pd.DataFrame({"source_file": ["raw/updates/x/a.csv"] * 5})
-    out = refused.rejection_summary(rejections, updates)
-    assert [(c["code"], c["rows"], c["example"]) for c in out["by_code"]] == [
-        ("unknown_task", 2, "unknown task '12': szsti-2014 has tasks 1–10"),
-        ("bad_url", 1, "bad URL: 'x' is not an http(s) address"),
-        ("date_in_future", 1, "date 2015-03-01 is in the future")]
-    assert [(f["name"], f["read"], f["accepted"], f["rejected"]) for f in out["files"]] == [
-        ("a.csv", 7, 5, 2), ("b.json", 1, 0, 1)]
-
-
-def test_a_quarter_target_repeating_its_task_target_is_charted_once():
-    rows = [{"task_id": "t-02", "target_id": "t-02-q4-t1", "restates_target_id": "t-02-t1"},
-            {"task_id": "t-02", "target_id": "t-02-t1", "restates_target_id": None},
-            {"task_id": "t-07", "target_id": "t-07-q3-t1", "restates_target_id": None}]
-    assert [r["target_id"] for r in sections.distinct_targets(rows)] == ["t-02-t1", "t-07-q3-t1"]
-
-
-@pytest.mark.parametrize("seq, number", [(1, "（一）"), (10, "（十）"), (11, "（十一）"), (20, "（二十）"), (23, "（二十三）")])
-def test_task_number_as_the_paper_prints_it(seq, number):
-    assert sections.task_number(seq) == number
 
 
 @pytest.mark.parametrize("n, text", [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KB"), (5 * 1024 ** 2, "5.0 MB")])

@@ -1,12 +1,16 @@
 """The report's list of white papers that could not be parsed (document_rejections): a reader of the page learns
-which documents are carried forward from an earlier release and which are left out, not only from the data."""
+which documents are carried forward from an earlier release and which are left out, not only from the data; and
+the refused update rows counted per reason and per file."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+import pandas as pd
+
 from flows.pipeline import refresh_without_prefect
+from flows.report import refused
 
 AS_OF = dt.date(2014, 12, 31)
 
@@ -37,3 +41,20 @@ def test_carried_forward_and_left_out_papers_are_listed_with_their_rule(raw, tmp
         ("raw/whitepapers/broken-2014.txt", "not_in_template", "left_out"),
         ("raw/whitepapers/szsti-2014.txt", "not_in_template", "carried_forward")]
     assert first.release_id in rows[1][3] and "left out" in rows[0][3]
+
+
+def test_rejections_are_counted_per_reason_and_per_file():
+    rejections = pd.DataFrame({
+        "rejection_id": ["a.csv#3", "a.csv#4", "b.json#1"], "source_file": ["raw/updates/x/a.csv"] * 2 + ["raw/updates/x/b.json"],
+        "source_row": [3, 4, 1], "level": ["row"] * 3,
+        "reasons": ["unknown task '12': szsti-2014 has tasks 1–10; bad URL: 'x' is not an http(s) address",
+                    "unknown task '99'", "date 2015-03-01 is in the future"],
+        "reason_codes": ["unknown_task;bad_url", "unknown_task", "date_in_future"]})
+    updates = pd.DataFrame({"source_file": ["raw/updates/x/a.csv"] * 5})
+    out = refused.rejection_summary(rejections, updates)
+    assert [(c["code"], c["rows"], c["example"]) for c in out["by_code"]] == [
+        ("unknown_task", 2, "unknown task '12': szsti-2014 has tasks 1–10"),
+        ("bad_url", 1, "bad URL: 'x' is not an http(s) address"),
+        ("date_in_future", 1, "date 2015-03-01 is in the future")]
+    assert [(f["name"], f["read"], f["accepted"], f["rejected"]) for f in out["files"]] == [
+        ("a.csv", 7, 5, 2), ("b.json", 1, 0, 1)]

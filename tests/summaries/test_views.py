@@ -1,6 +1,6 @@
-"""The summaries: status as of a date, lateness, the rating rule, scorecards, targets, and macros equal to views."""
+"""The summaries: status as of a date, lateness, the rating rule, scorecards, and macros equal to views (targets:
+test_views_targets.py)."""
 
-import datetime as dt
 import re
 
 import pandas as pd
@@ -8,39 +8,12 @@ import pytest
 
 from flows import paths
 from flows.summaries.views import compute_summaries, status_rules_table, summary_connection, summary_sql, target_baselines_table
-from flows.updates.ingest import ingest_updates
 from flows.tables.validate import validate_tables
+from flows.updates.ingest import ingest_updates
 from schemas.summaries import SUMMARY_TABLES
 from schemas.updates import RATINGS, REPORTABLE_STATUSES
-from tests.updates.fixtures import DOC, baselines, paper_tables, report, write_updates
-
-D = dt.date
-
-
-def tables_with(tmp_path, rows, tables=None) -> dict[str, pd.DataFrame]:
-    """The tiny paper with rows taken in as updates (all must be accepted), its baselines and status rules."""
-    tables = tables or paper_tables()
-    path = write_updates(tmp_path / DOC, "csv", rows) if rows else None
-    ingest = ingest_updates([path] if path else [], tables, D(2015, 12, 31), root=tmp_path)
-    assert ingest.rejections.empty, ingest.rejections["reasons"].tolist()
-    return {**tables, "updates": ingest.updates, "target_baselines": baselines(), "status_rules": status_rules_table()}
-
-
-def summaries(tmp_path, rows, as_of, tables=None) -> dict[str, pd.DataFrame]:
-    return compute_summaries(tables_with(tmp_path, rows, tables), as_of)
-
-
-def milestone(result, task, quarter) -> dict:
-    ms = result["milestone_status"].set_index("milestone_id")
-    return ms.loc[f"{DOC}-{task:02d}-q{quarter}"].to_dict()
-
-
-def task_row(result, task) -> dict:
-    return result["task_progress"].set_index("task_id").loc[f"{DOC}-{task:02d}"].to_dict()
-
-
-def _na(value):
-    return None if pd.isna(value) else value
+from tests.summaries.helpers import ACTUALS, D, milestone, na, summaries, tables_with, task_row
+from tests.updates.fixtures import DOC, report
 
 
 def test_without_reports_every_milestone_is_not_reported_never_delayed(tmp_path):
@@ -49,7 +22,7 @@ def test_without_reports_every_milestone_is_not_reported_never_delayed(tmp_path)
     assert set(ms["status"]) == {"not_reported"} and ms["reported_on"].isna().all()
     assert set(result["task_progress"]["rating"]) == {"not_reported"}
     q1 = milestone(result, 1, 1)
-    assert (q1["is_overdue"], _na(q1["days_late"]), _na(q1["is_on_time"]), q1["status_en"]) == (False, None, None, "not reported")
+    assert (q1["is_overdue"], na(q1["days_late"]), na(q1["is_on_time"]), q1["status_en"]) == (False, None, None, "not reported")
     assert (q1["is_unreported_past_due"], q1["days_since_due"]) == (True, 92)
 
 
@@ -60,8 +33,8 @@ def test_past_due_without_a_report_is_a_reporting_gap_from_the_day_after_its_qua
                                                                                           days_since_due):
     q2 = milestone(summaries(tmp_path, [report(quarter=1, reported_on="2014-03-31")], as_of), 1, 2)
     assert q2["due_date"] == D(2014, 6, 30) and q2["status"] == "not_reported"
-    assert (q2["is_overdue"], _na(q2["days_late"]), _na(q2["is_on_time"])) == (False, None, None)
-    assert (q2["is_unreported_past_due"], _na(q2["days_since_due"])) == (unreported, days_since_due)
+    assert (q2["is_overdue"], na(q2["days_late"]), na(q2["is_on_time"])) == (False, None, None)
+    assert (q2["is_unreported_past_due"], na(q2["days_since_due"])) == (unreported, days_since_due)
 
 
 @pytest.mark.parametrize("reported_on, as_of, overdue, unreported, days_late, days_since_due", [
@@ -74,9 +47,9 @@ def test_past_due_without_a_report_is_a_reporting_gap_from_the_day_after_its_qua
 def test_overdue_only_when_a_report_on_or_after_the_due_date_says_it_is_not_done(tmp_path, reported_on, as_of, overdue,
                                                                                  unreported, days_late, days_since_due):
     q2 = milestone(summaries(tmp_path, [report(quarter=2, reported_on=reported_on, status="delayed")], as_of), 1, 2)
-    assert (q2["is_overdue"], q2["is_unreported_past_due"], _na(q2["days_late"]), _na(q2["days_since_due"])) == (
+    assert (q2["is_overdue"], q2["is_unreported_past_due"], na(q2["days_late"]), na(q2["days_since_due"])) == (
         overdue, unreported, days_late, days_since_due)
-    assert _na(q2["is_on_time"]) == (False if overdue else None)
+    assert na(q2["is_on_time"]) == (False if overdue else None)
 
 
 ROWS = [report(quarter=2, reported_on="2014-06-15", status="in_progress", percent_complete=40),
@@ -93,8 +66,8 @@ ROWS = [report(quarter=2, reported_on="2014-06-15", status="in_progress", percen
 def test_status_is_the_latest_report_on_or_before_the_date(tmp_path, as_of, status, reported_on, overdue, unreported,
                                                           on_time, days_late):
     q2 = milestone(summaries(tmp_path, ROWS, as_of), 1, 2)
-    got = (q2["status"], _na(q2["reported_on"]), q2["is_overdue"], q2["is_unreported_past_due"], _na(q2["is_on_time"]),
-           _na(q2["days_late"]))
+    got = (q2["status"], na(q2["reported_on"]), q2["is_overdue"], q2["is_unreported_past_due"], na(q2["is_on_time"]),
+           na(q2["days_late"]))
     assert got == (status, reported_on, overdue, unreported, on_time, days_late)
 
 
@@ -216,70 +189,6 @@ def test_quarter_summary(tmp_path):
                       "milestones_not_reported", "milestones_cancelled"]].tolist() == [3, 2, 1, 1, 0, 0]
     assert qs.loc[3, ["milestones_planned", "milestones_cancelled", "milestones_overdue"]].tolist() == [2, 1, 0]
     assert qs["due_date"].tolist() == [D(2014, 3, 31), D(2014, 6, 30), D(2014, 9, 30), D(2014, 12, 31)]
-
-
-ACTUALS = [report(task=2, quarter=1, department="乙处", reported_on="2014-03-31", actual_value=962),
-           report(task=2, quarter=4, department="乙处", reported_on="2014-12-31", actual_value=1012),
-           report(task=3, quarter=3, department="丙处", reported_on="2014-09-30", actual_value="6家")]
-
-
-# 962 on 2014-03-31 falls short of "more than 1000" by 2014-12-31, but the year is not over: not known to be missed
-@pytest.mark.parametrize("as_of, actual, is_met", [(D(2014, 9, 30), 962.0, None), (D(2014, 12, 31), 1012.0, True)])
-def test_target_attainment_takes_the_latest_actual_of_the_same_quantity(tmp_path, as_of, actual, is_met):
-    ta = summaries(tmp_path, ACTUALS, as_of)["target_attainment"].set_index("target_id")
-    for target in (f"{DOC}-02-t1", f"{DOC}-02-q4-t1"):
-        row = ta.loc[target]
-        assert (row["actual_value"], _na(row["is_met"]), round(row["ratio_to_target"], 3)) == (actual, is_met, round(actual / 1000, 3))
-    assert ta.loc[f"{DOC}-02-t1", ["baseline_value", "baseline_year", "baseline_indicator_id"]].tolist() == [955.0, 2013, f"{DOC}-i01"]
-    assert pd.isna(ta.loc[f"{DOC}-02-q4-t1", "baseline_value"])
-    assert (ta.loc[f"{DOC}-03-t1", "actual_value"], ta.loc[f"{DOC}-03-t1", "is_met"]) == (6.0, True)
-    assert pd.isna(ta.loc[f"{DOC}-03-t2", "actual_value"]) and pd.isna(ta.loc[f"{DOC}-03-t2", "is_met"])
-    assert ta.loc[f"{DOC}-02-t1", "due_date"] == D(2014, 12, 31) and ta.loc[f"{DOC}-02-q4-t1", "due_date"] == D(2014, 12, 31)
-
-
-def test_one_division_reporting_two_milestones_of_a_measure_on_one_date_gives_the_later_milestones_figure(tmp_path):
-    # Task 2's own target and its fourth quarter's state one quantity; 乙处 reports the first and the fourth
-    # quarter on the same day: whichever order the rows are read in, the fourth quarter's figure is taken.
-    rows = [report(task=2, quarter=4, department="乙处", reported_on="2014-06-30", actual_value=990),
-            report(task=2, quarter=1, department="乙处", reported_on="2014-06-30", actual_value=970)]
-    for ordered in (rows, rows[::-1]):
-        ta = summaries(tmp_path, ordered, D(2014, 12, 31))["target_attainment"].set_index("target_id")
-        assert ta.loc[f"{DOC}-02-t1", "actual_value"] == ta.loc[f"{DOC}-02-q4-t1", "actual_value"] == 990.0
-
-
-@pytest.mark.parametrize("comparator, value, upper, actual, is_met", [
-    (">", 1000, None, 1000, False), (">", 1000, None, 1001, True), (">=", 1000, None, 1000, True),
-    (">=", 1000, None, 999, False), ("=", 1000, None, 1000, True), ("=", 1000, None, 1200, True), ("=", 1000, None, 999, False),
-    ("between", 2, 3, 2, True), ("between", 2, 3, 4, True), ("between", 2, 3, 1, False),
-    ("<", 5, None, 4, True), ("<", 5, None, 5, False), ("<=", 5, None, 5, True), ("<=", 5, None, 6, False),
-])
-def test_is_met_for_each_comparator(tmp_path, comparator, value, upper, actual, is_met):
-    tables = paper_tables()
-    targets = tables["targets"]
-    task2 = targets["task_id"] == f"{DOC}-02"
-    targets.loc[task2, ["comparator", "target_value", "target_value_max"]] = [comparator, float(value), upper]
-    rows = [report(task=2, quarter=4, department="乙处", reported_on="2014-12-31", actual_value=actual)]
-    ta = summaries(tmp_path, rows, D(2015, 1, 1), tables)["target_attainment"].set_index("target_id")
-    assert ta.loc[f"{DOC}-02-t1", "is_met"] == is_met and ta.loc[f"{DOC}-02-q4-t1", "is_met"] == is_met
-
-
-@pytest.mark.parametrize("actual, reported_on, as_of, is_met", [
-    (990, "2014-06-30", D(2014, 7, 1), None),        # short of it mid-year: not (yet) missed
-    (990, "2014-06-30", D(2015, 1, 31), None),       # and nobody reported a figure at or after the due date
-    (990, "2014-12-31", D(2015, 1, 31), False),      # short of it on the due date: missed
-    (1010, "2014-06-30", D(2014, 7, 1), True),       # reached early: met
-])
-def test_is_met_false_only_for_a_shortfall_reported_at_or_after_the_due_date(tmp_path, actual, reported_on, as_of, is_met):
-    rows = [report(task=2, quarter=2, department="乙处", reported_on=reported_on, actual_value=actual)]
-    ta = summaries(tmp_path, rows, as_of)["target_attainment"].set_index("target_id")
-    assert _na(ta.loc[f"{DOC}-02-t1", "is_met"]) == is_met
-
-
-def test_is_met_is_null_without_a_figure_and_a_restated_target_names_the_one_it_repeats(tmp_path):
-    ta = summaries(tmp_path, [], D(2015, 1, 31))["target_attainment"].set_index("target_id")
-    assert ta["is_met"].isna().all() and ta["actual_value"].isna().all()
-    assert {k: _na(v) for k, v in ta["restates_target_id"].items()} == {f"{DOC}-02-q4-t1": f"{DOC}-02-t1", f"{DOC}-02-t1": None,
-                                                  f"{DOC}-03-t1": None, f"{DOC}-03-t2": None}
 
 
 @pytest.mark.parametrize("as_of", [D(2014, 3, 31), D(2014, 6, 30), D(2014, 7, 1), D(2014, 12, 31)])

@@ -18,6 +18,7 @@ import openpyxl
 import pandas as pd
 
 from flows.tables.frames import to_frame
+from flows.updates.ingest import ingest_updates
 
 DOC = "tiny-2014"
 QUARTER_END = {1: dt.date(2014, 3, 31), 2: dt.date(2014, 6, 30), 3: dt.date(2014, 9, 30), 4: dt.date(2014, 12, 31)}
@@ -102,3 +103,16 @@ def write_updates(folder: Path, fmt: str, rows: list[dict], name: str = "updates
     else:
         raise ValueError(fmt)
     return path
+
+
+AS_OF = dt.date(2015, 1, 31)
+
+
+def ingest(tmp_path: Path, files: list[Path], tables: dict[str, pd.DataFrame] | None = None, **kwargs):
+    """ingest_updates of files against the tiny paper (or tables), as of AS_OF unless as_of= is given."""
+    return ingest_updates(files, tables or paper_tables(), kwargs.pop("as_of", AS_OF), root=tmp_path, **kwargs)
+
+
+def folder(tmp_path: Path) -> Path:
+    """The tiny paper's folder under tmp_path/raw/updates/."""
+    return tmp_path / "raw" / "updates" / DOC

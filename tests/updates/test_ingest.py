@@ -1,4 +1,5 @@
-"""Taking in update files: accepted rows, every rejection reason in every format, accounting, duplicates, conflicts."""
+"""Taking in update files: accepted rows, every rejection reason in every format, accounting (duplicates and
+conflicts: test_settle.py)."""
 
 import datetime as dt
 import hashlib
@@ -8,22 +9,13 @@ import pandas as pd
 import pytest
 
 from flows.updates.format import COLUMNS
-from flows.updates.ingest import find_update_files, ingest_updates, rejection_lines
+from flows.updates.ingest import find_update_files, rejection_lines
 from flows.updates.reports.fields import UPDATE_COLUMNS
 from flows.tables.validate import validate_tables
-from tests.updates.fixtures import DOC, paper_tables, report, write_updates
+from tests.updates.fixtures import DOC, folder, ingest, paper_tables, report, write_updates
 
-AS_OF = dt.date(2015, 1, 31)
 FORMATS = ["csv", "xlsx", "json"]
 FIRST_ROW = {"csv": 2, "xlsx": 2, "json": 1}
-
-
-def ingest(tmp_path, files, tables=None, **kwargs):
-    return ingest_updates(files, tables or paper_tables(), kwargs.pop("as_of", AS_OF), root=tmp_path, **kwargs)
-
-
-def folder(tmp_path):
-    return tmp_path / "raw" / "updates" / DOC
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -183,38 +175,6 @@ def test_accounting_per_file_and_manifest_numbers(tmp_path):
     for c in result.file_counts.values():
         assert c["rows_accepted"] + c["rows_rejected"] == c["rows_read"]
     assert len(result.updates) + len(result.rejections) == result.rows_read
-
-
-def test_exact_duplicates_keep_the_first_copy_across_files(tmp_path):
-    a = write_updates(folder(tmp_path), "csv", [report(note="同一份")], name="a")
-    b = write_updates(folder(tmp_path), "json", [report(task=f"{DOC}-01", quarter="Q1", reported_on="2014/3/31",
-                                                        status="已完成", note="同一份")], name="b")
-    result = ingest(tmp_path, [b, a])
-    assert result.updates[["update_id", "source_file"]].values.tolist() == [
-        [f"{DOC}-01-q1-tiny-division-a-20140331", f"raw/updates/{DOC}/a.csv"]]
-    assert result.rejections[["source_file", "reason_codes", "duplicate_of"]].values.tolist() == [
-        [f"raw/updates/{DOC}/b.json", "duplicate", f"{DOC}-01-q1-tiny-division-a-20140331"]]
-    assert result.quality_notes.empty
-
-
-def test_a_conflict_rejects_both_reports_names_each_other_and_adds_a_quality_note(tmp_path):
-    a = write_updates(folder(tmp_path), "csv", [report(status="completed"), report(task=2, department="乙处")], name="a")
-    b = write_updates(folder(tmp_path), "xlsx", [report(status="in_progress", percent_complete=80)], name="b")
-    result = ingest(tmp_path, [a, b])
-    assert result.updates["task_id"].tolist() == [f"{DOC}-02"]
-    assert result.rejections[["rejection_id", "reason_codes", "conflicts_with"]].values.tolist() == [
-        [f"raw/updates/{DOC}/a.csv#2", "conflict", f"raw/updates/{DOC}/b.xlsx#2"],
-        [f"raw/updates/{DOC}/b.xlsx#2", "conflict", f"raw/updates/{DOC}/a.csv#2"]]
-    note = result.quality_notes.iloc[0]
-    assert (note["note_id"], note["flag"], note["table_name"], note["row_id"]) == (
-        "updates-n001", "update_conflict", "update_rejections", f"raw/updates/{DOC}/a.csv#2")
-    assert "a.csv row 2" in note["detail"] and "b.xlsx row 2" in note["detail"]
-
-
-def test_reports_by_different_divisions_on_one_date_do_not_conflict(tmp_path):
-    rows = [report(status="completed"), report(department="乙处", status="in_progress")]
-    result = ingest(tmp_path, [write_updates(folder(tmp_path), "csv", rows)])
-    assert len(result.updates) == 2 and result.rejections.empty
 
 
 def test_unknown_columns_are_ignored_with_a_note_and_template_columns_silently(tmp_path):

@@ -6,6 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from flows.whitepaper.lookups import Lookups
+from flows.whitepaper.source_doc import SourceDoc
+from flows.whitepaper.tasks import parse_tasks
 from flows.whitepaper.text import fold
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -103,3 +105,24 @@ MINI = """福田区科技创新局2016年度公共服务白皮书
 
   （一）拨打电话：88000000。
 """
+
+
+# --- section 三 of sztb-2016 alone (tests/whitepaper/test_tasks*.py) ---------------------------------------
+
+QUARTERS = "第一季度：甲一。\n第二季度：甲二。\n第三季度：甲三。\n第四季度：甲四。\n"
+
+
+def tasks_of(text: str, lookups: Lookups = SZTB_LOOKUPS, year: int = 2016):
+    """Parse `text` as the lines of section 三 of document sztb-2016; returns (doc, tables)."""
+    doc = SourceDoc("sztb-2016", "raw/whitepapers/sztb-2016.txt", text)
+    return doc, parse_tasks(doc, doc.lines, year, "sztb", lookups)
+
+
+def notes(doc: SourceDoc) -> list[tuple]:
+    """The doc's quality notes as (table_name, row_id, flag)."""
+    return [(n["table_name"], n["row_id"], n["flag"]) for n in doc.notes]
+
+
+def one_task(divisions: str = "建设处", head: str = "（一）任务甲。（市政府重点工作） 目标：完成甲。", quarters: str = QUARTERS) -> str:
+    """Section 三 with its header row and one task."""
+    return f"工作任务 目标及进度 责任部门\n{head}\n{quarters}{divisions}\n"
