@@ -5,7 +5,9 @@ Every summary is computed as of a date: the release's as_of_date in the views, a
 
 Known good, known bad and unknown are kept apart: a milestone is overdue, late or not on time only when an accepted
 report says so; past its due date with no report on its outcome it is unreported past due (a reporting gap), and
-every rate is over the outcomes that are known, null when none is. Columns whose meaning changed with this rule
+every rate is over the outcomes that are known, null when none is. A report counts from the day it was made
+(updates.reported_on) and speaks for the day it states: a progress report's 截至 date (updates.period_end) when that
+is not after its publication, else reported_on. Columns whose meaning changed with this rule
 carry meaning=2 (schemas/_fields.field), which makes the release a new major version.
 """
 
@@ -37,24 +39,27 @@ class MilestoneStatus(pa.DataFrameModel):
     text_zh: Series[str] = field("进度内容", "What is due, as written; null where the paper leaves the quarter empty.", nullable=True)
     has_text: Series[bool] = field("有进度内容", "False where the paper leaves the quarter empty: nothing is due, so it is never overdue.")
     as_of_date: Series[Date] = as_of_date()
-    status: Series[str] = field("状态", "Status of the latest accepted report on or before as_of_date (on the same date the lead "
-                                "division's report wins); not_reported when there is none, which is never the same as delayed.",
+    status: Series[str] = field("状态", "Status of the accepted report, made on or before as_of_date, that speaks for the latest "
+                                "day (a progress report for its 截至 date; on the same day the lead division's report wins, then "
+                                "the later one); not_reported when there is none, which is never the same as delayed.",
                                 isin=MILESTONE_STATUSES)
     status_zh: Series[str] = field("状态(中文)", "The status in Chinese, from status_rules.")
     status_en: Series[str] = field("状态(英文)", "The status in English, from status_rules.")
-    reported_on: Series[Date] = field("报告日期", "Date of the report the status comes from; null when not reported.", nullable=True)
+    reported_on: Series[Date] = field("报告日期", "Date the report the status comes from was made (a progress report's publication "
+                                      "date); null when not reported.", nullable=True)
     reported_by_department_id: Series[str] = field("报告部门编号", "Division whose report the status comes from.", nullable=True)
     reported_by_zh: Series[str] = field("报告部门", "That division's name as printed.", nullable=True)
     reported_by_role: Series[str] = field("报告部门角色", "Its role on the task: lead or support.", nullable=True, isin=["lead", "support"])
     update_id: Series[str] = field("进度报告编号", "The report the status comes from (updates.update_id).", nullable=True)
     percent_complete: Series[float] = field("完成比例", "Percent complete given in that report; null when not given.",
                                             nullable=True, ge=0, le=100)
-    first_completed_on: Series[Date] = field("首次报告完成日期", "Earliest date on or before as_of_date any division reported the "
-                                             "milestone completed; null if none did.", nullable=True)
+    first_completed_on: Series[Date] = field("首次报告完成日期", "Earliest day a report made on or before as_of_date says the "
+                                             "milestone was completed by (a progress report's 截至 date, else the report's "
+                                             "date); null if none did.", nullable=True)
     is_completed: Series[bool] = field("是否完成", "True when the status is completed.")
     is_overdue: Series[bool] = field("是否逾期（已报告）", "True only when an accepted report says the milestone was not done by "
                                      "its due date: as_of_date is after the due date, the quarter has text, and the latest "
-                                     "report, made on or after the due date, is neither completed nor cancelled. A milestone "
+                                     "report, speaking for the due date or a later day, is neither completed nor cancelled. A milestone "
                                      "nobody reported on is never overdue (see is_unreported_past_due).", meaning=2)
     is_on_time: Series[pd.BooleanDtype] = field(
         "是否按时完成", "True when the milestone is completed and was first reported completed on or before its due date; false "
@@ -62,12 +67,12 @@ class MilestoneStatus(pa.DataFrameModel):
         "(not yet due and not completed, unreported past due, cancelled, or an empty quarter).", nullable=True, meaning=2)
     days_late: Series[pd.Int64Dtype] = field(
         "逾期天数", "Known lateness only. Completed: days from the due date to first_completed_on (0 when on time). Overdue: days "
-        "from the due date to the latest report saying it was still not done (reported_on; at least that late, 0 when that "
-        "report was made on the due date). Null otherwise, and always null where nobody reported.", nullable=True, ge=0,
+        "from the due date to the day the latest report says it was still not done (at least that late, 0 when it speaks for "
+        "the due date itself). Null otherwise, and always null where nobody reported.", nullable=True, ge=0,
         meaning=2)
     is_unreported_past_due: Series[bool] = field(
         "逾期未报告", "True when the milestone is past due (as_of_date after the due date, the quarter has text, not completed or "
-        "cancelled) and no accepted report made on or after its due date says how it stands: a reporting gap, its outcome "
+        "cancelled) and no accepted report speaking for its due date or a later day says how it stands: a reporting gap, its outcome "
         "unknown — never counted as overdue or late.")
     days_since_due: Series[pd.Int64Dtype] = field(
         "距到期日天数", "Days from the due date to as_of_date for a milestone past due and not completed or cancelled (overdue or "
@@ -125,7 +130,7 @@ class DepartmentScorecard(pa.DataFrameModel):
     document_id: Series[str] = field("文件编号", "White paper.")
     department_id: Series[str] = field("部门编号", "Division.")
     name_zh: Series[str] = field("部门名称", "Division name as printed.")
-    name_en: Series[str] = field("部门名称(英文)", "English name; null when not in raw/lookups/departments.csv.", nullable=True)
+    name_en: Series[str] = field("部门名称(英文)", "English name from raw/lookups/departments.csv (departments.name_en): an UNOFFICIAL translation by this project; null when not in it.", nullable=True)
     role: Series[str] = field("角色", "Milestones of the tasks the division leads (lead) or supports (support).", isin=["lead", "support"])
     as_of_date: Series[Date] = as_of_date()
     tasks: Series[int] = count("任务数", "Tasks the division holds this role for.")
@@ -195,17 +200,18 @@ class TargetAttainment(pa.DataFrameModel):
     value_text_zh: Series[str] = field("原文数值", "The target as printed.")
     due_date: Series[Date] = field("到期日", "Due date of the milestone, or the last day of the plan year for a task's target.")
     as_of_date: Series[Date] = as_of_date()
-    actual_value: Series[float] = field("最新实际值", "Latest actual value reported on or before as_of_date against this target or "
+    actual_value: Series[float] = field("最新实际值", "Actual value of the report, made on or before as_of_date, speaking for the latest day (a progress report for its 截至 date), against this target or "
                                         "another target of the task stating the same quantity (same metric, unit, comparator and value); "
                                         "null when none.", nullable=True)
-    actual_reported_on: Series[Date] = field("实际值报告日期", "Date of that report.", nullable=True)
+    actual_reported_on: Series[Date] = field("实际值报告日期", "Date that report was made (a progress report's publication date).",
+                                             nullable=True)
     actual_update_id: Series[str] = field("实际值报告编号", "That report (updates.update_id).", nullable=True)
     ratio_to_target: Series[float] = field("完成倍数", "actual_value / target_value; null without an actual value.", nullable=True)
     is_met: Series[pd.BooleanDtype] = field(
         "是否达标", "True when the latest actual value meets the target: > and >= and < and <= as written; a bare number (=) and "
         "a range (between) are met once the number or the lower bound is reached. False only when that value does not meet "
-        "it and was reported on or after the due date. Null when unknown: no actual value, or a shortfall reported before "
-        "the due date.", nullable=True, meaning=2)
+        "it and speaks for the due date or a later day (a progress report for its 截至 date). Null when unknown: no actual "
+        "value, or a shortfall as of a day before the due date.", nullable=True, meaning=2)
     baseline_value: Series[float] = field("基线值", "The previous-year review's figure of the same quantity (target_baselines, "
                                           "same_measure), e.g. 955 carriers in 2013; null when there is none.", nullable=True)
     baseline_year: Series[pd.Int64Dtype] = field("基线年度", "Year of the baseline figure (the document's review year).", nullable=True)

@@ -31,7 +31,8 @@ class Updates(pa.DataFrameModel):
     quarter: Series[int] = field("季度", "Quarter of the milestone, 1-4.", isin=[1, 2, 3, 4])
     department_id: Series[str] = field("部门编号", "Division that made the report.", str_matches=ID_SLUG)
     role: Series[str] = field("角色", "The division's role on the task: lead (牵头) or support (配合).", isin=["lead", "support"])
-    reported_on: Series[Date] = field("报告日期", "Date the report states the milestone's status on.")
+    reported_on: Series[Date] = field("报告日期", "Date of the report: the date a file's row gives, or a progress report's "
+                                      "publication date (发布时间; the day its text speaks for is period_end).")
     status: Series[str] = field("状态", "Status reported, normalised to the codes of status_rules: not_started, in_progress, "
                                 "completed, delayed, cancelled.", isin=REPORTABLE_STATUSES)
     percent_complete: Series[float] = field("完成比例", "Share of the milestone done, 0-100, as reported; null when not given.",

@@ -1,6 +1,9 @@
 -- milestone_status_at(as_of): every milestone's reported status as of a date.
--- Its status is that of the latest accepted report on or before as_of; on the same date the lead
--- division's report wins (then the division named first). No report is not_reported, never delayed.
+-- A report counts from the day it was made (reported_on on or before as_of) and speaks for the day it states
+-- (status_on): a progress report's 截至 date (period_end) when it states one up to its publication, else
+-- reported_on. Published on 2014-07-10, "截至2014年6月30日 已完成" is completed on 2014-06-30, on time.
+-- Its status is that of the report stating the latest day; on the same day the lead division's report wins
+-- (then the division named first, then the later report). No report is not_reported, never delayed.
 -- Overdue is a known bad outcome: past its due date, not completed or cancelled, and the latest report, made on
 -- or after the due date, says it was not done. Past due with no such report is a reporting gap
 -- (is_unreported_past_due): its outcome is unknown, so it is neither overdue nor late nor on time.
@@ -49,27 +52,41 @@ division_order as (
     from src_task_departments
 ),
 
+reports_dated as (
+    select
+        src_updates.*,
+        -- a period end after the publication would vouch for days still to come: the publication date then
+        case
+            when src_updates.period_end < src_updates.reported_on then src_updates.period_end
+            else src_updates.reported_on
+        end as status_on
+    from src_updates
+),
+
 reports_so_far as (
     select
-        src_updates.milestone_id,
-        src_updates.update_id,
-        src_updates.department_id,
-        src_updates.role,
-        src_updates.reported_on,
-        src_updates.status,
-        src_updates.percent_complete,
-        -- The order in which reports take precedence as one integer, largest first: the latest date, then the
-        -- lead division's report, then the division ranked first. arg_max over a BIGINT is several times faster
-        -- than over a struct; days since 1970 times 2^33 fits every date a report can have (years 1-9999).
-        (src_updates.reported_on - date '1970-01-01') * 8589934592
-            + (src_updates.role = 'lead')::bigint * 4294967296
-            - division_order.division_rank as precedence
-    from src_updates
+        reports_dated.milestone_id,
+        reports_dated.update_id,
+        reports_dated.department_id,
+        reports_dated.role,
+        reports_dated.reported_on,
+        reports_dated.status_on,
+        reports_dated.status,
+        reports_dated.percent_complete,
+        -- The order in which reports take precedence as one integer, largest first: the latest day stated, then
+        -- the lead division's report, then the division ranked first, then the later report. arg_max over a
+        -- HUGEINT is several times faster than over a struct; days since 1970 (under 2^22 for years 1-9999)
+        -- times 2^64, the lead bit at 2^63, 2^31 - rank times 2^32 and the report's own day below keep each apart.
+        (reports_dated.status_on - date '1970-01-01')::hugeint * 18446744073709551616
+            + (reports_dated.role = 'lead')::hugeint * 9223372036854775808
+            + (2147483648 - division_order.division_rank)::hugeint * 4294967296
+            + (reports_dated.reported_on - date '1970-01-01') as precedence
+    from reports_dated
     inner join division_order
-        on division_order.task_id = src_updates.task_id
-        and division_order.department_id = src_updates.department_id
+        on division_order.task_id = reports_dated.task_id
+        and division_order.department_id = reports_dated.department_id
     cross join params
-    where src_updates.reported_on <= params.as_of_date
+    where reports_dated.reported_on <= params.as_of_date
 ),
 
 -- One hash aggregate over the reports instead of a window sorting them all: arg_max keeps the report that
@@ -80,11 +97,12 @@ latest_report as (
         arg_max(reports_so_far.update_id, reports_so_far.precedence) as update_id,
         arg_max(reports_so_far.department_id, reports_so_far.precedence) as department_id,
         arg_max(reports_so_far.role, reports_so_far.precedence) as role,
-        max(reports_so_far.reported_on) as reported_on,
+        arg_max(reports_so_far.reported_on, reports_so_far.precedence) as reported_on,
+        max(reports_so_far.status_on) as status_on,
         arg_max(reports_so_far.status, reports_so_far.precedence) as status,
         -- arg_max_null: the winning report's percent_complete even when it gives none (arg_max would skip it)
         arg_max_null(reports_so_far.percent_complete, reports_so_far.precedence) as percent_complete,
-        min(reports_so_far.reported_on) filter (where statuses.is_completed) as first_completed_on
+        min(reports_so_far.status_on) filter (where statuses.is_completed) as first_completed_on
     from reports_so_far
     left join statuses on statuses.code = reports_so_far.status
     group by reports_so_far.milestone_id
@@ -103,6 +121,7 @@ milestone_reports as (
         params.as_of_date,
         coalesce(latest_report.status, 'not_reported') as status,
         latest_report.reported_on,
+        latest_report.status_on,
         latest_report.department_id as reported_by_department_id,
         src_departments.name_zh as reported_by_zh,
         latest_report.role as reported_by_role,
@@ -125,9 +144,9 @@ open_past_due as (
         milestone_reports.has_text
             and milestone_reports.as_of_date > milestone_reports.due_date
             and not statuses.is_closed as is_open_past_due,
-        -- the latest report is the last word on the milestone: made on or after the due date, it says how the
-        -- milestone stood when it was due; made before it (or no report at all), nobody has said
-        coalesce(milestone_reports.reported_on >= milestone_reports.due_date, false) as is_reported_since_due
+        -- the latest report is the last word on the milestone: speaking for the due date or a later day, it says
+        -- how the milestone stood when it was due; for an earlier day (or no report at all), nobody has said
+        coalesce(milestone_reports.status_on >= milestone_reports.due_date, false) as is_reported_since_due
     from milestone_reports
     -- a left join: a status missing from status_rules leaves nulls that fail validation, never drops a milestone
     left join statuses on statuses.code = milestone_reports.status
@@ -171,11 +190,11 @@ final as (
             when is_completed then first_completed_on <= due_date
             when is_overdue then false
         end as is_on_time,
-        -- overdue: only the days a report vouches for, to the latest one saying it was still not done
+        -- overdue: only the days a report vouches for, to the latest day one says it was still not done
         case
             when not has_text then null
             when is_completed then greatest(first_completed_on - due_date, 0)
-            when is_overdue then reported_on - due_date
+            when is_overdue then status_on - due_date
         end as days_late,
         is_unreported_past_due,
         case when is_open_past_due then as_of_date - due_date end as days_since_due

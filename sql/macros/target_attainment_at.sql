@@ -4,8 +4,10 @@
 -- "more than 1000 carriers" and its fourth quarter's), so a value reported against one counts for all. The metric
 -- is part of it: 新增1个产业集群 and 新增1个专业园 share unit, comparator and value but count different things.
 -- A bare number (=) or a range (between) is met once the number or the range's lower bound is reached.
+-- A figure counts from the day it was reported (reported_on on or before as_of) and speaks for the day it states
+-- (status_on): a progress report's 截至 date (period_end) when it states one up to its publication, else reported_on.
 -- is_met is known only from a reported figure: true when the latest one meets the target, false when it does not
--- and was reported on or after the due date; null otherwise (no figure, or a shortfall before the due date).
+-- and speaks for the due date or later; null otherwise (no figure, or a shortfall before the due date).
 -- A target restating an earlier one of the same quantity (the task's own first, then by milestone) names it in
 -- restates_target_id, so distinct promises are the rows where it is null.
 -- One division reporting on one date against two milestones of the same measure: the later milestone's
@@ -37,7 +39,14 @@ src_indicators as (
 ),
 
 src_updates as (
-    select * from updates
+    select
+        updates.*,
+        -- a period end after the publication would vouch for days still to come: the publication date then
+        case
+            when updates.period_end < updates.reported_on then updates.period_end
+            else updates.reported_on
+        end as status_on
+    from updates
 ),
 
 src_task_departments as (
@@ -66,10 +75,11 @@ actual_reports as (
         src_updates.update_id,
         src_updates.actual_value,
         src_updates.reported_on,
-        -- the order in which reports take precedence, largest first: the latest date, then the lead division's
-        -- report, then the division's rank, then the later milestone's report (update_id desc)
+        src_updates.status_on,
+        -- the order in which reports take precedence, largest first: the latest day stated, then the lead
+        -- division's report, then the division's rank, then the later milestone's report (update_id desc)
         {
-            'reported_on': src_updates.reported_on,
+            'status_on': src_updates.status_on,
             'is_lead': src_updates.role = 'lead',
             'division_order': -division_order.division_rank,
             'update_id': src_updates.update_id
@@ -97,7 +107,8 @@ latest_actual as (
         actual_reports.target_id,
         arg_max(actual_reports.update_id, actual_reports.precedence) as update_id,
         arg_max(actual_reports.actual_value, actual_reports.precedence) as actual_value,
-        max(actual_reports.reported_on) as reported_on
+        arg_max(actual_reports.reported_on, actual_reports.precedence) as reported_on,
+        max(actual_reports.status_on) as status_on
     from actual_reports
     group by actual_reports.target_id
 ),
@@ -151,6 +162,7 @@ attained as (
         params.as_of_date,
         latest_actual.actual_value,
         latest_actual.reported_on as actual_reported_on,
+        latest_actual.status_on as actual_status_on,
         latest_actual.update_id as actual_update_id,
         latest_actual.actual_value / nullif(src_targets.target_value, 0) as ratio_to_target,
         case src_targets.comparator
@@ -198,7 +210,7 @@ final as (
         ratio_to_target,
         case
             when meets_target then true
-            when not meets_target and actual_reported_on >= due_date then false
+            when not meets_target and actual_status_on >= due_date then false
         end as is_met,
         baseline_value,
         baseline_year,

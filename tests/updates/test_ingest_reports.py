@@ -46,9 +46,11 @@ def test_a_report_and_a_csv_on_the_same_milestones_settle_by_the_same_rules(tmp_
         "document_id": "szsti-2014", "rows_read": 4, "rows_accepted": 2, "rows_rejected": 2, "file_rejected": False,
         "report_id": None}
     status = compute_summaries({**seed.tables, "updates": result.updates}, AS_OF)["milestone_status"].set_index("milestone_id")
-    # the report is later than the CSV's in_progress: its 按进度完成 is the milestone's status, completed 10 days late
+    # the report (published 2014-07-10) speaks for 截至2014年6月30日, the day of the CSV's in_progress, and was made
+    # later: its 按进度完成 is the milestone's status, completed by the due date, on time
     assert (status.loc["szsti-2014-03-q2", "status"], status.loc["szsti-2014-03-q2", "first_completed_on"],
-            status.loc["szsti-2014-03-q2", "days_late"]) == ("completed", dt.date(2014, 7, 10), 10)
+            status.loc["szsti-2014-03-q2", "days_late"], status.loc["szsti-2014-03-q2", "reported_on"]) == (
+        "completed", dt.date(2014, 6, 30), 0, dt.date(2014, 7, 10))
     # on one date the lead division's report wins over a supporting division's, whichever file it came from
     assert status.loc["szsti-2014-02-q2", "status"] == "completed"
     assert status.loc["szsti-2014-05-q2", "status"] == "not_reported"     # its only reports conflicted
