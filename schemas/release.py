@@ -15,7 +15,7 @@ CHANGE_TYPES = ["added", "removed", "changed"]
 class Changes(pa.DataFrameModel):
     table_name: Series[str] = field("表名", "Published table the change is in.")
     row_key: Series[str] = field("行主键", "Primary key of the row: its value for a one-column key, a JSON array of the "
-                                 "values as text for a longer one (e.g. [\"szsti-2014-01\",\"szsti-policy\"]); * when "
+                                 "values as text for a longer one (e.g. [\"szsti-2014-01\",\"szsti-policy-planning\"]); * when "
                                  "the change is to the table's columns or to the whole table.", str_length={"min_value": 1})
     change_type: Series[str] = field("变更类型", "added: the row, column or table is new; removed: it was in the previous "
                                      "release and is gone; changed: a value (or a column's type) differs.",

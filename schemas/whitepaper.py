@@ -36,7 +36,7 @@ class Documents(pa.DataFrameModel):
     document_id: Series[str] = field("文件编号", "Document id, e.g. szsti-2014: the sidecar's document_id, else the file name in raw/whitepapers made into an id (lower case, ASCII, hyphens; Chinese as pinyin).", unique=True, str_matches=DOC_ID)
     agency_id: Series[str] = field("机构编号", "Agency id: the document id without its year, e.g. szsti.", str_matches=ID_SLUG)
     title_zh: Series[str] = field("标题", "Title as printed on the first line.")
-    title_en: Series[str] = field("英文标题", "English title from the paper's citation sidecar (title_en in raw/whitepapers/<document_id>.meta.yaml); null when it gives none.", nullable=True)
+    title_en: Series[str] = field("英文标题", "English title from the paper's citation sidecar (title_en in raw/whitepapers/<document_id>.meta.yaml); the paper prints none, so it is an UNOFFICIAL translation; null when the sidecar gives none.", nullable=True)
     agency_zh: Series[str] = field("发布机构(标题中)", "Agency named in the title, before the year.")
     publisher_zh: Series[str] = field("信息来源", "Publisher as printed after 信息来源 or 来源 (source) on the web page's publication line; null when the paper names none.", nullable=True)
     published_date: Series[Date] = field("发布日期", "Publication date printed under the title (信息提供日期, 发布时间, 发布日期 or a date line; a time is left out); null when none.", nullable=True)
@@ -125,7 +125,7 @@ class Tasks(pa.DataFrameModel):
     title_zh: Series[str] = field("工作任务", "Task as written, without its number and category.")
     title_en: Series[str] = unofficial_en("工作任务", "title_zh", "The task")
     category_zh: Series[str] = field("任务类别", "Category printed after the title, e.g. 市政府重点工作; null when none.", nullable=True)
-    category_en: Series[str] = field("任务类别(英文)", "English name of the category from raw/lookups/categories.csv; null when not in it.", nullable=True)
+    category_en: Series[str] = field("任务类别(英文)", "English name of the category from raw/lookups/categories.csv: an UNOFFICIAL translation by this project; null when not in it.", nullable=True)
     target_zh: Series[str] = field("目标", "Target as written after 目标:; null when the paper gives none.", nullable=True)
     target_en: Series[str] = unofficial_en("目标", "target_zh", "The target")
     source_start: Series[int] = source_start()
@@ -162,7 +162,7 @@ class Departments(pa.DataFrameModel):
     department_id: Series[str] = field("部门编号", "Division id: <agency_id>-<ASCII slug>, from raw/lookups/departments.csv or the pinyin of the name.", unique=True, str_matches=ID_SLUG)
     agency_id: Series[str] = field("机构编号", "Agency the division belongs to.", str_matches=ID_SLUG)
     name_zh: Series[str] = field("部门名称", "Division name as printed.")
-    name_en: Series[str] = field("部门名称(英文)", "English name from raw/lookups/departments.csv; null when not in it.", nullable=True)
+    name_en: Series[str] = field("部门名称(英文)", "English name from raw/lookups/departments.csv: an UNOFFICIAL translation by this project, not the agency's own; null when not in it.", nullable=True)
 
     class Config:
         name = "departments"
@@ -192,7 +192,9 @@ class Targets(pa.DataFrameModel):
     task_id: Series[str] = field("任务编号", "Task the target belongs to.")
     milestone_id: Series[str] = field("进度节点编号", "Milestone stating the target; null for the task-level target.", nullable=True)
     metric_zh: Series[str] = field("指标名称", "What is counted, taken from the words around the number (derived).")
-    comparator: Series[str] = field("比较方式", "> for 超过 (more than); >= for 以上/不少于 (at least); = for a bare number; between for a range like 2-3个.",
+    comparator: Series[str] = field("比较方式", "> for 超过 (more than); >= for 以上/不少于 (at least); = for a bare number; between for a range like 2-3个. "
+                                    "In data/targets.csv a lone = is written '= (the CSV formula guard: strip one leading ' "
+                                    "to compare); Parquet, DuckDB and the workbook hold =.",
                                     isin=[">", ">=", "=", "<", "<=", "between"])
     target_value: Series[float] = field("目标值", "The number in base units (the lower bound of a range).")
     target_value_max: Series[float] = field("目标上限", "Upper bound of a range such as 2-3个; null otherwise.", nullable=True)

@@ -59,10 +59,10 @@ def test_a_waiting_run_publishes_on_top_of_what_the_other_run_published(raw, tmp
     inside, results = threading.Event(), {}
     real = publish_module.write_xlsx
 
-    def slow_write_xlsx(*args):
+    def slow_write_xlsx(*args, **kwargs):
         inside.set()
         threading.Event().wait(1.0)
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(publish_module, "write_xlsx", slow_write_xlsx)
     first = threading.Thread(target=lambda: results.setdefault("first", refresh_without_prefect(raw, out, AS_OF)))

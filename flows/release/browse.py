@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import sqlite_utils
 
+from flows.release.manifest import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH
 from flows.tables.codebook import table_spec
 from schemas import TABLES
 
@@ -37,8 +38,9 @@ QUERIES = {
                          "SELECT milestone_id, due_date, first_completed_on, days_late, reported_by_zh FROM milestone_status "
                          "WHERE days_late > 0 AND first_completed_on IS NOT NULL ORDER BY days_late DESC"),
     "on_time_rate": ("Each division's on-time rate 各部门按时完成率",
-                     "SELECT name_zh, name_en, role, milestones_due, milestones_completed_on_time, round(on_time_pct, 1) "
-                     "AS on_time_pct FROM department_scorecard ORDER BY role, on_time_pct DESC NULLS LAST"),
+                     "SELECT name_zh, name_en, role, milestones_due, milestones_outcome_known, milestones_unreported_past_due, "
+                     "milestones_completed_on_time, round(on_time_pct, 1) AS on_time_pct FROM department_scorecard "
+                     "ORDER BY role, on_time_pct DESC NULLS LAST"),
     "target_attainment": ("Quantified targets: baseline, target, latest actual 量化目标完成情况",
                           "SELECT target_id, task_id, value_text_zh, baseline_value, baseline_year, actual_value, "
                           "actual_reported_on, is_met FROM target_attainment ORDER BY task_id, target_id"),
@@ -46,7 +48,15 @@ QUERIES = {
                          "SELECT task_id, title_zh, title_en, target_zh, target_en FROM tasks ORDER BY task_id"),
     "task_ratings": ("Tasks by rating as of the release date 任务评级",
                      "SELECT task_id, title_zh, lead_name_zh, rating, milestones_completed, milestones_overdue, "
-                     "milestones_not_reported FROM task_progress ORDER BY task_seq"),
+                     "milestones_unreported_past_due, milestones_not_reported FROM task_progress ORDER BY task_seq"),
+    # Full-text search (trigram) needs three characters; most Chinese words have two (孔雀, 完成): this finds any.
+    "search_text": ("Tasks and milestones whose Chinese or English text contains a word of any length 按关键词查找任务与进度",
+                    "SELECT 'task' AS kind, task_id AS id, title_zh AS text_zh, target_zh AS more_zh FROM tasks "
+                    "WHERE instr(title_zh, :word) OR instr(coalesce(target_zh, ''), :word) "
+                    "OR instr(lower(coalesce(title_en, '')), lower(:word)) UNION ALL "
+                    "SELECT 'milestone', milestone_id, text_zh, NULL FROM milestones "
+                    "WHERE instr(coalesce(text_zh, ''), :word) OR instr(lower(coalesce(text_en, '')), lower(:word)) "
+                    "ORDER BY id"),
 }
 
 
@@ -99,8 +109,11 @@ def datasette_metadata(release_dir: Path) -> dict:
     first_source = next((s for s in package.get("sources", []) if "whitepapers/" in s.get("path", "")), {})
     return {
         "title": package["title"],
-        "description": f"Release {Path(release_dir).name}, version {package['version']}. Read-only. "
-                       "The *_en columns of the paper's text are unofficial translations by the project.",
+        "description": (f"{ILLUSTRATIVE_NOTE_ZH} {ILLUSTRATIVE_NOTE_EN} " if package.get("x-illustrative-inputs") else "")
+                       + f"Release {Path(release_dir).name}, version {package['version']}. Read-only. Every *_en column "
+                       "is an UNOFFICIAL English translation by this project. The search box matches three or more "
+                       "characters; for a two-character word (孔雀, 完成) use the canned query search_text or a column "
+                       "filter 'contains'.",
         "license": licence.get("name"), "license_url": licence.get("path"),
         "source": first_source.get("title", "Shenzhen government agencies' Public Service White Papers"),
         **({"source_url": package["homepage"]} if package.get("homepage") else {}),

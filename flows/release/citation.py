@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from flows import paths
+from flows.release.manifest import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, ReleaseInfo
 
 URL_KEYS = ("Homepage", "Repository", "Source")
 
@@ -80,3 +81,29 @@ class Citation:
 
     def csl_json(self) -> str:
         return json.dumps([self.csl()], ensure_ascii=False, indent=2)
+
+
+def release_citation(info: ReleaseInfo, version: str, metadata: dict) -> Citation:
+    """The citation of a release from its identity, version and raw/lookups' release metadata (publisher, titles)."""
+    return Citation(metadata["publisher"], metadata["title_en"], metadata["title_zh"], version, info.release_id,
+                    info.as_of, info.created.date(), info.content_hash, metadata.get("repository_url"))
+
+
+def provenance(info: ReleaseInfo, cite: Citation) -> tuple[list[list[str]], dict[str, str]]:
+    """What a file travelling alone (the workbook, mailed on its own) says of the release it comes from: rows of
+    (field, value) for a sheet, and document properties (title, subject, identifier, description, keywords).
+    An illustrative release says first that it must not be cited."""
+    note = f"{ILLUSTRATIVE_NOTE_ZH} {ILLUSTRATIVE_NOTE_EN}"
+    rows = [["illustrative 示例数据", note + " " + ", ".join(info.illustrative)]] if info.is_illustrative else []
+    rows += [["release_id 发布编号", info.release_id], ["as_of_date 数据截至", info.as_of.isoformat()],
+             ["version 版本", cite.version], ["created_at 生成时间(UTC)", info.created_text],
+             ["content_hash 内容哈希", f"sha256:{info.content_hash}"],
+             ["citation 引用", ("Do not cite: illustrative data. " if info.is_illustrative else "") + cite.text()],
+             ["files 文件", "This workbook is one file of the release; README.md in the release folder describes every "
+                           "table and column, and data/*.csv and data/*.parquet hold every table whole."]]
+    properties = {"title": f"{cite.title_zh} / {cite.title_en}",
+                  "subject": f"Release {info.release_id}, data as of {info.as_of.isoformat()}, version {cite.version}",
+                  "identifier": info.release_id, "keywords": f"content hash sha256:{info.content_hash}",
+                  "description": note if info.is_illustrative else cite.text()}
+    return rows, properties
+

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from flows.tables.codebook import ColumnSpec, TableSpec
-from flows.release.manifest import ReleaseInfo
+from flows.release.manifest import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, ReleaseInfo
 from flows.release.files import neutralise_formula
 
 DATAPACKAGE_FILE = "datapackage.json"
@@ -112,7 +112,8 @@ def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], i
         "$schema": PROFILE,
         "name": metadata["name"],
         "title": f"{metadata['title_zh']} / {metadata['title_en']}",
-        "description": f"{metadata['description_zh']}\n\n{metadata['description_en']}\n\n"
+        "description": (f"{ILLUSTRATIVE_NOTE_ZH}\n{ILLUSTRATIVE_NOTE_EN}\n\n" if info.is_illustrative else "") +
+                       f"{metadata['description_zh']}\n\n{metadata['description_en']}\n\n"
                        f"Release {info.release_id}, data as of {info.as_of.isoformat()}, "
                        f"content hash sha256:{info.content_hash}.\n\n{CSV_NOTE}\n\n{FORMULA_GUARD}",
         "version": version,
@@ -122,6 +123,8 @@ def build_datapackage(specs: dict[str, TableSpec], csv_files: dict[str, dict], i
         "contributors": [{"title": metadata["publisher"], "roles": ["publisher"]}],
         "sources": sources,
     }
+    if info.is_illustrative:
+        package["x-illustrative-inputs"] = list(info.illustrative)
     if metadata.get("repository_url"):
         package["homepage"] = metadata["repository_url"]
     package["resources"] = [

@@ -13,7 +13,7 @@ import duckdb
 
 from flows.memory import duckdb_connection
 from flows.tables.codebook import TableSpec, table_spec
-from flows.release.manifest import ReleaseInfo
+from flows.release.manifest import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, ReleaseInfo
 from schemas import TABLES
 
 # Readable by DuckDB 1.2 and later, not only by the version that wrote it; 16 kB blocks instead of 256 kB keep
@@ -23,13 +23,18 @@ BLOCK_SIZE = 16384
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE"}
 INSERT_BATCH_ROWS = 200_000
 RELEASE_INFO = "release_info"
-RELEASE_INFO_COMMENT = "发布信息 — One row describing this release: its id, as-of date, creation time and content hash."
+RELEASE_INFO_COMMENT = ("发布信息 — One row describing this release: its id, as-of date, creation time, content hash and "
+                        "whether it is made of illustrative inputs.")
 RELEASE_INFO_COLUMNS = (
     ("release_id", "VARCHAR", "发布编号 — Release id: <as-of date>-<first 8 hex digits of content_hash>."),
     ("as_of_date", "DATE", "数据截至日期 — Date the release describes; progress summaries are measured against it."),
     ("created_at", "TIMESTAMP", "生成时间(UTC) — When the release was written, in UTC."),
     ("content_hash", "VARCHAR", "内容哈希 — SHA-256 over the sorted (path, SHA-256) pairs of the data files and "
-                                "source texts: equal hashes mean equal published data."),
+                                "source texts but the changes and the five summary tables (which are the other tables "
+                                "seen from the as-of date): equal hashes mean the same papers and reports; the summaries "
+                                "are equal only when the as-of dates are too (the release id joins both)."),
+    ("is_illustrative", "BOOLEAN", "示例数据 — True when an input of the release is marked ILLUSTRATIVE in its file name "
+                                   "(examples/): made-up data, never to be cited; false for real inputs only."),
 )
 
 
@@ -141,9 +146,10 @@ def _comment_relation(con: duckdb.DuckDBPyConnection, kind: str, spec: TableSpec
 def _write_release_info(con: duckdb.DuckDBPyConnection, info: ReleaseInfo) -> None:
     columns = ",\n".join(f"    {name} {kind} NOT NULL" for name, kind, _ in RELEASE_INFO_COLUMNS)
     con.execute(f"CREATE TABLE {RELEASE_INFO} (\n{columns},\n    PRIMARY KEY (release_id)\n)")
-    con.execute(f"INSERT INTO {RELEASE_INFO} VALUES (?, ?, ?, ?)",
-                [info.release_id, info.as_of, info.created.replace(tzinfo=None), info.content_hash])
-    con.execute(f"COMMENT ON TABLE {RELEASE_INFO} IS {_literal(RELEASE_INFO_COMMENT)}")
+    con.execute(f"INSERT INTO {RELEASE_INFO} VALUES (?, ?, ?, ?, ?)",
+                [info.release_id, info.as_of, info.created.replace(tzinfo=None), info.content_hash, info.is_illustrative])
+    note = f"{ILLUSTRATIVE_NOTE_ZH} {ILLUSTRATIVE_NOTE_EN} " if info.is_illustrative else ""
+    con.execute(f"COMMENT ON TABLE {RELEASE_INFO} IS {_literal(note + RELEASE_INFO_COMMENT)}")
     for name, _, comment in RELEASE_INFO_COLUMNS:
         con.execute(f"COMMENT ON COLUMN {RELEASE_INFO}.{name} IS {_literal(comment)}")
 

@@ -35,6 +35,7 @@ CSV_NEEDS_QUOTES = '[",\r\n]'   # what csv.QUOTE_MINIMAL quotes with "\r\n" line
 CSV_QUOTED_BYTES = (b",", b'"', b"\r", b"\n")
 FORMULA_FIRST = b"'=+-@\t\r"   # the bytes FORMULA_LIKE text can start with
 CODEBOOK_SHEET = "_codebook"
+RELEASE_SHEET = "_release"   # provenance: a workbook mailed on its own still names its release
 
 
 def canonical_frame(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
@@ -199,15 +200,17 @@ def write_csv(df: pd.DataFrame, spec: TableSpec, path: Path) -> int:
     return len(df)
 
 
-def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], path: Path) -> list[str]:
-    """One sheet per table after a codebook sheet; every text cell is stored as text, never as a formula.
+def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], path: Path,
+               provenance: tuple[list[list[str]], dict[str, str]] | None = None, open_at_release: bool = False) -> list[str]:
+    """A codebook sheet, one sheet per table, then provenance's rows (flows/release/citation.py) as a release sheet
+    and its properties as the document's; every text cell is stored as text, never as a formula.
+    open_at_release: the workbook opens on the release sheet (an illustrative release's warning).
 
     A table with more rows than a sheet holds is left out, never cut short: its codebook row says so and names
     data/<table>.csv. A cell Excel cannot hold (too long, or an XML-illegal control character) is shown as a
     marked stand-in (flows/release/xlsx_cells.py) and the table's codebook row counts them. Returns the tables
     left out.
     """
-    check_sheet_names(frames)
     omitted = [name for name, df in frames.items() if len(df) > SHEET_MAX_ROWS - 1]
     shown = {name: workbook_frame(name, df, specs[name]) for name, df in frames.items() if name not in omitted}
     codebook = []
@@ -224,15 +227,11 @@ def write_xlsx(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], pat
     sheets = [(CODEBOOK_SHEET, ["table", "column", "type", "name_zh", "description_en", "rules"], None, [], codebook)]
     sheets += [(name, specs[name].column_names, shown[name][0], [c.type for c in specs[name].columns], None)
                for name in frames if name not in omitted]
-    write_workbook(path, sheets)
+    if provenance:
+        sheets.append((RELEASE_SHEET, ["field", "value"], None, [], provenance[0]))
+    write_workbook(path, sheets, properties=provenance[1] if provenance else None,
+                   active=len(sheets) - 1 if provenance and open_at_release else 0)
     return omitted
-
-
-def check_sheet_names(frames: dict[str, pd.DataFrame]) -> None:
-    """A sheet name has at most 31 characters; table names come from the schemas, so this is the code's error."""
-    for name in frames:
-        if len(name) > 31:
-            raise ValueError(f"{name}: a spreadsheet sheet name has at most 31 characters")
 
 
 def check_source_texts(documents: pd.DataFrame | None, sources: dict[str, str]) -> None:

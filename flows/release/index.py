@@ -43,6 +43,7 @@ def release_entries(out_root: Path) -> list[dict]:
             "has_report": has_report, "folder": f"{RELEASES}/{release.name}/",
             "is_latest": latest is not None and release.resolve() == latest.resolve(),
             "headline": headline(_headline_columns(status)) if status.is_file() else None,
+            "illustrative": bool(manifest.get("illustrative_inputs")),
         })
     return sorted(entries, key=lambda e: (e["as_of"], e["created"], e["release_id"]), reverse=True)
 

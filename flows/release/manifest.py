@@ -31,16 +31,34 @@ VERSIONED_PACKAGES = ("pandas", "pandera", "pyarrow", "duckdb", "openpyxl")
 
 @dataclass(frozen=True)
 class ReleaseInfo:
-    """A release's identity: the four facts release_info, the manifest and the README all state."""
+    """A release's identity: the four facts release_info, the manifest and the README all state; and the inputs
+    marked as made up (illustrative_inputs), which make every output of the release say it must not be cited."""
 
     release_id: str
     as_of: dt.date
     created: dt.datetime
     content_hash: str
+    illustrative: tuple[str, ...] = ()
 
     @property
     def created_text(self) -> str:
         return self.created.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def is_illustrative(self) -> bool:
+        return bool(self.illustrative)
+
+
+ILLUSTRATIVE_MARK = "ILLUSTRATIVE"
+ILLUSTRATIVE_NOTE_ZH = "示例数据（虚构）：本版本含有为演示而编造的输入，请勿引用。"
+ILLUSTRATIVE_NOTE_EN = ("ILLUSTRATIVE DATA, MADE UP: inputs of this release are marked ILLUSTRATIVE (examples/), invented "
+                        "to show how the pipeline behaves. Do not cite it.")
+
+
+def illustrative_inputs(names) -> tuple[str, ...]:
+    """The input names (raw/updates/szsti-2014/ILLUSTRATIVE-2014-q3.xlsx) whose file name carries ILLUSTRATIVE_MARK,
+    in any case: examples/ names every made-up file so (README: never invent official data). Sorted, each once."""
+    return tuple(sorted({n for n in names if ILLUSTRATIVE_MARK in n.rsplit("/", 1)[-1].upper()}))
 
 
 def content_hash(file_hashes: dict[str, str]) -> str:
@@ -87,6 +105,7 @@ def build_manifest(info: ReleaseInfo, inputs: list[dict], outputs: list[dict], c
         "content_hash": info.content_hash,
         "previous_release": previous_release,
         "change_summary": change_summary,
+        "illustrative_inputs": list(info.illustrative),
         "code_version": code_version,
         "versions": {"python": platform.python_version(), **{name: metadata.version(name) for name in VERSIONED_PACKAGES}},
         "inputs": inputs,

@@ -27,12 +27,13 @@ from flows.release.duckdb_export import RELEASE_INFO, write_duckdb
 from flows.release.hash_memo import HashMemo
 from flows.release.history import history_note
 from flows.release.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
-                            make_release_id, read_json, read_manifest, write_json)
+                                    illustrative_inputs, make_release_id, read_json, read_manifest, write_json)
 from flows.release.dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
 from flows.release.files import (canonical_frame, check_source_texts, file_sha256, parquet_reads_back, write_csv,
                                  write_originals, write_parquet, write_source_texts, write_xlsx)
 from flows.release.index import refresh_release_index
 from flows.release.lock import ReleaseLockBusy, release_lock
+from flows.release.citation import provenance, release_citation
 from flows.release.readme import render_readme
 from flows.release.state import highest_version_package, verify_release
 from flows.report.build import REPORT_DIR, REPORT_FILE, staged_report
@@ -139,7 +140,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
             return PublishResult(None, False, None, digest, row_counts,
                                  f"nothing new: outputs equal release {previous_manifest.get('release_id')}", summary)
         info = ReleaseInfo(make_release_id(as_of, digest), as_of, dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
-                           digest)
+                           digest, illustrative_inputs(i.path for i in inputs))
         final = out_root / RELEASES / info.release_id
         if final.exists():
             return _reuse_release(final, info, staging, out_root, row_counts, summary)
@@ -155,7 +156,9 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         with ThreadPoolExecutor(1, thread_name_prefix="write-duckdb") as pool:
             database = pool.submit(write_duckdb, staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
             with _step(f"write {XLSX_FILE}", out_root):
-                omitted = write_xlsx(frames, specs, staging / XLSX_FILE)
+                omitted = write_xlsx(frames, specs, staging / XLSX_FILE,
+                                     provenance(info, release_citation(info, version, load_release_metadata())),
+                                     open_at_release=info.is_illustrative)
             frames.clear()   # the sorted copies are written and checked: the report reads what it needs back
             with _step(f"write {README_FILE}", out_root):
                 readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import jinja2
 
-from flows.release.citation import Citation
+from flows.release.citation import release_citation
 from flows.tables.codebook import TableSpec
-from flows.release.manifest import ReleaseInfo
+from flows.release.manifest import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, ReleaseInfo
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "release_README.md.j2"
@@ -28,12 +28,12 @@ def render_readme(info: ReleaseInfo, specs: dict[str, TableSpec], *, version: st
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["cell"] = _table_cell
     env.filters["code"] = lambda text: f"`{text}`"
-    cite = Citation(metadata["publisher"], metadata["title_en"], metadata["title_zh"], version, info.release_id, info.as_of,
-                    info.created.date(), info.content_hash, metadata.get("repository_url"))
+    cite = release_citation(info, version, metadata)
     return env.get_template(TEMPLATE).render(
         citation=cite, info=info, version=version, meta=metadata, tables=list(specs.values()), row_counts=row_counts,
         views=sorted(views), macros=sorted(macros), example_tables=EXAMPLE_TABLES <= set(specs),
         previous_release=previous_release, change_summary=change_summary, xlsx_omitted=xlsx_omitted or [],
+        illustrative_zh=ILLUSTRATIVE_NOTE_ZH, illustrative_en=ILLUSTRATIVE_NOTE_EN,
     )
 
 

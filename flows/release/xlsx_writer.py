@@ -121,11 +121,24 @@ def write_sheet(archive: zipfile.ZipFile, member: str, header: list[str], frame:
         out.write(b"</sheetData></worksheet>")
 
 
-def write_workbook(path: Path, sheets: list[tuple[str, list[str], pd.DataFrame | None, list[str], list[list] | None]]) -> None:
-    """sheets: (name, header, frame or None, column kinds, plain text rows or None), in workbook order."""
+def write_workbook(path: Path, sheets: list[tuple[str, list[str], pd.DataFrame | None, list[str], list[list] | None]],
+                   *, properties: dict[str, str] | None = None, active: int = 0) -> None:
+    """sheets: (name, header, frame or None, column kinds, plain text rows or None), in workbook order.
+
+    properties: Dublin Core document properties (title, subject, identifier, description, keywords) written to
+    docProps/core.xml, which Excel and WPS show under File > Info; active: the sheet the workbook opens on (0-based).
+    Raises ValueError for a sheet name over 31 characters (table names come from the schemas: the code's error).
+    """
+    for name, *_ in sheets:
+        if len(name) > 31:
+            raise ValueError(f"{name}: a spreadsheet sheet name has at most 31 characters")
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
                             'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(sheets) + 1))
+        core = _core_properties(properties) if properties else ""
+        if core:
+            overrides += ('<Override PartName="/docProps/core.xml" ContentType="application/'
+                          'vnd.openxmlformats-package.core-properties+xml"/>')
         archive.writestr("[Content_Types].xml", _HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                          '<Default Extension="xml" ContentType="application/xml"/>'
@@ -135,10 +148,15 @@ def write_workbook(path: Path, sheets: list[tuple[str, list[str], pd.DataFrame |
                          f'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>')
         archive.writestr("_rels/.rels", _HEAD + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                          '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                         'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+                         'officeDocument" Target="xl/workbook.xml"/>'
+                         + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+                            'metadata/core-properties" Target="docProps/core.xml"/>' if core else "") + '</Relationships>')
+        if core:
+            archive.writestr("docProps/core.xml", core)
         entries = "".join(f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>'
                           for i, (name, *_rest) in enumerate(sheets, start=1))
-        archive.writestr("xl/workbook.xml", f'{_HEAD}<workbook {_NS} {_REL_NS}><sheets>{entries}</sheets></workbook>')
+        views = f'<bookViews><workbookView activeTab="{active}"/></bookViews>' if active else ""
+        archive.writestr("xl/workbook.xml", f'{_HEAD}<workbook {_NS} {_REL_NS}>{views}<sheets>{entries}</sheets></workbook>')
         rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
                        f'worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
         rels += (f'<Relationship Id="rId{len(sheets) + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -148,3 +166,14 @@ def write_workbook(path: Path, sheets: list[tuple[str, list[str], pd.DataFrame |
         archive.writestr("xl/styles.xml", _STYLES)
         for i, (_, header, frame, kinds, plain) in enumerate(sheets, start=1):
             write_sheet(archive, f"xl/worksheets/sheet{i}.xml", header, frame, kinds, plain)
+
+
+def _core_properties(properties: dict[str, str]) -> str:
+    """docProps/core.xml: each property a Dublin Core element (dc:title …; cp:keywords), text escaped."""
+    names = {"title": "dc:title", "subject": "dc:subject", "identifier": "dc:identifier", "description": "dc:description",
+             "keywords": "cp:keywords"}
+    body = "".join(f"<{names[k]}>{escape(v)}</{names[k]}>" for k, v in properties.items() if k in names and v)
+    return (_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{body}</cp:coreProperties>')
+

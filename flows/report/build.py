@@ -147,7 +147,8 @@ def report_context(release: Release) -> dict:
         "version": release.package.get("version", ""),
         "documents": limits.Shown(documents.head(limits.DOCUMENT_LIMIT).to_dict("records"), len(documents)),
         "multiple_documents": documents["document_id"].nunique() > 1,
-        "illustrative": "updates" in t and sections.is_illustrative(t["updates"]),
+        "illustrative": bool(release.package.get("x-illustrative-inputs"))
+        or ("updates" in t and sections.is_illustrative(t["updates"])),
         "missing": {name: [table for table in tables if table not in t] for name, tables in SECTION_TABLES.items()},
         "headline": sections.headline(t["milestone_status"]) if progress else None,
         "ratings": sections.rating_counts(t["task_progress"], t["status_rules"]) if progress else None,

@@ -90,7 +90,7 @@ def test_types_rows_and_release_info(tiny_duckdb):
                                "AND column_name = 'source_start'").fetchone() == ("BIGINT",)
     assert tiny_duckdb.execute("SELECT count(*) FROM milestones WHERE text_zh IS NULL").fetchone() == (1,)
     assert tiny_duckdb.execute("SELECT * FROM release_info").fetchall() == [
-        (INFO.release_id, INFO.as_of, dt.datetime(2026, 1, 2, 3, 4, 5), INFO.content_hash)]
+        (INFO.release_id, INFO.as_of, dt.datetime(2026, 1, 2, 3, 4, 5), INFO.content_hash, False)]
 
 
 def test_views_and_macros_are_created_commented_and_checked(tmp_path, monkeypatch):

@@ -204,10 +204,10 @@ def test_a_second_caller_fails_fast_while_a_publish_is_running(tmp_path, monkeyp
     inside, results, errors = threading.Event(), [], []
     real_write_xlsx = publish.write_xlsx
 
-    def slow_write_xlsx(*args):
+    def slow_write_xlsx(*args, **kwargs):
         inside.set()
         threading.Event().wait(0.5)
-        real_write_xlsx(*args)
+        real_write_xlsx(*args, **kwargs)
 
     monkeypatch.setattr(publish, "write_xlsx", slow_write_xlsx)
     first = threading.Thread(target=lambda: results.append(publish_tiny(tmp_path)))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import numpy as np
 import openpyxl
 import pandas as pd
+import pytest
 
 from flows.release import files as release_files
 from flows.tables.codebook import table_spec
@@ -55,3 +57,21 @@ def test_the_release_readme_names_a_table_left_out_of_the_workbook():
     readme = render_readme(info, specs, version="1.0.0", row_counts={"departments": 2}, views=[], macros=[],
                            metadata=load_release_metadata(), xlsx_omitted=["departments"])
     assert "Left out, having more rows than a sheet holds" in readme and "`departments`" in readme
+
+
+def test_a_sheet_name_over_31_characters_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="at most 31 characters"):
+        write_workbook(tmp_path / "w.xlsx", [("x" * 32, ["a"], None, [], [["1"]])])
+
+
+def test_document_properties_and_the_sheet_it_opens_on(tmp_path):
+    path = tmp_path / "w.xlsx"
+    write_workbook(path, [("one", ["a"], None, [], [["1"]]), ("two", ["b"], None, [], [["2"]])],
+                   properties={"title": "白皮书 <1> & more", "identifier": "2015-01-31-7f1dd4cb"}, active=1)
+    book = openpyxl.load_workbook(path)
+    assert (book.properties.title, book.properties.identifier) == ("白皮书 <1> & more", "2015-01-31-7f1dd4cb")
+    assert book.active.title == "two"
+    write_workbook(path, [("one", ["a"], None, [], [["1"]])])
+    with zipfile.ZipFile(path) as z:
+        assert "docProps/core.xml" not in z.namelist()
+    assert openpyxl.load_workbook(path).active.title == "one"
