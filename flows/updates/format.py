@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import re
 import unicodedata
 import urllib.parse
@@ -118,7 +119,8 @@ def parse_date(text: str) -> dt.date | Problem:
 
 
 def parse_number(text: str) -> tuple[float, str] | None:
-    """'1,050' → (1050, ''); '60%' → (60, '%'); '1.2万家' → (12000, '家'); None when not a number."""
+    """'1,050' → (1050, ''); '60%' → (60, '%'); '1.2万家' → (12000, '家'); None when not a number, or when it is
+    too large for a float (a 400-digit figure, or 1e308万, would be read as infinity)."""
     value = re.sub(r"(?<=\d)[,，](?=\d{3})", "", folded(text))
     m = NUMBER.fullmatch(value)
     if not m:
@@ -128,7 +130,7 @@ def parse_number(text: str) -> tuple[float, str] | None:
         if unit.startswith(word):
             number, unit = number * factor, unit[len(word):]
             break
-    return number, unit
+    return (number, unit) if math.isfinite(number) else None
 
 
 def parse_url(text: str) -> str | Problem:

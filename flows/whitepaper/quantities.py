@@ -6,6 +6,7 @@ canonical text too. Values come out in base units; the words as written stay in 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -84,10 +85,12 @@ def find_quantities(folded: str, start: int = 0, end: int | None = None, skip_cl
             qualifier, comparator = "exact", "between"
         metric, cumulative = _metric(prefix, suffix, previous_metric, folded[clause_start:m.start()])
         previous_metric = metric
+        value = _base_value(m.group("num"), m.group("mult"))
+        value_max = _base_value(m.group("num2"), m.group("mult")) if m.group("num2") else None
+        if not math.isfinite(value) or (value_max is not None and not math.isfinite(value_max)):
+            continue   # digits beyond what a float holds: no figure anyone can compare with, left as text
         found.append(Quantity(
-            start=m.start(), end=m.end(),
-            value=_base_value(m.group("num"), m.group("mult")),
-            value_max=_base_value(m.group("num2"), m.group("mult")) if m.group("num2") else None,
+            start=m.start(), end=m.end(), value=value, value_max=value_max,
             unit=m.group("unit"), qualifier=qualifier, comparator=comparator,
             metric=metric, is_cumulative=cumulative,
         ))

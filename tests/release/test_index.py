@@ -69,3 +69,21 @@ def test_each_headline_is_that_of_the_whole_milestone_status_though_only_its_col
     entry = next(e for e in release_entries(release.parent.parent) if e["release_id"] == release.name)
     whole = read_parquet(release / "data" / "milestone_status.parquet")
     assert entry["headline"] == headline(whole) and entry["headline"]["known"] > 0
+
+
+def test_a_release_whose_outcomes_are_unknown_shows_not_reported_never_zero():
+    from flows.release.index import render_release_index
+
+    def entry(release_id, known, illustrative=False):
+        return {"release_id": release_id, "as_of": "2015-01-31", "created": "2026-12-01T00:00:00Z", "version": "2.0.0",
+                "title": "白皮书 / White papers", "href": "x", "has_report": True, "folder": "f/", "is_latest": False,
+                "illustrative": illustrative, "headline": {"planned": 39, "completed": 5 if known else 0, "on_time": 0,
+                                                           "overdue": 2 if known else 0, "unreported": 7, "not_reported": 30,
+                                                           "known": known}}
+
+    html = render_release_index([entry("2015-01-31-unknown0", 0), entry("2015-01-31-known000", 7, illustrative=True)])
+    row = lambda release_id: re.search(rf'<tr data-release="{release_id}">(.*?)</tr>', html, flags=re.S).group(1)
+    unknown, known = row("2015-01-31-unknown0"), row("2015-01-31-known000")
+    assert "0 / 39" not in unknown and unknown.count("not reported") == 2 and "7 / 39" in unknown
+    assert "5 / 39" in known and '<td class="num">2</td>' in known and "7 / 39" in known
+    assert 'data-field="illustrative"' in known and 'data-field="illustrative"' not in unknown

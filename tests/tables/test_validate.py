@@ -43,6 +43,8 @@ def test_a_value_outside_its_vocabulary_names_table_row_column_rule_and_value(ta
     ("quality_notes", 0, "flag", "Bad Flag", "str_matches"),
     ("tasks", 0, "task_id", "szsti-2014-1", "str_matches"),
     ("departments", 0, "department_id", "szsti-政策规划处", "str_matches"),
+    ("indicators", 0, "value", float("inf"), "finite"),
+    ("targets", 0, "target_value", float("-inf"), "finite"),
 ])
 def test_each_rule_of_the_contract(tables, table, row, column, value, rule):
     tables[table].loc[row, column] = value

@@ -56,6 +56,7 @@ def test_quantity(text, expected):
     "落实“1+10”政策文件",               # numbers with no unit
     "提前达到“十二五”规划目标",           # Chinese numerals are numbering, not quantities
     "形成一批高质量的核心自主知识产权",
+    "新增" + "9" * 400 + "家",                # more digits than a float holds: text, never infinity
 ])
 def test_no_quantity(text):
     assert found(text) == []
