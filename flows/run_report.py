@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from flows.release.change_summary import NO_CHANGE
 from flows.release.publish import PublishResult
 
 
@@ -14,8 +15,11 @@ def summary_lines(result: PublishResult, out_dir: Path) -> list[str]:
     lines = []
     if result.published:
         lines.append(f"release {result.release_id} → {result.release_dir}")
-    if result.change_summary:
+    if result.change_summary and result.published:
         lines.append(f"changes: {result.change_summary}")
+    elif result.change_summary and result.change_summary != NO_CHANGE:
+        # nothing published: the data equal latest's, so what differs is only the summaries seen from this date
+        lines.append(f"not published, as of this date only: {result.change_summary} (the *_at macros give any date)")
     lines.append("tables: " + ", ".join(f"{name} {rows}" for name, rows in sorted(result.row_counts.items())))
     lines.append(f"latest: {Path(out_dir) / 'latest'}")
     return lines

@@ -38,7 +38,9 @@ def test_the_artifact_counts_rows_and_rejection_reasons_also_when_nothing_was_ne
 def test_the_closing_lines_name_the_release_and_its_changes():
     assert summary_lines(result(True, SUMMARY), Path("/c"))[:2] == [
         "release 2014-12-31-0123abcd → /c/releases/2014-12-31-0123abcd", f"changes: {SUMMARY}"]
-    assert summary_lines(result(False, "no change"), Path("/c"))[0] == "changes: no change"
+    assert summary_lines(result(False, "3 other summary values changed"), Path("/c"))[0] == (
+        "not published, as of this date only: 3 other summary values changed (the *_at macros give any date)")
+    assert summary_lines(result(False, "no change"), Path("/c"))[0].startswith("tables: ")
 
 
 def test_a_prefect_start_up_timeout_says_what_to_do():

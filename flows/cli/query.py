@@ -61,6 +61,7 @@ def browse(
     questions as canned queries. Listens on this machine only.
     Example: whitepaper browse --out curated --port 8001
     """
+    import signal
     import subprocess
 
     from flows.release.browse import datasette_command, prepare
@@ -70,10 +71,19 @@ def browse(
     db_path, meta_path = prepare(folder, Path(out) / ".cache" / "browse")
     typer.echo(f"serving {folder.name} read-only on http://127.0.0.1:{port}/ (Ctrl-C stops)", err=True)
     server = subprocess.Popen(datasette_command(db_path, meta_path, port, sys.executable))
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt   # a kill or a closed terminal stops Datasette too, as Ctrl-C does, never orphans it
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
     try:
         code = server.wait()
     except KeyboardInterrupt:
         server.terminate()
         code = server.wait(timeout=10) and 0
+    finally:
+        if server.poll() is None:
+            server.kill()
     if code:
         fail(f"datasette exited with code {code} (is port {port} in use? try --port)")

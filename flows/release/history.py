@@ -74,18 +74,43 @@ def release_entry(release_dir: Path) -> dict:
         return {"release_id": release_dir.name, "created": None, "as_of": None, "version": None, "content_hash": None,
                 "previous_release": None, "row_counts": {}, "change_summary": None,
                 "problem": f"{RELEASES}/{release_dir.name}/manifest.json is missing or not JSON"}
-    rows = {Path(e["path"]).stem: e["rows"] for e in manifest.get("outputs", [])
+    outputs = [e for e in manifest.get("outputs") or [] if isinstance(e, dict) and isinstance(e.get("path"), str)]
+    rows = {Path(e["path"]).stem: e["rows"] for e in outputs
             if e["path"].startswith("data/") and e["path"].endswith(".parquet") and "rows" in e}
-    return {
+    package = read_json(release_dir / DATAPACKAGE_FILE)
+    entry = {
         "release_id": manifest.get("release_id", release_dir.name),
         "created": manifest.get("created"),
         "as_of": manifest.get("as_of"),
-        "version": (read_json(release_dir / DATAPACKAGE_FILE) or {}).get("version"),
+        "version": package.get("version") if isinstance(package, dict) else None,
         "content_hash": manifest.get("content_hash"),
         "previous_release": manifest.get("previous_release"),
         "row_counts": dict(sorted(rows.items())),
         "change_summary": manifest.get("change_summary"),
     }
+    problems = damage(release_dir, outputs, package)
+    return entry | ({"problem": "; ".join(problems)} if problems else {})
+
+
+def damage(release_dir: Path, outputs: list[dict], package) -> list[str]:
+    """What a look at a release's folder finds wrong, without reading its data: a datapackage.json that is not a
+    package, files its manifest lists that are gone or changed size. (verify_release hashes them all: too slow for
+    every release on every night; this costs a stat per file.)"""
+    name = f"{RELEASES}/{release_dir.name}"
+    problems = [] if isinstance(package, dict) and package.get("version") else [f"{name}/{DATAPACKAGE_FILE} is missing or "
+                                                                               "not a data package"]
+    changed = []
+    for e in outputs:
+        try:
+            size = (release_dir / e["path"]).stat().st_size
+        except OSError:
+            size = None
+        if size != e.get("bytes"):
+            changed.append(e["path"] + (" is missing" if size is None else f" has {size} bytes, not {e.get('bytes')}"))
+    if changed:
+        problems.append(f"{name}: {len(changed)} file(s) differ from its manifest.json: " + "; ".join(changed[:3])
+                        + ("; …" if len(changed) > 3 else ""))
+    return problems
 
 
 def write_history(out_root: Path) -> Path:
@@ -129,8 +154,9 @@ def history_lines(history: dict) -> list[str]:
         mark = "  (latest)" if r["release_id"] == history["latest"] else ""
         lines.append(f"{r['release_id']}{mark}")
         if r.get("problem"):
-            lines.append(f"  {r['problem']}")
-            continue
+            lines.append(f"  damaged: {r['problem']}")
+            if r["created"] is None:   # no manifest: nothing more is known
+                continue
         total = sum(r["row_counts"].values())
         lines.append(f"  created {r['created']} · as of {r['as_of']} · version {r['version']} · "
                      f"{total} rows in {len(r['row_counts'])} tables")

@@ -186,8 +186,10 @@ def _repair_derived(out_root: Path, check: StateCheck) -> None:
 
 
 def _compare_derived(out_root: Path, check: StateCheck) -> None:
-    history = out_root / HISTORY_FILE
-    if (history.exists() or release_folders(out_root)) and read_json(history) != release_history(out_root):
+    history, releases = out_root / HISTORY_FILE, release_history(out_root)
+    # a damaged older release is told once, when what the pages are made from changed (latest is verified anyway)
+    check.problems += [r["problem"] for r in releases["releases"] if r.get("problem") and r["release_id"] != releases["latest"]]
+    if (history.exists() or release_folders(out_root)) and read_json(history) != releases:
         write_history(out_root)
         check.repaired.append(HISTORY_FILE)
     index = out_root / INDEX_FILE

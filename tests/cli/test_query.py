@@ -113,3 +113,27 @@ def test_browse_refuses_to_write(site):
     assert refused.value.code == 400
     count = urllib.request.urlopen(site + "/whitepaper.json?sql=SELECT+count(*)+AS+n+FROM+tasks&_shape=array", timeout=10)
     assert count.read() == b'[{"n": 10}]'
+
+
+@pytest.mark.integration
+def test_browse_stopped_by_sigterm_stops_datasette_too(out):
+    """A plain kill of `whitepaper browse` (a service manager, a closed terminal) must not leave Datasette serving."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "flows.cli", "browse", "--out", str(out), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/-/versions.json"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base, timeout=2).read()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stdout.read()
+                time.sleep(0.5)
+        server.send_signal(signal.SIGTERM)        # the browse process alone, not its group
+        server.wait(timeout=20)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(base, timeout=2).read()
+    finally:
+        stop_group(server, signal.SIGKILL, 5)     # the group: Datasette too, had it been orphaned
