@@ -1,30 +1,42 @@
-"""The budget of one input file, declared once: bytes read, bytes unpacked, cells, nesting and seconds.
+"""The budget of one input file, declared once: bytes read, bytes unpacked, cells, elements, nesting and seconds.
 
 raw/updates/README.md lists these numbers for the divisions; every reader of flows/updates/ (and the white-paper
 reader for its byte cap) checks against them. A file is opened without following a symbolic link, checked to
 be a regular file, and read at most MAX_FILE_BYTES + 1 bytes: a 2 GiB file costs 10 MiB of memory, a named
 pipe never blocks the night, and a link to /etc/passwd is never opened. (The inputs' SHA-256 for the manifest
 and the nothing-new check still streams every byte of a regular file, in constant memory: about 2 s a GiB.)
-Pure: raises OverBudget, the caller turns it into that file's rejection.
+An Office file (.xlsx, .docx) is a zip of XML parts: unpacked_parts streams every part, whatever its name, so a
+reader's parts are counted before the reader builds anything from them (xlsx.py counts cells, whitepaper/word.py
+elements). Pure: raises OverBudget, the caller turns it into that file's rejection.
 """
 
 from __future__ import annotations
 
 import hashlib
+import lzma
 import os
 import stat
 import time
+import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_FILE_BYTES = 10 * 2**20
 """An update file's size on disk."""
 MAX_UNPACKED_BYTES = 100 * 2**20
-"""What an .xlsx may unpack to, all its parts together."""
+"""What an .xlsx or a .docx may unpack to, all its parts together."""
 MAX_CELLS = 500_000
 """Cells a file may hold (50,000 reports of 10 columns): in an .xlsx the cells written in its sheets and the
 rectangle from A1 to the last non-empty cell; in a .csv or .json rows × columns. openpyxl holds about 400 bytes
 a cell, so an .xlsx within budget stays under about 200 MB while it is read."""
+MAX_WORD_ELEMENTS = 1_000_000
+"""XML elements, attributes, comments and processing instructions a .docx (a progress report or a white paper) may
+hold, all its parts together: its paragraphs, runs, table cells and their formatting. A blank Word document has
+about 50,000 (its styles), a page of a report a few thousand more. python-docx reads a document just within it in
+at most about 16 s and 250 MB (900,000 empty paragraphs, the slowest shape found); 2.6 million tiny paragraphs
+(8 million elements) took 105 s and 3.7 GB."""
 MAX_JSON_DEPTH = 32
 """Nesting of arrays and objects in a .json file (a file of reports needs 2)."""
 MAX_SECONDS = 60.0
@@ -56,6 +68,38 @@ class Deadline:
     def check(self) -> None:
         if time.monotonic() - self.start > self.seconds:
             raise OverBudget("too_slow", f"reading the file took more than {self.seconds:g} s; split it into smaller files")
+
+
+UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, OSError)
+"""What unpacking a damaged, encrypted or oddly compressed zip part raises."""
+CHUNK_BYTES = 2**16
+
+
+def unpacked_parts(archive: zipfile.ZipFile, what: str) -> Iterator[Iterator[bytes]]:
+    """The bytes of every part of a zip archive (each an iterator of chunks, as they unpack), in the archive's order.
+
+    Every entry, whatever its name and even when two share one: a reader finds its parts through the archive's own
+    relationships, which may point anywhere. The bytes unpacked, all parts together, are counted as they come:
+    OverBudget (zip_bomb, naming `what`, e.g. "workbook") past MAX_UNPACKED_BYTES, whatever the sizes the zip
+    declares. A part that cannot be unpacked (damaged, encrypted, an unknown method) ends where unpacking fails:
+    a reader's own unzip fails at the same byte (to within a chunk), so it can build nothing from what lies beyond.
+    """
+    spent = [0]
+    for info in archive.infolist():
+        yield _unpacked(archive, info, spent, what)
+
+
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spent: list[int], what: str) -> Iterator[bytes]:
+    try:
+        with archive.open(info) as part:
+            while chunk := part.read(CHUNK_BYTES):
+                spent[0] += len(chunk)
+                if spent[0] > MAX_UNPACKED_BYTES:
+                    raise OverBudget("zip_bomb", f"the {what} unpacks to more than {MAX_UNPACKED_BYTES:,} bytes "
+                                     "(a zip bomb?)")
+                yield chunk
+    except UNPACK_ERRORS:
+        return
 
 
 KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",

@@ -1,12 +1,12 @@
 """Read the first sheet of an .xlsx update file as Excel and WPS show it, within the file's budget.
 
 Before openpyxl sees the file, the zip is checked (parts, unpacked size, packing ratio), a Strict Open XML
-workbook is named as such, and the cells written in the sheets are counted by streaming their XML with the
-unpacked bytes capped: openpyxl then never holds more than MAX_CELLS cells. The table is read up to its last
-non-empty row and column, never the sheet's declared range (one styled empty cell at XFD1048576 declares 17
-billion). Hidden rows are rejected one by one (code hidden_rows); a hidden column or sheet holding anything
-rejects the file (a division sees neither, so it cannot check what it sends). A number Excel would show as a
-date, by a format openpyxl does not list (the Chinese-locale built-ins 27–36 and 50–58), is read as that date.
+workbook is named as such, and the cells written in it are counted by streaming the XML of every part, whatever
+its name, with the unpacked bytes capped: openpyxl then never holds more than MAX_CELLS cells. The table is read
+up to its last non-empty row and column, never the sheet's declared range (one styled empty cell at XFD1048576
+declares 17 billion). Hidden rows are rejected one by one (code hidden_rows); a hidden column or sheet holding
+anything rejects the file (a division sees neither, so it cannot check what it sends). A number Excel would show
+as a date, by a format openpyxl does not list (the Chinese-locale built-ins 27–36 and 50–58), is read as that date.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import warnings
 import zipfile
 
 import openpyxl
-from defusedxml.ElementTree import iterparse
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, XMLParser
 from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -58,47 +59,44 @@ def _safety(data: bytes) -> zipfile.ZipFile | FileProblem:
     return archive
 
 
-class _Capped(io.RawIOBase):
-    """A zip part read through a running total of unpacked bytes: the declared sizes of a zip can lie."""
+class _CellCount:
+    """A parser target that counts the cells it is shown and keeps nothing: no tree is built, so a part of any shape
+    (rows, 90 MB of shared strings) is counted in constant memory. A cell is a `c` element in any namespace:
+    openpyxl builds only spreadsheetml's, and counting more errs on the side of the budget."""
 
-    def __init__(self, stream, spent: list[int]):
-        self.stream, self.spent = stream, spent
+    def __init__(self, deadline: limits.Deadline):
+        self.cells, self.elements, self.deadline = 0, 0, deadline
 
-    def readable(self) -> bool:
-        return True
+    def start(self, tag: str, attrib: dict) -> None:
+        self.elements += 1
+        if self.elements % 10_000 == 0:
+            self.deadline.check()
+        if tag.rpartition("}")[2] == "c":
+            self.cells += 1
+            if self.cells > limits.MAX_CELLS:
+                raise OverBudget("too_large_range", f"the workbook has more than {limits.MAX_CELLS:,} cells; "
+                                 "at most that many are read: keep only the report table")
 
-    def readinto(self, buffer) -> int:
-        chunk = self.stream.read(len(buffer))
-        self.spent[0] += len(chunk)
-        if self.spent[0] > limits.MAX_UNPACKED_BYTES:
-            raise OverBudget("zip_bomb", f"the workbook unpacks to more than {limits.MAX_UNPACKED_BYTES:,} bytes (a zip bomb?)")
-        buffer[:len(chunk)] = chunk
-        return len(chunk)
+    def close(self) -> None:
+        return None
 
 
 def _count_cells(archive: zipfile.ZipFile, deadline: limits.Deadline) -> None:
-    """Stream every sheet's XML and count its cells; OverBudget past MAX_CELLS, before openpyxl builds any."""
-    spent, cells = [0], 0
-    for name in archive.namelist():
-        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+    """Stream every part's XML and count its cells; OverBudget past MAX_CELLS, before openpyxl builds any."""
+    # Every part, not the xl/worksheets/*.xml that Excel names them: openpyxl opens the sheets the workbook's
+    # relationships name, and they may name any part (/xl/data1.xml, XL/Sheet.XML, two entries of one name). Matching
+    # their resolution would be a second copy of openpyxl's rules to keep in step; counting every part needs none.
+    # Each is parsed by the parser openpyxl reads sheets with (defusedxml's, over expat), so a part that is not XML,
+    # or not past some byte, stops both at the same place: what was counted is all openpyxl could build from it.
+    count = _CellCount(deadline)
+    for chunks in limits.unpacked_parts(archive, "workbook"):
+        parser = XMLParser(target=count)
+        try:
+            for chunk in chunks:
+                parser.feed(chunk)
+            parser.close()
+        except (ParseError, DefusedXmlException):   # an image, or XML openpyxl would stop on too
             continue
-        with archive.open(name) as part:
-            rows_parent = None
-            for event, element in iterparse(io.BufferedReader(_Capped(part, spent)), events=("start", "end")):
-                tag = element.tag.rsplit("}", 1)[-1]
-                if event == "start":
-                    rows_parent = element if tag == "sheetData" else rows_parent
-                elif tag == "c":
-                    cells += 1
-                    if cells > limits.MAX_CELLS:
-                        raise OverBudget("too_large_range", f"the workbook has more than {limits.MAX_CELLS:,} cells; "
-                                         "at most that many are read: keep only the report table")
-                    if cells % 10_000 == 0:
-                        deadline.check()
-                elif tag == "row":   # a finished row is let go, so the count holds one row at a time
-                    element.clear()
-                    if rows_parent is not None and len(rows_parent) and rows_parent[0] is element:
-                        del rows_parent[0]
 
 
 def _number_format(cell) -> str:

@@ -169,6 +169,10 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         text, encoding = read_text(raw, form, source_file)
     except SourceError as err:
         raise WhitepaperError(str(err)) from None
+    except OverBudget as over:        # a .docx past its budget (word.py): the paper's rejection, by that rule
+        err = WhitepaperError(f"{source_file}: {over.message}")
+        err.rule = over.code
+        raise err from None
     doc = SourceDoc(document_id, source_file, text)
     if not _looks_like_a_paper(doc):
         raise NotAWhitepaper(f"{source_file}: not a white paper: this {FORM_NAMES[form]} has at most one heading of "

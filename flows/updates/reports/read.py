@@ -16,6 +16,7 @@ import pyarrow
 
 from flows.updates.columns import UpdateColumns
 from flows.updates import limits
+from flows.updates.limits import OverBudget
 from flows.updates.read import FileProblem
 from flows.updates.reports import forms
 from flows.updates.reports.header import read_header
@@ -56,6 +57,8 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
         report = forms.READERS[form](data, path.name)
     except SourceError as err:
         return FileProblem("undecodable", f"{err}")
+    except OverBudget:
+        raise                         # its own code (zip_bomb, too_large_range…), given by the caller's guard
     except Exception as err:  # noqa: BLE001 - whatever a reader library raises on one file is that file's rejection
         return FileProblem("unreadable", f"the {form} file cannot be read ({type(err).__name__}: {err})")
     items = report_items(report)
