@@ -24,7 +24,7 @@ from flows.release.lock import release_lock
 from flows.release.state import StateCheck, reconcile
 from flows.release.xlsx_cells import stand_in_notes
 from flows.release.publish import InputFile, PublishResult, publish_release
-from flows.summaries.views import compute_summaries, summary_sql
+from flows.summaries.views import compute_summaries, stale_baseline_notes, summary_sql
 from flows.tables.codebook import table_spec
 from flows.tables.validate import validate_tables  # noqa: F401 - re-exported for the flow
 from flows.updates.check_cache import CheckCache
@@ -170,7 +170,11 @@ def add_workbook_notes(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
 
 
 def add_summaries(tables: dict[str, pd.DataFrame], as_of: dt.date, lookups_dir: Path = paths.LOOKUPS) -> dict[str, pd.DataFrame]:
-    """status_rules, target_baselines and the five summaries, computed by the sql/ views as of the date."""
+    """status_rules, target_baselines and the five summaries, computed by the sql/ views as of the date; a note for
+    each reviewed baseline the papers no longer match (flows/summaries/views.py stale_baseline_notes)."""
+    stale = stale_baseline_notes(tables, lookups_dir)
+    if len(stale):
+        tables = {**tables, "quality_notes": pd.concat([tables["quality_notes"], stale], ignore_index=True)}
     return {**tables, **compute_summaries(tables, as_of, lookups=lookups_dir)}
 
 

@@ -66,15 +66,41 @@ def status_rules_table(lookups: Path = paths.LOOKUPS) -> pd.DataFrame:
 
 
 def target_baselines_table(tables: dict[str, pd.DataFrame], lookups: Path = paths.LOOKUPS) -> pd.DataFrame:
-    """The reviewed crosswalk target → previous-year indicator, for the documents in the release.
+    """The reviewed crosswalk target → previous-year indicator, for the documents in the release: the rows whose
+    target and indicator the parse still gives with the texts the reviewer saw (stale_baseline_notes the others)."""
+    kept, _ = _baseline_rows(tables, lookups)
+    return to_frame(kept, "target_baselines")
 
-    Rows are kept as reviewed: an id that the parser no longer produces fails the release's reference checks
-    instead of silently losing a baseline.
-    """
+
+def stale_baseline_notes(tables: dict[str, pd.DataFrame], lookups: Path = paths.LOOKUPS) -> pd.DataFrame:
+    """A quality note (flag stale_baseline) for each reviewed crosswalk row left out: its target or indicator id is
+    no longer parsed, or now names another figure than target_text_zh / indicator_text_zh (a paper's figures are
+    numbered by position, so an edited paper can shift them). The baseline is never attached to another figure, and
+    one stale row never stops the night."""
+    _, stale = _baseline_rows(tables, lookups)
+    return to_frame(stale, "quality_notes")
+
+
+def _baseline_rows(tables: dict[str, pd.DataFrame], lookups: Path) -> tuple[list[dict], list[dict]]:
     documents = set(tables["documents"]["document_id"])
     columns = list(table_schema("target_baselines").columns)
-    rows = [{c: r[c] for c in columns} for r in _csv_rows(lookups / "target_baselines.csv") if r["document_id"] in documents]
-    return to_frame(rows, "target_baselines")
+    targets = dict(zip(tables["targets"]["target_id"], tables["targets"]["value_text_zh"]))
+    indicators = dict(zip(tables["indicators"]["indicator_id"], tables["indicators"]["value_text_zh"]))
+    kept, stale = [], []
+    for r in _csv_rows(lookups / "target_baselines.csv"):
+        if r["document_id"] not in documents:
+            continue
+        found = (targets.get(r["target_id"]), indicators.get(r["indicator_id"]))
+        if found == (r["target_text_zh"], r["indicator_text_zh"]):
+            kept.append({c: r[c] for c in columns})
+            continue
+        stale.append({"note_id": f"baselines-n{len(stale) + 1:03d}", "document_id": r["document_id"],
+                      "table_name": "targets", "row_id": r["target_id"], "flag": "stale_baseline",
+                      "detail": f"raw/lookups/target_baselines.csv pairs target {r['target_id']} ({r['target_text_zh']}) "
+                                f"with indicator {r['indicator_id']} ({r['indicator_text_zh']}), but the paper now gives "
+                                f"{found[0] or 'no such target'} and {found[1] or 'no such indicator'}: the baseline is "
+                                "left out; review the row", "source_start": None, "source_end": None})
+    return kept, stale
 
 
 def _arrow_table(df: pd.DataFrame, name: str) -> pyarrow.Table:
