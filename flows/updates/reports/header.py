@@ -113,6 +113,21 @@ def read_header(text: str, paragraphs: list[tuple[int, int]], item_lines: set[in
         before_items = [(s, e) for s, e in paragraphs[:25] if s not in item_lines and e - s <= 40 and s > title_span[0]]
         quarter, phrase = next((q for q in (quarter_of(text[s:e]) for s, e in before_items[:3]) if q[0]), (None, None))
     year = YEAR.search(fold(title))
+    year = int(year.group(1)) if year else None
     reported_on = publication_date(text, paragraphs, item_lines)
-    return ReportHeader(title, title_span, int(year.group(1)) if year else None, quarter, phrase, reported_on,
-                        period_end(text))
+    return ReportHeader(title, title_span, year, quarter, phrase, reported_on,
+                        stated_period_end(text, paragraphs, item_lines, year))
+
+
+def stated_period_end(text: str, paragraphs: list[tuple[int, int]], item_lines: set[int], year: int | None) -> dt.date | None:
+    """The period end a report states of itself: the first 截至… of a paragraph before its first item, in the year
+    its title names (when it names one). A 截至 inside an item ("截至2013年底，平台已有会员300家") dates that figure,
+    not the report, and the summaries take the period end as the day every row of the report speaks for."""
+    first_item = min(item_lines, default=None)
+    for s, e in paragraphs:
+        if first_item is not None and s >= first_item:
+            break
+        end = period_end(text[s:e])
+        if end is not None and (year is None or end.year == year):
+            return end
+    return None

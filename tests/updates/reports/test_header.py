@@ -69,3 +69,15 @@ def test_months_as_a_period_and_a_date_in_chinese_numerals():
     assert quarter_of("2014年1至9月进展情况") == (3, "1至9月")
     text = "2014年1-6月进展情况\n（一）任务\n进度评价：已完成\n区政府办公室\n二〇一四年七月十日"
     assert read_header(text, text_blocks(text), set()).reported_on == dt.date(2014, 7, 10)
+
+
+@pytest.mark.parametrize("intro, item, expected", [
+    ("截至2014年6月30日，部分任务进展如下：", "本季度已发布指南。", dt.date(2014, 6, 30)),    # the report's own statement
+    ("部分任务进展如下：", "截至2013年12月31日，平台已有会员企业300家。", None),          # a figure's date, inside an item
+    ("截至2013年12月31日，进展如下：", "本季度已发布指南。", None),                      # not the year the title names
+])
+def test_the_period_end_is_the_reports_own_statement_before_its_items(intro, item, expected):
+    text = f"2014年度公共服务白皮书第二季度进展情况\n发布时间：2014-07-10\n{intro}\n（六）任务\n{item}\n进度评价：已完成"
+    blocks = text_blocks(text)
+    items = {s for s, _ in blocks if s >= text.index("（六）")}
+    assert read_header(text, blocks, items).period_end == expected
