@@ -35,8 +35,10 @@ from flows.report.build import TEMPLATES
 from flows.updates.limits import OverBudget, read_capped
 
 MEMO_FILE = ".cache/derived_pages.json"
-RELEASE_FILES = ("manifest.json", "datapackage.json", "data/milestone_status.parquet", "report/index.html")
-"""What each release gives releases.json and index.html (flows/release/history.py, flows/release/index.py)."""
+RELEASE_FILES = ("manifest.json", "datapackage.json", "data/milestone_status.parquet", "report/index.html", "data",
+                 "sources")
+"""What each release gives releases.json and index.html (flows/release/history.py, flows/release/index.py); its data/
+and sources/ folders too, whose stat changes when a file in them is removed or added (history.damage looks then)."""
 ROOT_FILES = ("latest", "LATEST", "releases.json", "index.html")
 UNSETTLED = 2 ** 63   # never older than a check: a signature covering it is never recorded
 CODE_FOLDERS = ("release", "report")

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from flows.release.manifest import read_json, read_manifest
 from flows.release.dirs import RELEASES, latest_release_dir
-from flows.release.history import release_folders
+from flows.release.history import damage, release_folders
 from flows.report.build import REPORT_DIR, REPORT_FILE, TEMPLATES
 from flows.report.sections import HEADLINE_COLUMNS, headline
 
@@ -44,6 +44,8 @@ def release_entries(out_root: Path) -> list[dict]:
             "is_latest": latest is not None and release.resolve() == latest.resolve(),
             "headline": headline(_headline_columns(status)) if status.is_file() else None,
             "illustrative": bool(manifest.get("illustrative_inputs")),
+            "damaged": damage(release, [e for e in manifest.get("outputs") or [] if isinstance(e, dict)
+                                        and isinstance(e.get("path"), str)], package),
         })
     return sorted(entries, key=lambda e: (e["as_of"], e["created"], e["release_id"]), reverse=True)
 

@@ -61,9 +61,12 @@ def illustrative_inputs(names) -> tuple[str, ...]:
     return tuple(sorted({n for n in names if ILLUSTRATIVE_MARK in n.rsplit("/", 1)[-1].upper()}))
 
 
-def content_hash(file_hashes: dict[str, str]) -> str:
-    """SHA-256 over the sorted "<relative path>\\t<sha256>\\n" lines of the data files and source texts."""
+def content_hash(file_hashes: dict[str, str], illustrative: tuple[str, ...] | list[str] = ()) -> str:
+    """SHA-256 over the sorted "<relative path>\\t<sha256>\\n" lines of the data files and source texts, then an
+    "illustrative-input\\t<name>\\n" line for each input marked ILLUSTRATIVE (none for real inputs, whose hashes are
+    unchanged): the same data built with and without a made-up input are two releases, one of them not to be cited."""
     lines = "".join(f"{path}\t{sha}\n" for path, sha in sorted(file_hashes.items()) if is_hashed(path))
+    lines += "".join(f"illustrative-input\t{name}\n" for name in sorted(illustrative))
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
@@ -125,8 +128,9 @@ def check_files(release_dir: Path, manifest: dict, memo: HashMemo | None = None)
             if listed[path][key] != found[path][key]:
                 problems.append(f"{path}: {key} is {found[path][key]}, {MANIFEST} says {listed[path][key]}")
     hashes = {p: e["sha256"] for p, e in found.items()}
-    if content_hash(hashes) != manifest["content_hash"]:
-        problems.append(f"the data files and sources hash to {content_hash(hashes)}, "
+    marked = manifest.get("illustrative_inputs") or ()
+    if content_hash(hashes, marked) != manifest["content_hash"]:
+        problems.append(f"the data files and sources hash to {content_hash(hashes, marked)}, "
                         f"{MANIFEST} says {manifest['content_hash']}")
     if problems:
         raise ValueError("; ".join(problems))

@@ -132,7 +132,8 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
             write_originals(originals, sources, staging / "sources")
         memo = HashMemo.load(out_root, "release")   # the files are hashed three times below; unchanged ones once
         with _step("hash the data files", out_root):
-            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging, memo=memo)})
+            marked = illustrative_inputs(i.path for i in inputs)
+            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging, memo=memo)}, marked)
             previous_manifest = read_manifest(previous) if previous else None
         row_counts = {name: len(df) for name, df in frames.items()}
         if previous_manifest and previous_manifest.get("content_hash") == digest:
@@ -140,7 +141,7 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
             return PublishResult(None, False, None, digest, row_counts,
                                  f"nothing new: outputs equal release {previous_manifest.get('release_id')}", summary)
         info = ReleaseInfo(make_release_id(as_of, digest), as_of, dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
-                           digest, illustrative_inputs(i.path for i in inputs))
+                           digest, marked)
         final = out_root / RELEASES / info.release_id
         if final.exists():
             return _reuse_release(final, info, staging, out_root, row_counts, summary)

@@ -179,6 +179,10 @@ def _repair_derived(out_root: Path, check: StateCheck) -> None:
     all while nothing they are made from changed since they were last found in order (flows/release/derived_memo.py)."""
     started = derived_memo.now_ns()
     if derived_memo.in_order(out_root, derived_memo.signature(out_root)[0]):
+        # told every night until mended or pruned: the damage releases.json recorded when it was last rebuilt
+        history = read_json(out_root / HISTORY_FILE) or {}
+        check.problems += [r["problem"] for r in history.get("releases", []) if isinstance(r, dict) and r.get("problem")
+                           and r.get("release_id") != history.get("latest")]
         return
     _compare_derived(out_root, check)
     if not any(p.startswith((HISTORY_FILE, INDEX_FILE)) for p in check.problems):

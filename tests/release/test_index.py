@@ -76,7 +76,7 @@ def test_a_release_whose_outcomes_are_unknown_shows_not_reported_never_zero():
 
     def entry(release_id, known, illustrative=False):
         return {"release_id": release_id, "as_of": "2015-01-31", "created": "2026-12-01T00:00:00Z", "version": "2.0.0",
-                "title": "白皮书 / White papers", "href": "x", "has_report": True, "folder": "f/", "is_latest": False,
+                "title": "白皮书 / White papers", "href": "x", "has_report": True, "folder": "f/", "is_latest": False, "damaged": [],
                 "illustrative": illustrative, "headline": {"planned": 39, "completed": 5 if known else 0, "on_time": 0,
                                                            "overdue": 2 if known else 0, "unreported": 7, "not_reported": 30,
                                                            "known": known}}

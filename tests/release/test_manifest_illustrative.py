@@ -99,3 +99,19 @@ def test_a_release_of_real_inputs_is_not_marked_and_its_workbook_names_it(releas
     assert f"<dc:identifier>{release_id}</dc:identifier>" in core and content_hash in core
     props = openpyxl.load_workbook(real / "whitepaper.xlsx").properties
     assert props.identifier == release_id and props.title.startswith("深圳")
+
+
+def test_the_same_data_with_and_without_a_made_up_input_are_two_releases(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(paths.RAW, raw, ignore=shutil.ignore_patterns("updates"))
+    real = refresh_without_prefect(raw, out, AS_OF)
+    extra = raw / "lookups" / "ILLUSTRATIVE-extra.csv"          # read by nothing: the data stay the same
+    extra.write_text("a,b\n1,2\n", encoding="utf-8")
+    marked = refresh_without_prefect(raw, out, AS_OF)
+    assert marked.published and marked.release_id != real.release_id
+    assert json.loads((marked.release_dir / "manifest.json").read_text())["illustrative_inputs"] == [
+        "raw/lookups/ILLUSTRATIVE-extra.csv"]
+    extra.unlink()
+    again = refresh_without_prefect(raw, out, AS_OF)
+    assert again.release_id == real.release_id and (out / "LATEST").read_text().strip() == real.release_id
+    assert json.loads((out / "latest" / "manifest.json").read_text())["illustrative_inputs"] == []

@@ -46,3 +46,17 @@ def test_a_file_of_another_size_is_damage_an_intact_root_has_none(tmp_path):
     (tmp_path / "releases" / first / "manifest.json").touch()   # what the pages are made from changed
     problems = reconcile(tmp_path).problems
     assert len(problems) == 1 and "data/tasks.csv has" in problems[0] and f"releases/{first}:" in problems[0]
+
+
+def test_damage_is_told_every_night_and_a_removed_file_is_found_once_the_pages_are_settled(tmp_path, monkeypatch):
+    from flows.release import derived_memo
+
+    monkeypatch.setattr(derived_memo, "RACY_NS", -10 ** 15)   # every file counts as settled: the memo records at once
+    first, second, _ = _three(tmp_path)
+    assert reconcile(tmp_path).problems == [] and reconcile(tmp_path).repaired == []   # the pages' memo is recorded
+    (tmp_path / "releases" / second / "data" / "tasks.csv").unlink()                   # data/ changes; the four files do not
+    told = reconcile(tmp_path)
+    assert told.problems == [f"releases/{second}: 1 file(s) differ from its manifest.json: data/tasks.csv is missing"]
+    later = reconcile(tmp_path)
+    assert later.problems == told.problems and later.repaired == []                    # settled, and still told
+    assert 'data-field="damaged"' in (tmp_path / "index.html").read_text(encoding="utf-8")
