@@ -261,4 +261,5 @@ def nothing_new(out_dir: Path, key: str) -> PublishResult | None:
     if record is None:
         return None
     return PublishResult(None, False, None, record["content_hash"], record["row_counts"],
-                         f"nothing new: the inputs, code and as-of date are those of release {record['release_id']}")
+                         f"nothing new: the inputs, code and as-of date are those of the last run, whose outputs equal "
+                         f"release {record['release_id']}")

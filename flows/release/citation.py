@@ -104,6 +104,7 @@ def provenance(info: ReleaseInfo, cite: Citation) -> tuple[list[list[str]], dict
     properties = {"title": f"{cite.title_zh} / {cite.title_en}",
                   "subject": f"Release {info.release_id}, data as of {info.as_of.isoformat()}, version {cite.version}",
                   "identifier": info.release_id, "keywords": f"content hash sha256:{info.content_hash}",
+                  "created": info.created_text,
                   "description": note if info.is_illustrative else cite.text()}
     return rows, properties
 

@@ -87,6 +87,7 @@ def release_entry(release_dir: Path) -> dict:
         "previous_release": manifest.get("previous_release"),
         "row_counts": dict(sorted(rows.items())),
         "change_summary": manifest.get("change_summary"),
+        "illustrative": bool(manifest.get("illustrative_inputs")),
     }
     problems = damage(release_dir, outputs, package)
     return entry | ({"problem": "; ".join(problems)} if problems else {})

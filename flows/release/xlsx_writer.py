@@ -125,7 +125,7 @@ def write_workbook(path: Path, sheets: list[tuple[str, list[str], pd.DataFrame |
                    *, properties: dict[str, str] | None = None, active: int = 0) -> None:
     """sheets: (name, header, frame or None, column kinds, plain text rows or None), in workbook order.
 
-    properties: Dublin Core document properties (title, subject, identifier, description, keywords) written to
+    properties: Dublin Core document properties (title, subject, identifier, description, keywords, created) written to
     docProps/core.xml, which Excel and WPS show under File > Info; active: the sheet the workbook opens on (0-based).
     Raises ValueError for a sheet name over 31 characters (table names come from the schemas: the code's error).
     """
@@ -173,6 +173,9 @@ def _core_properties(properties: dict[str, str]) -> str:
     names = {"title": "dc:title", "subject": "dc:subject", "identifier": "dc:identifier", "description": "dc:description",
              "keywords": "cp:keywords"}
     body = "".join(f"<{names[k]}>{escape(v)}</{names[k]}>" for k, v in properties.items() if k in names and v)
+    if properties.get("created"):   # W3CDTF, as Excel writes it; without it readers show the time they opened it
+        body += f'<dcterms:created xsi:type="dcterms:W3CDTF">{escape(properties["created"])}</dcterms:created>'
+
     return (_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{body}</cp:coreProperties>')

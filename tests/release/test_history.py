@@ -51,7 +51,7 @@ def test_releases_json_lists_every_release_oldest_first(three):
         "first release", "tasks: 1 row changed; no schema change", "contacts: 1 row changed; no schema change"]
     entry = written["releases"][1]
     assert set(entry) == {"release_id", "created", "as_of", "version", "content_hash", "previous_release", "row_counts",
-                          "change_summary"}
+                          "change_summary", "illustrative"}
     assert entry["as_of"] == "2014-10-01" and entry["content_hash"] == second.content_hash
     assert entry["row_counts"] == {**{name: len(df) for name, df in tiny_tables().items()}, "changes": 1}
     assert not [p for p in out.iterdir() if p.name.startswith(".releases-")]

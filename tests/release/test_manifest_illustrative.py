@@ -57,6 +57,8 @@ def test_every_output_of_an_illustrative_release_says_do_not_cite(releases):
     assert package["description"].startswith("示例数据（虚构）") and package["x-illustrative-inputs"] == marked
     readme = (demo / "README.md").read_text()
     assert readme.index("ILLUSTRATIVE DATA, MADE UP") < readme.index("Release `") and "**Do not cite this release" in readme
+    assert "```text\nDO NOT CITE" in readme and "```bibtex\n% DO NOT CITE" in readme
+    assert json.loads((out / "releases.json").read_text())["releases"][-1]["illustrative"] is True
     con = duckdb.connect(str(demo / "whitepaper.duckdb"), read_only=True)
     try:
         assert con.execute("SELECT is_illustrative FROM release_info").fetchone() == (True,)
@@ -81,7 +83,7 @@ def test_a_release_of_real_inputs_is_not_marked_and_its_workbook_names_it(releas
     package = json.loads((real / "datapackage.json").read_text())
     assert "示例数据" not in package["description"] and "x-illustrative-inputs" not in package
     readme = (real / "README.md").read_text()
-    assert "ILLUSTRATIVE" not in readme and "Cite the release you used" in readme
+    assert "ILLUSTRATIVE DATA" not in readme and "DO NOT CITE" not in readme and "Cite the release you used" in readme
     con = duckdb.connect(str(real / "whitepaper.duckdb"), read_only=True)
     try:
         release_id, content_hash, marked = con.execute(
@@ -99,6 +101,9 @@ def test_a_release_of_real_inputs_is_not_marked_and_its_workbook_names_it(releas
     assert f"<dc:identifier>{release_id}</dc:identifier>" in core and content_hash in core
     props = openpyxl.load_workbook(real / "whitepaper.xlsx").properties
     assert props.identifier == release_id and props.title.startswith("深圳")
+    created = json.loads((real / "manifest.json").read_text())["created"]
+    assert props.created.strftime("%Y-%m-%dT%H:%M:%SZ") == created
+    assert json.loads((real.parent.parent / "releases.json").read_text())["releases"][-1]["illustrative"] is False
 
 
 def test_the_same_data_with_and_without_a_made_up_input_are_two_releases(tmp_path):
