@@ -46,9 +46,8 @@ def test_sql_without_a_release_says_how_to_make_one(tmp_path):
     assert result.exit_code == 2 and "run `whitepaper refresh --out" in result.output
 
 
-@pytest.fixture(scope="module")
-def site(out):
-    """`whitepaper browse` running on a free port; always stopped, and checked to be stopped."""
+def start_browse(out) -> tuple[subprocess.Popen, str]:
+    """`whitepaper browse` on a free port in a session of its own, once Datasette answers: (process, base URL)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "flows.cli", "browse", "--out", str(out), "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -58,11 +57,21 @@ def site(out):
         while True:
             try:
                 urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
-                break
+                return server, base
             except OSError:
                 assert server.poll() is None, server.stdout.read()
                 assert time.monotonic() < deadline, "datasette did not answer within 120 s"
                 time.sleep(0.5)
+    except BaseException:
+        stop_group(server, signal.SIGKILL, 5)
+        raise
+
+
+@pytest.fixture(scope="module")
+def site(out):
+    """`whitepaper browse` running on a free port; always stopped, and checked to be stopped."""
+    server, base = start_browse(out)
+    try:
         yield base
     finally:
         assert stop_group(server, signal.SIGINT, 20) is not None
@@ -118,19 +127,9 @@ def test_browse_refuses_to_write(site):
 @pytest.mark.integration
 def test_browse_stopped_by_sigterm_stops_datasette_too(out):
     """A plain kill of `whitepaper browse` (a service manager, a closed terminal) must not leave Datasette serving."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "flows.cli", "browse", "--out", str(out), "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    base = f"http://127.0.0.1:{port}/-/versions.json"
+    server, base = start_browse(out)
+    base += "/-/versions.json"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(base, timeout=2).read()
-                break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stdout.read()
-                time.sleep(0.5)
         server.send_signal(signal.SIGTERM)        # the browse process alone, not its group
         server.wait(timeout=20)
         with pytest.raises(OSError):
