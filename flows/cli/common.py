@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import typer
 
@@ -14,6 +15,48 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="The `whitepa
 @app.callback()
 def _group() -> None:
     """Shenzhen public-service white papers (公共服务白皮书) as validated, traceable open data."""
+
+
+class ClosedPipeSafe:
+    """A text stream whose reader may go away (`whitepaper refresh | head`, a closed terminal, a log reader that
+    died): the first write or flush that finds the pipe closed points the stream's file descriptor at /dev/null and
+    carries on. Python turns SIGPIPE into BrokenPipeError, which failed the whole night at the next progress line;
+    status.json and the release say how a run went, whoever reads its output."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._divert()
+            return self._stream.write(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._divert()
+            self._stream.flush()
+
+    def _divert(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, self._stream.fileno())
+        finally:
+            os.close(devnull)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def keep_going_without_a_reader() -> None:
+    """Wrap sys.stdout and sys.stderr in ClosedPipeSafe (once)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, ClosedPipeSafe):
+            setattr(sys, name, ClosedPipeSafe(stream))
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 
 from flows import paths
-from flows.cli.common import PREFECT_START_TIMEOUT_S, app, fail, parse_date, quiet_prefect_env, today_in_shanghai
+from flows.cli.common import (PREFECT_START_TIMEOUT_S, app, fail, keep_going_without_a_reader, parse_date, quiet_prefect_env,
+                               today_in_shanghai)
 
 
 def _silence_run_logs() -> None:
@@ -42,6 +43,7 @@ def refresh(
     and a run with nothing new stops after hashing the inputs. --task-runner dask parses on a Dask cluster.
     Example: whitepaper refresh --as-of 2014-12-31 --task-runner dask
     """
+    keep_going_without_a_reader()
     quiet_prefect_env()
     if prefect_start_timeout is not None:
         os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = str(prefect_start_timeout)
