@@ -74,8 +74,7 @@ def release_entry(release_dir: Path) -> dict:
         return {"release_id": release_dir.name, "created": None, "as_of": None, "version": None, "content_hash": None,
                 "previous_release": None, "row_counts": {}, "change_summary": None,
                 "problem": f"{RELEASES}/{release_dir.name}/manifest.json is missing or not JSON"}
-    outputs = [e for e in manifest.get("outputs") or [] if isinstance(e, dict) and isinstance(e.get("path"), str)]
-    rows = {Path(e["path"]).stem: e["rows"] for e in outputs
+    rows = {Path(e["path"]).stem: e["rows"] for e in listed_outputs(manifest)
             if e["path"].startswith("data/") and e["path"].endswith(".parquet") and "rows" in e}
     package = read_json(release_dir / DATAPACKAGE_FILE)
     entry = {
@@ -89,11 +88,16 @@ def release_entry(release_dir: Path) -> dict:
         "change_summary": manifest.get("change_summary"),
         "illustrative": bool(manifest.get("illustrative_inputs")),
     }
-    problems = damage(release_dir, outputs, package)
+    problems = damage(release_dir, manifest, package)
     return entry | ({"problem": "; ".join(problems)} if problems else {})
 
 
-def damage(release_dir: Path, outputs: list[dict], package) -> list[str]:
+def listed_outputs(manifest: dict) -> list[dict]:
+    """The output entries of a manifest that name a path (a damaged manifest may hold anything)."""
+    return [e for e in manifest.get("outputs") or [] if isinstance(e, dict) and isinstance(e.get("path"), str)]
+
+
+def damage(release_dir: Path, manifest: dict, package) -> list[str]:
     """What a look at a release's folder finds wrong, without reading its data: a datapackage.json that is not a
     package, files its manifest lists that are gone or changed size. (verify_release hashes them all: too slow for
     every release on every night; this costs a stat per file.)"""
@@ -101,7 +105,7 @@ def damage(release_dir: Path, outputs: list[dict], package) -> list[str]:
     problems = [] if isinstance(package, dict) and package.get("version") else [f"{name}/{DATAPACKAGE_FILE} is missing or "
                                                                                "not a data package"]
     changed = []
-    for e in outputs:
+    for e in listed_outputs(manifest):
         try:
             size = (release_dir / e["path"]).stat().st_size
         except OSError:

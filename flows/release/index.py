@@ -44,8 +44,7 @@ def release_entries(out_root: Path) -> list[dict]:
             "is_latest": latest is not None and release.resolve() == latest.resolve(),
             "headline": headline(_headline_columns(status)) if status.is_file() else None,
             "illustrative": bool(manifest.get("illustrative_inputs")),
-            "damaged": damage(release, [e for e in manifest.get("outputs") or [] if isinstance(e, dict)
-                                        and isinstance(e.get("path"), str)], package),
+            "damaged": damage(release, manifest, package),
         })
     return sorted(entries, key=lambda e: (e["as_of"], e["created"], e["release_id"]), reverse=True)
 

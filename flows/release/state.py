@@ -180,19 +180,25 @@ def _repair_derived(out_root: Path, check: StateCheck) -> None:
     started = derived_memo.now_ns()
     if derived_memo.in_order(out_root, derived_memo.signature(out_root)[0]):
         # told every night until mended or pruned: the damage releases.json recorded when it was last rebuilt
-        history = read_json(out_root / HISTORY_FILE) or {}
-        check.problems += [r["problem"] for r in history.get("releases", []) if isinstance(r, dict) and r.get("problem")
-                           and r.get("release_id") != history.get("latest")]
+        check.problems += _damaged_releases(read_json(out_root / HISTORY_FILE))
         return
     _compare_derived(out_root, check)
     if not any(p.startswith((HISTORY_FILE, INDEX_FILE)) for p in check.problems):
         derived_memo.remember(out_root, started)
 
 
+def _damaged_releases(history) -> list[str]:
+    """The problems a history (releases.json's shape) records for releases other than latest, which is verified by
+    hash on its own; nothing for a history that is not one."""
+    if not isinstance(history, dict):
+        return []
+    return [r["problem"] for r in history.get("releases") or [] if isinstance(r, dict) and r.get("problem")
+            and r.get("release_id") != history.get("latest")]
+
+
 def _compare_derived(out_root: Path, check: StateCheck) -> None:
     history, releases = out_root / HISTORY_FILE, release_history(out_root)
-    # a damaged older release is told once, when what the pages are made from changed (latest is verified anyway)
-    check.problems += [r["problem"] for r in releases["releases"] if r.get("problem") and r["release_id"] != releases["latest"]]
+    check.problems += _damaged_releases(releases)
     if (history.exists() or release_folders(out_root)) and read_json(history) != releases:
         write_history(out_root)
         check.repaired.append(HISTORY_FILE)
