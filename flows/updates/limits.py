@@ -70,6 +70,27 @@ class Deadline:
             raise OverBudget("too_slow", f"reading the file took more than {self.seconds:g} s; split it into smaller files")
 
 
+MAX_RATIO = 100
+"""How many times its packed size a part of an .xlsx or .docx over 1 MiB may unpack to, as its zip declares."""
+
+
+def declared_sizes(archive: zipfile.ZipFile, what: str, max_parts: int | None = None) -> None:
+    """OverBudget (zip_bomb, naming `what`) when the zip's directory declares more than max_parts parts, more than
+    MAX_UNPACKED_BYTES in all, or a part over 1 MiB inflating more than MAX_RATIO times. Checked before anything is
+    unpacked; unpacked_parts then counts what really unpacks, whatever was declared."""
+    infos = archive.infolist()
+    if max_parts is not None and len(infos) > max_parts:
+        raise OverBudget("zip_bomb", f"the {what} holds {len(infos)} parts; at most {max_parts} are accepted")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise OverBudget("zip_bomb", f"the {what} unpacks to {total:,} bytes; at most {MAX_UNPACKED_BYTES:,} bytes are "
+                         "accepted (a zip bomb?)")
+    for info in infos:
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise OverBudget("zip_bomb", f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} "
+                             f"times its packed size; at most {MAX_RATIO} is accepted (a zip bomb?)")
+
+
 UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, OSError)
 """What unpacking a damaged, encrypted or oddly compressed zip part raises."""
 CHUNK_BYTES = 2**16

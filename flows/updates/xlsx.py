@@ -28,8 +28,7 @@ from flows.updates.limits import OverBudget
 from flows.updates.raw import FileProblem, Problem, RawRow, RawTable, blank, number_text
 
 MAX_MEMBERS = 1000
-MAX_RATIO = 100
-"""A part may inflate at most this many times its packed size (parts under 1 MiB are not held to it)."""
+"""Parts a workbook may hold (limits.declared_sizes checks them with the sizes its zip declares)."""
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 # Excel in a Chinese locale shows built-in formats 27–31, 36 and 50–58 as dates (yyyy"年"m"月", m"月"d"日", …);
 # openpyxl lists only the locale-independent built-ins and reads these as plain numbers.
@@ -45,17 +44,7 @@ def _safety(data: bytes) -> zipfile.ZipFile | FileProblem:
                                "it again from Excel or WPS")
         return FileProblem("not_a_table", "the file is not an .xlsx workbook (not a zip archive); an old .xls or a renamed "
                            "file must be saved as .xlsx")
-    infos = archive.infolist()
-    if len(infos) > MAX_MEMBERS:
-        return FileProblem("zip_bomb", f"the workbook holds {len(infos)} parts; at most {MAX_MEMBERS} are accepted")
-    total = sum(i.file_size for i in infos)
-    if total > limits.MAX_UNPACKED_BYTES:
-        return FileProblem("zip_bomb", f"the workbook unpacks to {total:,} bytes; at most {limits.MAX_UNPACKED_BYTES:,} "
-                           "are accepted (a zip bomb?)")
-    for info in infos:
-        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            return FileProblem("zip_bomb", f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1)} times "
-                               f"its packed size; at most {MAX_RATIO} is accepted (a zip bomb?)")
+    limits.declared_sizes(archive, "workbook", MAX_MEMBERS)
     return archive
 
 
