@@ -3,7 +3,8 @@
 A million update rows pass through millions of short-lived Python objects; once a stage has dropped them,
 glibc keeps the freed pages in its heap, so the process's resident size stays at the stage's peak and the
 next stage's peak lands on top of it. malloc_trim returns those pages (about 150 MB after the updates stage
-at a million rows). Elsewhere than glibc (macOS, musl) this does nothing.
+at a million rows). Elsewhere than glibc (macOS, musl) this does nothing. Arrow keeps its own pool (mimalloc or
+jemalloc), which malloc_trim never reaches: it is asked to give back what it holds unused as well.
 
 DuckDB by default lets itself grow to 80 % of the machine's memory; the pipeline's connections spill to a temporary
 folder instead (duckdb_connection).
@@ -20,6 +21,7 @@ import secrets
 import tempfile
 
 import duckdb
+import pyarrow
 
 DUCKDB_MEMORY_LIMIT = "512MB"
 """What one of the pipeline's DuckDB connections may hold before it spills to disk. At a million update rows the
@@ -37,8 +39,10 @@ def _malloc_trim():
 
 
 def release_free_memory() -> bool:
-    """Collect garbage and return freed heap pages to the OS; True when malloc_trim was there to call."""
+    """Collect garbage and return freed heap pages, glibc's and Arrow's, to the OS; True when malloc_trim was there
+    to call."""
     gc.collect()
+    pyarrow.default_memory_pool().release_unused()
     trim = _malloc_trim()
     if trim is None:
         return False

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow
 
 from flows import paths
+from flows.memory import release_free_memory
 from flows.tables.frames import frame_of, to_frame
 from flows.updates.batch import REPORT_FIELDS, check_rows, report_fields
 from flows.updates.check_cache import CheckCache, Checked
@@ -154,6 +155,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     raw_cells = rows["raw_cells"]
     reported = rows.loc[rows["report_id"] != "", ["source_file", "source_row", "report_id", "source_start", "source_end"]]
     del rows
+    release_free_memory()   # the rows' cells, before the cache is written and the rows settled
     if checks is not None:
         checks.save()
     for source, problem in failed.items():
@@ -166,9 +168,10 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
     kept, settled, conflict_notes = settle_frame(candidates, names, raw_cells)
     del raw_cells, candidates   # kept is a copy: a million candidates need not be held beside it
+    release_free_memory()
     rejections += settled
     report_fields_.rejection_spans(rejections, reported)
-    notes += conflict_notes
+    notes += conflict_notes + fraction_notes(kept)
     accepted = kept["source_file"].value_counts().to_dict()
     rejected_rows = pd.Series([r["source_file"] for r in rejections if r["level"] == "row"], dtype=object).value_counts().to_dict()
     for source, c in counts.items():
@@ -178,6 +181,22 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     kept = kept.assign(update_id=update_ids(kept)).sort_values("update_id", kind="stable", ignore_index=True)
     rejected = to_frame(sorted(rejections, key=lambda r: (r["source_file"], r["source_row"] or 0)), "update_rejections")
     return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts, sources)
+
+
+def fraction_notes(kept: pd.DataFrame) -> list[dict]:
+    """A quality note per file whose accepted rows give a percent_complete above 0 and at most 1: a share written as
+    a fraction (0.8 for 80 %), as a script or a cell in General format gives it, or truly under 1 %. Which one is
+    not known, so the figure is published as written and the note asks the division."""
+    low = kept.loc[(kept["percent_complete"] > 0) & (kept["percent_complete"] <= 1), ["document_id", "source_file", "source_row"]]
+    notes = []
+    for (doc, source), part in low.groupby(["document_id", "source_file"], sort=True):
+        rows = sorted(part["source_row"].astype(int).tolist())
+        listed = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        notes.append({"document_id": doc, "table_name": "updates", "row_id": None, "flag": "percent_maybe_fraction",
+                      "detail": f"{source}: {len(rows)} row(s) give percent_complete between 0 and 1 (row(s) {listed}), "
+                                "published as written; percent_complete is 0-100: if a share was written as a fraction "
+                                "(0.8 for 80 %), the division should send 80"})
+    return notes
 
 
 CANDIDATE_COLUMNS = ["source_file", "source_row", *REPORT_FIELDS]

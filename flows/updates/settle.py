@@ -37,8 +37,28 @@ def rejection_row(source_file: str, document_id: str | None, problems: list[Prob
             "duplicate_of": links.get("duplicate_of"), "conflicts_with": links.get("conflicts_with")}
 
 
+CONTENT_FIELDS = ("status", "percent_complete", "actual_value", "target_id", "evidence_url", "note")
+"""Report.content's fields, by name: a conflict says which of them differ."""
+
+
 def _where(c: _Candidate) -> str:
     return f"{c.source_file} row {c.source_row} ({c.report.status})"
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "empty"
+    return f"{value:g}" if isinstance(value, float) else repr(value) if isinstance(value, str) and value != value.strip() \
+        else str(value)
+
+
+def differences(a: Report, b: Report) -> str:
+    """The content fields two reports differ in, each with both values: "percent_complete 100 here, empty there".
+
+    Two reports that both say completed can still conflict (a figure or a note differs); without this the message
+    showed them both as "(completed)" and the division could not see what to correct."""
+    pairs = zip(CONTENT_FIELDS, a.content, b.content)
+    return "; ".join(f"{name} {_shown(x)} here, {_shown(y)} there" for name, x, y in pairs if x != y)
 
 
 def _settle(candidates: list[_Candidate], paper_names: dict[str, str],
@@ -53,8 +73,9 @@ def _settle(candidates: list[_Candidate], paper_names: dict[str, str],
         if len({c.report.content for c in group}) > 1:
             for c in group:
                 others = [o for o in group if o.report.content != c.report.content]
+                differ = "; ".join(f"against {_where(o)}: {differences(c.report, o.report)}" for o in others)
                 problem = Problem("conflict", f"conflict: {name} sent different reports on {milestone_id} for {day}; this one and "
-                                  f"{', '.join(_where(o) for o in others)} are all rejected; send one corrected row")
+                                  f"{', '.join(_where(o) for o in others)} are all rejected ({differ}); send one corrected row")
                 rejections.append(rejection_row(c.source_file, c.report.document_id, [problem], c.source_row,
                                              raw_cells[c.source_file, c.source_row],
                                              conflicts_with="; ".join(o.rejection_id for o in others)))

@@ -269,3 +269,14 @@ def test_rows_whose_checks_raise_reject_their_file_only(tmp_path, monkeypatch):
     assert (row["source_file"], row["level"], row["reason_codes"]) == (f"raw/updates/{DOC}/bad.csv", "file", "check_error")
     assert "TypeError" in row["reasons"]
     assert result.file_counts[f"raw/updates/{DOC}/bad.csv"]["rows_read"] == 0
+
+
+def test_a_percent_between_0_and_1_is_published_as_written_with_one_note_per_file(tmp_path):
+    rows = [report(status="in_progress", percent_complete=0.8), report(task=2, department="乙处", status="in_progress", percent_complete="1"),
+            report(task=3, status="in_progress", percent_complete=80), report(quarter=2, status="not_started", percent_complete=0)]
+    result = ingest(tmp_path, [write_updates(folder(tmp_path), "json", rows)])
+    assert sorted(result.updates["percent_complete"].tolist()) == [0.0, 0.8, 1.0, 80.0]   # never silently scaled
+    notes = result.quality_notes[result.quality_notes["flag"] == "percent_maybe_fraction"]
+    assert len(notes) == 1 and notes.iloc[0]["document_id"] == DOC
+    assert notes.iloc[0]["detail"].startswith(f"raw/updates/{DOC}/updates.json: 2 row(s) give percent_complete between "
+                                              "0 and 1 (row(s) 1, 2)")

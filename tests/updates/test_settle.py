@@ -34,3 +34,13 @@ def test_reports_by_different_divisions_on_one_date_do_not_conflict(tmp_path):
     rows = [report(status="completed"), report(department="乙处", status="in_progress")]
     result = ingest(tmp_path, [write_updates(folder(tmp_path), "csv", rows)])
     assert len(result.updates) == 2 and result.rejections.empty
+
+
+def test_a_conflict_says_which_fields_differ_even_when_both_say_completed(tmp_path):
+    a = write_updates(folder(tmp_path), "csv", [report(status="completed", percent_complete=100)], name="a")
+    b = write_updates(folder(tmp_path), "json", [report(status="completed", note="已验收")], name="b")
+    result = ingest(tmp_path, [a, b])
+    reasons = dict(zip(result.rejections["source_file"], result.rejections["reasons"]))
+    assert (f"against raw/updates/{DOC}/b.json row 1 (completed): percent_complete 100 here, empty there; "
+            "note empty here, 已验收 there") in reasons[f"raw/updates/{DOC}/a.csv"]
+    assert "percent_complete empty here, 100 there; note 已验收 here, empty there" in reasons[f"raw/updates/{DOC}/b.json"]

@@ -16,9 +16,14 @@ from dataclasses import dataclass
 
 from flows.whitepaper.text import cn_number, fold
 
+_MONTH = r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])"
 PERIODS = [  # (pattern on the folded title, quarter): the first that matches wins, so 上半年 before 年度
     (re.compile(r"第?([一二三四1-4])季度"), None),
-    (re.compile(r"(?:1|一)\s*[-—~～至到]\s*(3|6|9|12|三|六|九|十二)\s*月"), "months"),     # 1-6月: to the end of Q2
+    # 1-6月, 1月至9月, 一至十二月, 前9个月: from January to a month's end, the quarter ending there; "1-10月" ends in
+    # no quarter (below), and its 2015年度… must not make it the fourth
+    (re.compile(r"(?:1|一)\s*月?\s*[-—~～至到]\s*" + _MONTH + r"\s*月"), "months"),
+    (re.compile(r"前\s*" + _MONTH + r"\s*个?月"), "months"),
+    (re.compile(r"(?<![\d一二三四五六七八九十])" + _MONTH + r"\s*月份"), "month"),   # 10月份进展情况: one month's report
     (re.compile(r"上半年|半年"), 2),
     (re.compile(r"前三季度|1-3季度|一至三季度"), 3),
     (re.compile(r"下半年|全年|年度"), 4),
@@ -54,13 +59,19 @@ class ReportHeader:
 
 
 def quarter_of(title: str) -> tuple[int | None, str | None]:
-    """(quarter, phrase as written) named by a title, or (None, None)."""
+    """(quarter, phrase as written) named by a title; (None, phrase) for a period that ends in no quarter (1-10月,
+    10月份: whether its rows speak of the third quarter or the fourth is not said, so none is guessed); (None, None)
+    when the title names no period."""
     folded = fold(title)
     for pattern, quarter in PERIODS:
         if m := pattern.search(folded):
-            if quarter == "months":
-                quarter = cn_number(m.group(1)) // 3
-            return (quarter or cn_number(m.group(1))), title[m.start():m.end()]
+            phrase = title[m.start():m.end()]
+            if quarter in ("months", "month"):
+                month = cn_number(m.group(1))
+                if quarter == "month" or month % 3:
+                    return None, phrase
+                quarter = month // 3
+            return (quarter or cn_number(m.group(1))), phrase
     return None, None
 
 
@@ -108,7 +119,7 @@ def read_header(text: str, paragraphs: list[tuple[int, int]], item_lines: set[in
     title_span = find_title(text, paragraphs) or (0, 0)
     title = text[title_span[0]:title_span[1]]
     quarter, phrase = quarter_of(title)
-    if quarter is None:
+    if quarter is None and phrase is None:
         # a title may put its period on a line of its own: 重点民生实事进展情况 / （第二季度）
         before_items = [(s, e) for s, e in paragraphs[:25] if s not in item_lines and e - s <= 40 and s > title_span[0]]
         quarter, phrase = next((q for q in (quarter_of(text[s:e]) for s, e in before_items[:3]) if q[0]), (None, None))

@@ -71,6 +71,11 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
     if header.reported_on is None:
         return FileProblem("report_without_date", f"the report {header.title!r} has no publication date: expected a "
                            "发布时间/发布日期/日期 line (e.g. 发布时间：2014-07-10) or a line that is only the date")
+    if header.quarter is None and header.period_phrase is not None:
+        return FileProblem("report_period_not_quarter", f"the title {header.title!r} names the period "
+                           f"{header.period_phrase!r}, which does not end with a quarter, so which quarter's milestones "
+                           "its items report on is not known: expected a quarter (第三季度), a period to a quarter's end "
+                           "(1-9月, 前三季度, 上半年) or 全年 in the report's title")
     if header.quarter is None:
         return FileProblem("report_without_quarter", f"the title {header.title!r} names no period: expected 第二季度, "
                            "二季度, 上半年, 前三季度, 第四季度 or 全年 in the report's title")

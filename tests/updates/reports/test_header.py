@@ -71,6 +71,26 @@ def test_months_as_a_period_and_a_date_in_chinese_numerals():
     assert read_header(text, text_blocks(text), set()).reported_on == dt.date(2014, 7, 10)
 
 
+@pytest.mark.parametrize("title, phrase", [
+    ("2015年度公共服务白皮书1-10月进展情况", "1-10月"),    # its 年度 names the paper's year: never the fourth quarter
+    ("2015年1月至11月工作进展", "1月至11月"),
+    ("前十个月进展情况", "前十个月"),
+    ("2015年10月份工作进展情况", "10月份"),              # one month's report
+    ("2014年12月份进展情况", "12月份"),                  # December is not the year's fourth quarter either
+])
+def test_a_period_that_ends_in_no_quarter_names_no_quarter_and_is_not_a_year(title, phrase):
+    assert quarter_of(title) == (None, phrase)
+    text = f"{title}\n（第四季度）\n发布时间：2015-11-05\n（一）任务"
+    header = read_header(text, text_blocks(text), set())
+    assert (header.quarter, header.period_phrase) == (None, phrase)   # the line below is not read over the title's period
+
+
+def test_periods_to_a_quarters_end_in_other_spellings():
+    assert quarter_of("2014年1月至12月进展情况") == (4, "1月至12月")
+    assert quarter_of("一至十二月进展情况") == (4, "一至十二月")
+    assert quarter_of("2014年前9个月进展情况") == (3, "前9个月")
+
+
 @pytest.mark.parametrize("intro, item, expected", [
     ("截至2014年6月30日，部分任务进展如下：", "本季度已发布指南。", dt.date(2014, 6, 30)),    # the report's own statement
     ("部分任务进展如下：", "截至2013年12月31日，平台已有会员企业300家。", None),          # a figure's date, inside an item

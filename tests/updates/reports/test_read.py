@@ -83,6 +83,10 @@ def test_a_report_without_a_date_is_rejected_as_a_whole(tmp_path, seed):
 def test_a_title_without_a_period_and_a_file_without_items_are_file_rejections(tmp_path):
     no_period = write_report(tmp_path / "a", dataclasses.replace(NARRATIVE, title="白皮书进展情况"), "text")
     assert read_report(no_period).code == "report_without_quarter"
+    months = write_report(tmp_path / "b", dataclasses.replace(NARRATIVE, title="2014年度公共服务白皮书1-10月进展情况"), "text")
+    problem = read_report(months)
+    assert problem.code == "report_period_not_quarter"
+    assert "'1-10月'" in problem.message and "第三季度" in problem.message
     prose = tmp_path / "prose.txt"
     prose.write_text("通知\n发布时间：2014-07-10\n请各单位报送进展。\n", encoding="utf-8")
     assert read_report(prose) == FileProblem("not_a_report", read_report(prose).message)
