@@ -17,7 +17,8 @@ from flows.tables.frames import to_frame
 from flows.tables.validate import TableValidationError, validate_tables
 from flows.updates.columns import UpdateColumns
 from flows.updates.read import FileProblem
-from flows.whitepaper.forms import refusal
+from flows.whitepaper import quarantine
+from flows.whitepaper.forms import refused_entry
 from flows.whitepaper.lookups import load_lookups
 from flows.release.dirs import latest_release_dir
 from flows.whitepaper.parse import NotAWhitepaper, ParsedWhitepaper, WhitepaperError
@@ -130,13 +131,18 @@ def merge(inputs, parts: list[Parsed]) -> Parsed:
     updates = {path: read for part in parts for path, read in part.updates.items()}
     files = [PaperFile(inputs.source_name(path), papers[path], read_sidecar(path).get("document_id") is not None)
              for path in inputs.whitepapers if path in papers]
-    refused = [(inputs.source_name(p), refusal(inputs.source_name(p), p)) for p in inputs.refused]
-    refused += [(inputs.source_name(p), not_papers[p]) for p in inputs.whitepapers if p in not_papers]
+    # Every entry that is no paper is a document_rejections row (a researcher counts refusals there) and, as
+    # before, a refused_file note and a console line.
+    entries = [(p, *refused_entry(inputs.source_name(p), p)) for p in inputs.refused]
+    entries += [(p, "not_a_whitepaper", not_papers[p]) for p in inputs.whitepapers if p in not_papers]
+    refused = [(inputs.source_name(p), message) for p, _, message in entries]
     rejected = sorted((r for part in parts for r in part.rejected), key=lambda r: r.source_file)
     kept, notes = settle(files, refused)
     if not kept and not rejected:
         raise NoWhitepaper(f"{inputs.source_name(inputs.raw_dir / 'whitepapers')}: no file there is a white paper; "
                               + "; ".join(message for _, message in refused))
+    rejected = sorted(rejected + [quarantine.refused(p, inputs.source_name(p), rule, message) for p, rule, message in entries],
+                      key=lambda r: r.source_file)
     return Parsed([f.paper for f in kept], {path: updates[path] for path in inputs.updates},
                   [path for part in parts for path in part.parsed_files],
                   {entry for part in parts for entry in part.cache_entries}, file_notes=notes, rejected=rejected,

@@ -248,11 +248,15 @@ class QualityNotes(pa.DataFrameModel):
 class DocumentRejections(pa.DataFrameModel):
     source_file: Series[str] = field("原始文件", "The file under raw/whitepapers/ that was not parsed, relative to the raw folder "
                                      "(raw/whitepapers/<file>).", unique=True)
-    document_id: Series[str] = field("文件编号", "Document id the file would have given (its stem).")
+    document_id: Series[str] = field("文件编号", "Document id the file would have given (its stem; for a sidecar, its "
+                                     "name without .meta.yaml).")
     line: Series[pd.Int64Dtype] = field("行号", "Line of the file where the rule failed, as an editor numbers it; null when the "
                                         "problem is the file as a whole.", nullable=True, ge=1)
     rule: Series[str] = field("规则", "Short code of the rule the file broke: not_in_template, undecodable, invalid_tables, "
-                              "oversized, symlink, not_a_file, hidden_file, sidecar, parser_error.", str_matches=r"^[a-z][a-z0-9_]*$")
+                              "oversized, symlink, not_a_file, hidden_file, sidecar, parser_error; for an entry that is no "
+                              "paper at all: unsupported_format (a form not read: .doc, .wps, .pdf…), folder, "
+                              "temporary_file (~$…), orphan_sidecar (a .meta.yaml with no paper), not_a_whitepaper "
+                              "(readable, but another document).", str_matches=r"^[a-z][a-z0-9_]*$")
     reason: Series[str] = field("原因", "What was found and what the template expects, in one line.")
     outcome: Series[str] = field("处理结果", "carried_forward: the previous release's rows of this document are published "
                                  "unchanged; left_out: the document is not in this release.",
@@ -262,8 +266,9 @@ class DocumentRejections(pa.DataFrameModel):
     class Config:
         name = "document_rejections"
         strict = True
-        metadata = table_meta("未能解析的白皮书", "One row per file under raw/whitepapers/ that could not be parsed or read: "
-                              "quarantined, never the night's failure.", ["source_file"])
+        metadata = table_meta("未能解析的白皮书", "One row per entry of raw/whitepapers/ that was refused: a paper that could not "
+                              "be parsed or read, or anything that is no paper in an accepted form (a .wps, a folder, a "
+                              "sidecar alone); quarantined, never the night's failure.", ["source_file"])
 
 
 WHITEPAPER_TABLES = {m.Config.name: m for m in (

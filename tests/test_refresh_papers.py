@@ -74,6 +74,11 @@ def test_refused_files_are_listed_as_inputs_and_change_the_release(raw, tmp_path
     manifest = (tmp_path / "curated" / "latest" / "manifest.json").read_text(encoding="utf-8")
     for name in OTHERS:
         assert f"raw/whitepapers/{name}" in manifest
+    rejections = pd.read_parquet(tmp_path / "curated" / "latest" / "data" / "document_rejections.parquet")
+    assert sorted(zip(rejections.source_file, rejections.rule, rejections.outcome)) == [
+        ("raw/whitepapers/meeting-notice.docx", "not_a_whitepaper", "left_out"),
+        ("raw/whitepapers/szsti-2014-scan.pdf", "unsupported_format", "left_out"),
+        ("raw/whitepapers/szsti-2014.doc", "unsupported_format", "left_out")]
 
 
 @pytest.mark.parametrize("copy_name", ["SZSTI-2014.txt", "szsti_2014_copy.txt"])

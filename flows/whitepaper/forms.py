@@ -53,19 +53,36 @@ def find_paper_files(folder: Path) -> tuple[list[Path], list[Path]]:
 
 def refusal(source_file: str, path: Path) -> str:
     """The message for an entry of raw/whitepapers/ that is neither a paper in an accepted form nor its sidecar."""
+    return refused_entry(source_file, path)[1]
+
+
+def refused_entry(source_file: str, path: Path) -> tuple[str, str]:
+    """(rule, message) of an entry of raw/whitepapers/ that is neither a paper in an accepted form nor its sidecar.
+
+    The rule is document_rejections.rule: symlink, not_a_file, hidden_file (as flows/updates/limits.py names
+    them), folder, temporary_file, orphan_sidecar or unsupported_format. The message names the entry and the
+    forms accepted. Never follows a link nor opens the entry.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if path.name.startswith(TEMPORARY):
-        what = "a hidden or temporary file (Word writes ~$<name>.docx while a document is open, LibreOffice .~lock.…)"
+    if path.is_symlink():       # first: a link to a folder or to a .wps is a link, never looked through
+        rule, what = "symlink", "a symbolic link, which is never followed (put the paper itself there)"
+    elif path.name.startswith("."):
+        rule, what = "hidden_file", ("a hidden or temporary file (its name starts with '.': .DS_Store, LibreOffice's "
+                                 ".~lock.…#)")
+    elif path.name.startswith(TEMPORARY):
+        rule, what = "temporary_file", ("a hidden or temporary file (Word writes ~$<name>.docx while a "
+                                    "document is open)")
     elif path.is_dir():
-        what = "a folder (papers are read from raw/whitepapers/ itself, not from folders in it)"
+        rule, what = "folder", "a folder (papers are read from raw/whitepapers/ itself, not from folders in it)"
     elif path.exists() and not path.is_file():
-        what = "not a regular file (a named pipe, a socket or a device), which is never opened"
+        rule, what = "not_a_file", "not a regular file (a named pipe, a socket or a device), which is never opened"
     elif is_sidecar(path):
-        what = f"a sidecar with no paper {path.name[:-len(SIDECAR)]}.<txt|html|htm|docx> beside it"
+        rule, what = "orphan_sidecar", f"a sidecar with no paper {path.name[:-len(SIDECAR)]}.<txt|html|htm|docx> beside it"
     else:
+        rule = "unsupported_format"
         what = REFUSED_WHY.get(suffix) or (f"a {suffix} file" if suffix else "a file without an extension")
-    return f"{source_file}: refused, {what}; a white paper is read from {ACCEPTED}"
+    return rule, f"{source_file}: refused, {what}; a white paper is read from {ACCEPTED}"
 
 
 def read_text(raw: bytes, form: str, source_file: str) -> tuple[str, str]:

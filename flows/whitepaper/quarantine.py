@@ -4,8 +4,11 @@ Each file under raw/whitepapers/ that cannot be read or parsed — not in the te
 size, a link or special file, a bad sidecar, tables that fail validation, anything a library raises — becomes
 a row of `document_rejections` naming its file, line and rule. If the previous release had that document, its
 rows in every white-paper table and its source text are carried forward unchanged, marked by that row and a
-quality note (carried_forward); a new paper is left out. With nothing parsed or carried forward there is
-nothing to publish: NothingToPublish. Pure: the flow decides what to log.
+quality note (carried_forward); a new paper is left out. Every other entry there that is refused — no paper in
+an accepted form (a .wps, a folder, a sidecar alone) or a document that is no white paper — is a row too
+(`refused`), always left out: it never was a paper, so its name matching an earlier document carries nothing.
+With nothing parsed or carried forward there is nothing to publish: NothingToPublish. Pure: the flow decides
+what to log.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from flows.tables.validate import TableValidationError
 from flows.updates import limits
 from flows.updates.limits import OverBudget
 from flows.updates.raw import one_line
+from flows.whitepaper.forms import SIDECAR
 from flows.whitepaper.source_doc import WhitepaperError
 from flows.whitepaper.text import SourceError
 
@@ -40,6 +44,8 @@ class PaperRejection:
     rule: str
     reason: str
     line: int | None = None
+    carry: bool = True        # False for an entry that is no paper at all (forms.refused_entry, NotAWhitepaper):
+    # its name matching an earlier document (szsti-2014.meta.yaml left beside a deleted paper) never keeps that alive
 
 
 def screen(path: Path, source_file: str) -> PaperRejection | None:
@@ -51,6 +57,14 @@ def screen(path: Path, source_file: str) -> PaperRejection | None:
                              f"{limits.MAX_WHITEPAPER_BYTES:,}")
     return None if problem is None else PaperRejection(source_file, limits.printable(path.stem), problem.code,
                                                        problem.message)
+
+
+def refused(path: Path, source_file: str, rule: str, reason: str) -> PaperRejection:
+    """The row of an entry of raw/whitepapers/ that is no paper (a form not read, a folder, a sidecar alone, a
+    document that is no white paper): always left out, never carried forward."""
+    name = Path(path).name
+    stem = name[:-len(SIDECAR)] if name.lower().endswith(SIDECAR) else Path(path).stem
+    return PaperRejection(source_file, limits.printable(stem), rule, reason, carry=False)
 
 
 def rejection_of(path: Path, source_file: str, err: BaseException) -> PaperRejection:
@@ -86,13 +100,13 @@ def carry_forward(tables: dict[str, pd.DataFrame], sources: dict[str, str], reje
     tables: the parsed papers' tables (white-paper tables only); sources: document_id → canonical text.
     NothingToPublish when the result has no document at all.
     """
-    previous = _read_previous(previous_release) if rejected else {}
+    previous = _read_previous(previous_release) if any(r.carry for r in rejected) else {}
     known = set(previous["documents"]["document_id"]) if "documents" in previous else set()
     parsed_ids = set(tables["documents"]["document_id"]) if "documents" in tables else set()
     carried, rows, notes = [], [], []
     for r in sorted(rejected, key=lambda r: r.source_file):
         text_file = Path(previous_release or ".") / "sources" / f"{r.document_id}.txt"
-        can_carry = r.document_id in known and r.document_id not in parsed_ids and text_file.is_file()
+        can_carry = r.carry and r.document_id in known and r.document_id not in parsed_ids and text_file.is_file()
         if can_carry and r.document_id not in carried:
             carried.append(r.document_id)
             sources = {**sources, r.document_id: text_file.read_text(encoding="utf-8")}

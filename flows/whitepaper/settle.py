@@ -7,7 +7,8 @@
   is a duplicate_document note on it.
 - Two different papers under one document id are an error naming both files: which one is meant cannot be known.
 - A file refused before parsing (a form not accepted, a sidecar with no paper) or found not to be a white paper
-  at all is a refused_file note with no document, and a line on the console; it never stops the run.
+  at all is a refused_file note with no document, and a line on the console; it never stops the run. (It is a
+  row of document_rejections too, made by flows/parse_stage.py with quarantine.refused.)
 """
 
 from __future__ import annotations

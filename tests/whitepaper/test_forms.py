@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from flows.whitepaper.forms import FORMS as ACCEPTED_SUFFIXES
-from flows.whitepaper.forms import find_paper_files, form_of, id_from_name, read_text, refusal
+from flows.whitepaper.forms import find_paper_files, form_of, id_from_name, read_text, refusal, refused_entry
 from flows.whitepaper.parse import NotAWhitepaper, WhitepaperError, parse_whitepaper, read_whitepaper
 from flows.whitepaper.text import SourceError
 from tests.whitepaper.helpers import TABLE_NAMES, assert_offsets_index_the_text
@@ -119,6 +119,18 @@ def test_find_paper_files_sorts_papers_from_everything_else(tmp_path):
     why = {p.name: refusal(f"raw/whitepapers/{p.name}", p) for p in others}
     assert "a folder" in why["old"] and "a sidecar with no paper orphan.<txt|html|htm|docx>" in why["orphan.meta.yaml"]
     assert "hidden or temporary" in why["~$创委2016.docx"] and "hidden or temporary" in why[".DS_Store"]
+    rules = {p.name: refused_entry(f"raw/whitepapers/{p.name}", p)[0] for p in others}
+    assert rules == {".DS_Store": "hidden_file", "README": "unsupported_format", "old": "folder",
+                     "orphan.meta.yaml": "orphan_sidecar", "scan.pdf": "unsupported_format", "~$创委2016.docx": "temporary_file"}
+
+
+def test_a_link_is_refused_as_a_link_whatever_it_points_at(tmp_path):
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "to-folder").symlink_to(tmp_path / "drafts")
+    (tmp_path / "to-nothing.wps").symlink_to(tmp_path / "gone.wps")
+    for name in ("to-folder", "to-nothing.wps"):
+        rule, message = refused_entry(f"raw/whitepapers/{name}", tmp_path / name)
+        assert rule == "symlink" and message.startswith(f"raw/whitepapers/{name}: refused, a symbolic link"), message
 
 
 @pytest.mark.parametrize("text", [
@@ -147,5 +159,5 @@ def test_a_fifo_named_like_a_paper_is_refused_as_what_it_is(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     papers, refused = find_paper_files(tmp_path)
     assert papers == [] and refused == [tmp_path / "pipe.txt"]
-    message = refusal("raw/whitepapers/pipe.txt", tmp_path / "pipe.txt")
-    assert "not a regular file" in message and "a .txt file" not in message
+    rule, message = refused_entry("raw/whitepapers/pipe.txt", tmp_path / "pipe.txt")
+    assert rule == "not_a_file" and "not a regular file" in message and "a .txt file" not in message

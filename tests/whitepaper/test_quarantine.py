@@ -55,7 +55,7 @@ def test_a_bad_paper_is_quarantined_carried_forward_then_left_out_when_new(raw, 
     first = refresh_without_prefect(raw, out, AS_OF)
     before = {t: _table(out, t) for t in ("tasks", "milestones", "task_departments", "documents")}
     # the seed damaged (its section 三 heading gone), its sidecar removed, and a new paper beside it damaged the same
-    # way (a file that is no white paper at all is not quarantined but refused: a refused_file quality note)
+    # way (a file that is no white paper at all is refused: a refused_file quality note, and a row left out)
     text = seed.read_text(encoding="utf-8").replace("三、2014年度工作任务目标", "三、")
     seed.write_text(text, encoding="utf-8")
     (raw / "whitepapers" / "szsti-2014.meta.yaml").unlink()
@@ -68,8 +68,9 @@ def test_a_bad_paper_is_quarantined_carried_forward_then_left_out_when_new(raw, 
     rejections["carried_from"] = rejections["carried_from"].fillna("")
     assert rejections[["source_file", "rule", "outcome", "carried_from"]].values.tolist() == [
         ["raw/whitepapers/broken-2014.txt", "not_in_template", "left_out", ""],
+        ["raw/whitepapers/notes.txt", "not_a_whitepaper", "left_out", ""],
         ["raw/whitepapers/szsti-2014.txt", "not_in_template", "carried_forward", first.release_id]]
-    assert rejections["reason"].str.contains("szsti-2014.txt|broken-2014.txt").all()
+    assert rejections["reason"].str.contains("szsti-2014.txt|broken-2014.txt|notes.txt").all()
     notes = _table(out, "quality_notes")
     assert notes.loc[notes["flag"] == "refused_file", "detail"].str.contains("notes.txt").any()
     for name, frame in before.items():   # carried forward unchanged
@@ -131,10 +132,52 @@ def test_links_special_and_oversized_papers_are_rejections_naming_their_path_und
     assert refresh_without_prefect(raw, out, AS_OF).published
     rejections = _table(out, "document_rejections").sort_values("source_file")
     assert rejections[["source_file", "rule", "outcome"]].values.tolist() == [
+        ["raw/whitepapers/.hidden-2014.txt", "hidden_file", "left_out"],
         ["raw/whitepapers/big-2014.txt", "oversized", "left_out"],
         ["raw/whitepapers/linked-2014.txt", "symlink", "left_out"]]
-    notes = _table(out, "quality_notes")   # a hidden file is refused before it is read: a note, never silence
+    notes = _table(out, "quality_notes")   # a hidden file is refused before it is read: a row and a note, never silence
     assert notes.loc[notes["flag"] == "refused_file", "detail"].str.contains(r"\.hidden-2014\.txt").any()
     published = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (out / "latest").rglob("*")
                         if p.is_file() and p.suffix in (".csv", ".json", ".md", ".html"))
     assert "root:x:" not in published and str(tmp_path) not in published
+
+
+def test_every_entry_that_is_no_paper_is_a_rejection_row_as_well_as_a_note(raw, tmp_path):
+    # A researcher counts refusals in document_rejections: a .wps, a folder, a sidecar alone, a Word owner file
+    # and a link to a folder were only refused_file notes there.
+    folder = raw / "whitepapers"
+    (folder / "szsti-2015.wps").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    (folder / "drafts").mkdir()
+    (folder / "old-2013.meta.yaml").write_text("document_id: old-2013\n", encoding="utf-8")
+    (folder / "~$szsti-2014.docx").write_bytes(b"owner")
+    (folder / "elsewhere").symlink_to(tmp_path)
+    out = tmp_path / "curated"
+    assert refresh_without_prefect(raw, out, AS_OF).published
+    rejections = _table(out, "document_rejections").sort_values("source_file")
+    assert rejections[["source_file", "document_id", "rule", "outcome"]].values.tolist() == [
+        ["raw/whitepapers/drafts", "drafts", "folder", "left_out"],
+        ["raw/whitepapers/elsewhere", "elsewhere", "symlink", "left_out"],
+        ["raw/whitepapers/old-2013.meta.yaml", "old-2013", "orphan_sidecar", "left_out"],
+        ["raw/whitepapers/szsti-2015.wps", "szsti-2015", "unsupported_format", "left_out"],
+        ["raw/whitepapers/~$szsti-2014.docx", "~$szsti-2014", "temporary_file", "left_out"]]
+    for source_file, reason in zip(rejections["source_file"], rejections["reason"]):
+        assert reason.startswith(f"{source_file}: refused, ") and "a white paper is read from page text (.txt" in reason
+    assert "a WPS Writer .wps file; open it in WPS and save it as .docx" in rejections["reason"].iloc[3]
+    assert rejections["line"].isna().all() and rejections["carried_from"].isna().all()
+    notes = _table(out, "quality_notes")    # the README's refused_file note stays, one per entry
+    assert sorted(notes.loc[notes["flag"] == "refused_file", "detail"].str.split(":").str[0]) == list(rejections["source_file"])
+    assert _table(out, "documents")["document_id"].tolist() == ["szsti-2014"]
+
+
+def test_an_entry_that_is_no_paper_never_carries_an_earlier_document_forward(raw, tmp_path):
+    # example-2014.txt published, then replaced by example-2014.wps: refused and left out, not kept alive by its name
+    folder = raw / "whitepapers"
+    (folder / "example-2014.txt").write_text(OTHER, encoding="utf-8")
+    out = tmp_path / "curated"
+    refresh_without_prefect(raw, out, AS_OF)
+    (folder / "example-2014.txt").rename(folder / "example-2014.wps")
+    assert refresh_without_prefect(raw, out, AS_OF).published
+    rejections = _table(out, "document_rejections")
+    assert rejections[["source_file", "document_id", "rule", "outcome"]].values.tolist() == [
+        ["raw/whitepapers/example-2014.wps", "example-2014", "unsupported_format", "left_out"]]
+    assert _table(out, "documents")["document_id"].tolist() == ["szsti-2014"]
