@@ -253,7 +253,8 @@ class DocumentRejections(pa.DataFrameModel):
     line: Series[pd.Int64Dtype] = field("行号", "Line of the file where the rule failed, as an editor numbers it; null when the "
                                         "problem is the file as a whole.", nullable=True, ge=1)
     rule: Series[str] = field("规则", "Short code of the rule the file broke: not_in_template, undecodable, invalid_tables, "
-                              "oversized, symlink, not_a_file, hidden_file, sidecar, parser_error; for an entry that is no "
+                              "oversized, symlink, not_a_file, hidden_file, sidecar, parser_error, empty (no bytes, or only "
+                              "whitespace: not undecodable); for an entry that is no "
                               "paper at all: unsupported_format (a form not read: .doc, .wps, .pdf…), folder, "
                               "temporary_file (~$…), orphan_sidecar (a .meta.yaml with no paper), not_a_whitepaper "
                               "(readable, but another document).", str_matches=r"^[a-z][a-z0-9_]*$")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flows.whitepaper.html_page import html_lines
 from flows.whitepaper.lookups import pinyin_slug
-from flows.whitepaper.text import SourceError, decode
+from flows.whitepaper.text import SourceError, check_not_empty, decode
 from flows.whitepaper.word import docx_lines
 
 FORMS = {".txt": "text", ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -86,7 +86,10 @@ def refused_entry(source_file: str, path: Path) -> tuple[str, str]:
 
 
 def read_text(raw: bytes, form: str, source_file: str) -> tuple[str, str]:
-    """(canonical text, encoding) of a paper's bytes in the given form; SourceError naming the file if unreadable."""
+    """(canonical text, encoding) of a paper's bytes in the given form; SourceError naming the file if unreadable
+    (rule empty for a file of no bytes or only whitespace, in any form: lxml and python-docx would call it no page
+    or no zip)."""
+    check_not_empty(raw, source_file, f"a white paper's text in this {FORM_NAMES.get(form, form)}")
     if form == "text":
         return decode(raw, source_file)
     if form == "html":

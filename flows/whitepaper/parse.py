@@ -168,7 +168,10 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
     try:
         text, encoding = read_text(raw, form, source_file)
     except SourceError as err:
-        raise WhitepaperError(str(err)) from None
+        paper_err = WhitepaperError(str(err))
+        if err.rule:                  # empty, html_too_deep: the rule document_rejections gives it
+            paper_err.rule = err.rule
+        raise paper_err from None
     except OverBudget as over:        # a .docx past its budget (word.py): the paper's rejection, by that rule
         err = WhitepaperError(f"{source_file}: {over.message}")
         err.rule = over.code

@@ -13,13 +13,38 @@ import unicodedata
 
 
 class SourceError(ValueError):
-    """A source file that cannot be used; the message names the file and what was expected."""
+    """A source file that cannot be used; the message names the file and what was expected.
+
+    rule, when set, is the document_rejections rule it is (empty, html_too_deep); else the caller decides.
+    """
+
+    def __init__(self, message: str, rule: str | None = None):
+        super().__init__(message)
+        self.rule = rule
+
+
+BLANK = b" \t\r\n\xef\xbb\xbf"
+"""Bytes that hold no text whatever the form: ASCII whitespace and a UTF-8 byte-order mark."""
+
+
+def is_empty(raw: bytes) -> bool:
+    """No bytes, or only whitespace and a byte-order mark."""
+    return not raw.strip(BLANK)
+
+
+def check_not_empty(raw: bytes, source_file: str, expected: str = "a white paper's text") -> None:
+    """SourceError (rule empty) naming the file when raw is_empty: such a file is empty, not undecodable."""
+    if is_empty(raw):
+        size = "0 bytes" if not raw else f"{len(raw)} bytes: only whitespace or a byte-order mark"
+        raise SourceError(f"{source_file}: empty file ({size}); expected {expected}", rule="empty")
 
 
 def decode(raw: bytes, source_file: str) -> tuple[str, str]:
-    """Return (canonical text, encoding name) for UTF-8, UTF-8 with BOM or GB18030 (which covers GBK) bytes."""
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise SourceError(f"{source_file}: the file is empty; expected a white paper in UTF-8, UTF-8 with BOM or GB18030")
+    """Return (canonical text, encoding name) for UTF-8, UTF-8 with BOM or GB18030 (which covers GBK) bytes.
+
+    SourceError naming the file when they are not text; rule empty when there is none (check_not_empty).
+    """
+    check_not_empty(raw, source_file)
     if raw.startswith(codecs.BOM_UTF8):
         encoding, body = "utf-8-sig", raw[len(codecs.BOM_UTF8):]
     else:

@@ -59,8 +59,8 @@ def test_mini_paper_parses():
 
 
 @pytest.mark.parametrize("raw, message", [
-    (b"", r"^raw/whitepapers/x-2016\.txt: the file is empty; expected a white paper in UTF-8"),
-    (b"\n\r\n  \n", r"^raw/whitepapers/x-2016\.txt: the file is empty"),
+    (b"", r"^raw/whitepapers/x-2016\.txt: empty file \(0 bytes\); expected a white paper's text in this page text"),
+    (b"\n\r\n  \n", r"^raw/whitepapers/x-2016\.txt: empty file \(6 bytes: only whitespace"),
     (MINI.encode("utf-16"), r"^raw/whitepapers/x-2016\.txt: .*UTF-8.*GB18030.*; expected"),
     (MINI.encode("utf-16-le"), r"^raw/whitepapers/x-2016\.txt: .*UTF-8.*GB18030.*; expected"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"^raw/whitepapers/x-2016\.txt: .*expected"),

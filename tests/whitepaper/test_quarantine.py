@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -181,3 +182,15 @@ def test_an_entry_that_is_no_paper_never_carries_an_earlier_document_forward(raw
     assert rejections[["source_file", "document_id", "rule", "outcome"]].values.tolist() == [
         ["raw/whitepapers/example-2014.wps", "example-2014", "unsupported_format", "left_out"]]
     assert _table(out, "documents")["document_id"].tolist() == ["szsti-2014"]
+
+
+@pytest.mark.parametrize("name, content", [("blank-2014.txt", b""), ("blank-2014.txt", b"\xef\xbb\xbf\r\n  \n"),
+                                           ("blank-2014.html", b""), ("blank-2014.htm", b"\n"), ("blank-2014.docx", b"")])
+def test_an_empty_paper_is_rejected_as_empty_not_undecodable(raw, tmp_path, name, content):
+    (raw / "whitepapers" / name).write_bytes(content)
+    out = tmp_path / "curated"
+    assert refresh_without_prefect(raw, out, AS_OF).published
+    rejection = _table(out, "document_rejections").iloc[0]
+    assert (rejection["source_file"], rejection["rule"], rejection["outcome"]) == (f"raw/whitepapers/{name}", "empty", "left_out")
+    assert re.match(rf"^raw/whitepapers/{re.escape(name)}: empty file \((0 bytes|\d+ bytes: only whitespace or a "
+                    r"byte-order mark)\); expected a white paper's text in this ", rejection["reason"]), rejection["reason"]

@@ -43,9 +43,11 @@ def test_decode_gb18030_four_byte_characters():
 
 @pytest.mark.parametrize("raw", [b"", b"   \r\n\n\t ", codecs.BOM_UTF8, codecs.BOM_UTF8 + b"\n\n"],
                          ids=["empty", "whitespace", "bom-only", "bom-and-newlines"])
-def test_decode_rejects_an_empty_file(raw):
-    with pytest.raises(SourceError, match=r"^empty\.txt: the file is empty; expected a white paper in UTF-8"):
+def test_decode_rejects_an_empty_file_as_empty_not_undecodable(raw):
+    with pytest.raises(SourceError, match=r"^empty\.txt: empty file \((0 bytes|\d+ bytes: only whitespace or a "
+                       r"byte-order mark)\); expected a white paper's text$") as err:
         decode(raw, "empty.txt")
+    assert err.value.rule == "empty"
 
 
 @pytest.mark.parametrize("raw", [

@@ -21,7 +21,7 @@ from flows.updates.read import FileProblem
 from flows.updates.reports import forms
 from flows.updates.reports.header import read_header
 from flows.updates.reports.items import Item, report_items
-from flows.whitepaper.text import SourceError
+from flows.whitepaper.text import SourceError, is_empty
 
 CELLS = ["task", "quarter", "department", "reported_on", "status", "note"]
 REPORT_COLUMNS = ["report_item", "report_heading", "report_shape", "report_year", "period_end", "source_start",
@@ -53,10 +53,13 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
     """
     path, form = Path(path), forms.form_of(path)
     data = limits.read_capped(path)     # a link, a pipe or more than MAX_FILE_BYTES: OverBudget, the caller's guard
+    if is_empty(data):                  # empty, not undecodable (nor "no web page", "not a zip")
+        return FileProblem("empty", f"the file is empty ({'0 bytes' if not data else 'only whitespace or a byte-order mark'}); expected a "
+                           "progress report (进展情况) as page text, a web page or a Word document")
     try:
         report = forms.READERS[form](data, path.name)
     except SourceError as err:
-        return FileProblem("undecodable", f"{err}")
+        return FileProblem(err.rule or "undecodable", f"{err}")
     except OverBudget:
         raise                         # its own code (zip_bomb, too_large_range…), given by the caller's guard
     except Exception as err:  # noqa: BLE001 - whatever a reader library raises on one file is that file's rejection

@@ -98,3 +98,14 @@ def test_a_report_of_another_year_is_rejected_row_by_row(tmp_path, seed):
     result = _ingest(tmp_path, seed, write_report(tmp_path / "szsti-2014", report, "text"))
     assert result.updates.empty
     assert all("report_year_mismatch" in codes for codes in result.rejections["reason_codes"])
+
+
+@pytest.mark.parametrize("name, content", [("q2.txt", b""), ("q2.html", b""), ("q2.htm", b" \r\n"), ("q2.docx", b"")])
+def test_an_empty_report_is_empty_not_undecodable(tmp_path, name, content):
+    # it used to be `undecodable`, "expected a white paper in UTF-8…" (the paper reader's words), or for a page
+    # and a Word file "not a web page lxml can read" / "not a zip archive"
+    path = tmp_path / name
+    path.write_bytes(content)
+    problem = read_report(path)
+    assert problem.code == "empty" and problem.message.startswith("the file is empty (")
+    assert "expected a progress report (进展情况)" in problem.message and "white paper" not in problem.message
