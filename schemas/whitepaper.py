@@ -254,7 +254,8 @@ class DocumentRejections(pa.DataFrameModel):
                                         "problem is the file as a whole.", nullable=True, ge=1)
     rule: Series[str] = field("规则", "Short code of the rule the file broke: not_in_template, undecodable, invalid_tables, "
                               "oversized, symlink, not_a_file, hidden_file, sidecar, parser_error, empty (no bytes, or only "
-                              "whitespace: not undecodable); for an entry that is no "
+                              "whitespace: not undecodable), html_too_deep (a web page nested more than 256 elements deep, "
+                              "past which lxml's parser stops); for an entry that is no "
                               "paper at all: unsupported_format (a form not read: .doc, .wps, .pdf…), folder, "
                               "temporary_file (~$…), orphan_sidecar (a .meta.yaml with no paper), not_a_whitepaper "
                               "(readable, but another document).", str_matches=r"^[a-z][a-z0-9_]*$")

@@ -25,6 +25,8 @@ NOT_TEXT = {"script", "style", "noscript", "template", "nav", "iframe", "object"
             "input", "textarea", "map", "area", "canvas", "svg", "audio", "video", "head", "link", "meta"}
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+MAX_DEPTH = 256
+"""Elements libxml2's HTML parser nests without XML_PARSE_HUGE (lxml's huge_tree): <html> is 1, 257 is refused."""
 SOURCE_BREAK = re.compile(r"[ \t\n\r\f]*[\t\n\r\f][ \t\n\r\f]*")   # a run of whitespace holding a line break or tab
 
 
@@ -55,14 +57,35 @@ def decode_html(raw: bytes, source_file: str) -> tuple[str, str]:
                       "in a <meta> tag")
 
 
-def html_lines(raw: bytes, source_file: str) -> tuple[list[str], str]:
-    """(text lines in reading order, encoding) of a saved web page; SourceError if it is not one."""
+def parse_html(raw: bytes, source_file: str):
+    """(root element, encoding) of a saved web page; SourceError naming the file when lxml cannot read it whole.
+
+    Elements nested deeper than MAX_DEPTH stop libxml2's HTML parser: it logs an error and returns the tree cut
+    off there, so everything after the deep point (a paper's tasks, a report's items) would silently be missing.
+    Such a page is refused (rule html_too_deep), not read with huge_tree: that option only moves the limit to
+    2048 (the same silent cut past it), lifts libxml2's other safety limits too, and the readers walk the tree
+    recursively (Python stops at 1,000 frames). Real pages nest a few dozen elements deep.
+    """
     markup, encoding = decode_html(raw, source_file)
     markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", markup.lstrip("\ufeff"))   # lxml refuses a str with an XML declaration
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(markup)
+        root = lxml.html.document_fromstring(markup, parser=parser)
     except (lxml.etree.ParserError, ValueError) as err:
         raise SourceError(f"{source_file}: not a web page lxml can read ({err}); expected an .html file") from None
+    for error in parser.error_log:
+        if "Excessive depth" in error.message:
+            raise SourceError(f"{source_file}, line {error.line}: elements nested more than {MAX_DEPTH} deep (<html> "
+                              f"counts as 1), the most lxml's HTML parser (libxml2) reads; it stops there "
+                              f"({error.message.strip()}), so the rest of the page would be lost; expected a web "
+                              "page as a browser saves it (save it again, or save its text as .txt)",
+                              rule="html_too_deep")
+    return root, encoding
+
+
+def html_lines(raw: bytes, source_file: str) -> tuple[list[str], str]:
+    """(text lines in reading order, encoding) of a saved web page; SourceError if it is not one (parse_html)."""
+    root, encoding = parse_html(raw, source_file)
     body = root.find("body")
     lines: list[str] = []
     _walk(body if body is not None else root, lines, [])

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.whitepaper.html_page import html_lines
+from flows.whitepaper.html_page import MAX_DEPTH, html_lines
 from flows.whitepaper.text import SourceError
 
 
@@ -69,3 +69,24 @@ def test_bytes_that_do_not_fit_the_declared_charset_name_the_file():
 def test_a_charset_other_than_utf8_or_gbk_names_the_file(charset):
     with pytest.raises(SourceError, match=rf"^x\.html: the page declares charset '{charset}'; expected a web page in UTF-8"):
         html_lines(f'<meta charset="{charset}"><p>x</p>'.encode(), "x.html")
+
+
+def _nested(depth: int) -> bytes:
+    """A page whose deepest element is `depth` deep (<html> 1, <body> 2), with a paragraph after the deep part."""
+    inner = depth - 2
+    return (f"<html><body>{'<div>' * (inner - 1)}<p>深处</p>{'</div>' * (inner - 1)}<p>之后的正文</p></body></html>"
+            ).encode("utf-8")
+
+
+def test_a_page_nested_up_to_the_parsers_limit_is_read_whole():
+    assert html_lines(_nested(MAX_DEPTH), "x.html")[0] == ["深处", "之后的正文"]
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 300, 3000])
+def test_a_page_nested_deeper_than_the_parser_reads_is_refused_not_cut_short(depth):
+    # lxml (libxml2) stops at its depth limit and hands back the page cut off there: the tasks after it were lost,
+    # and the paper refused as not in the template, the report as having no progress items
+    with pytest.raises(SourceError, match=rf"^x\.html, line 1: elements nested more than {MAX_DEPTH} deep .*lxml's "
+                       r"HTML parser \(libxml2\)") as err:
+        html_lines(_nested(depth), "x.html")
+    assert err.value.rule == "html_too_deep"

@@ -194,3 +194,15 @@ def test_an_empty_paper_is_rejected_as_empty_not_undecodable(raw, tmp_path, name
     assert (rejection["source_file"], rejection["rule"], rejection["outcome"]) == (f"raw/whitepapers/{name}", "empty", "left_out")
     assert re.match(rf"^raw/whitepapers/{re.escape(name)}: empty file \((0 bytes|\d+ bytes: only whitespace or a "
                     r"byte-order mark)\); expected a white paper's text in this ", rejection["reason"]), rejection["reason"]
+
+
+def test_a_web_page_nested_too_deep_for_lxml_is_rejected_as_such(raw, tmp_path):
+    from tests.whitepaper.seed_forms import web_page
+
+    page = web_page().decode("utf-8").replace("<body>", "<body>" + "<div>" * 300).replace("</body>", "</div>" * 300 + "</body>")
+    (raw / "whitepapers" / "deep-2014.html").write_text(page, encoding="utf-8")
+    out = tmp_path / "curated"
+    assert refresh_without_prefect(raw, out, AS_OF).published
+    rejection = _table(out, "document_rejections").iloc[0]
+    assert (rejection["source_file"], rejection["rule"]) == ("raw/whitepapers/deep-2014.html", "html_too_deep")
+    assert "nested more than 256 deep" in rejection["reason"] and rejection["line"] >= 1

@@ -7,20 +7,16 @@ that reader's own rows of cells (merged cells with their spans) for each table n
 
 from __future__ import annotations
 
-import re
-
-import lxml.html
-
 from flows.updates.reports.forms import ReportText
 from flows.updates.reports.grid import report_text
 from flows.whitepaper import html_page
 
 
 def read_web_page(raw: bytes, source_file: str) -> ReportText:
-    """ReportText of a saved web page; SourceError (naming the file) when it is not one."""
+    """ReportText of a saved web page; SourceError (naming the file) when it is not one, rule html_too_deep when it
+    nests deeper than lxml reads (html_page.MAX_DEPTH)."""
     lines, _ = html_page.html_lines(raw, source_file)
-    markup, _ = html_page.decode_html(raw, source_file)
-    root = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", markup.lstrip("\ufeff")))
+    root, _ = html_page.parse_html(raw, source_file)   # a page nested too deep is refused by html_lines already
     tables = [html_page._table_rows(t) for t in root.iter("table")
               if html_page._owning_table(t) is None and not any(html_page._hidden(a) for a in t.iterancestors())]
     return report_text(lines, tables)

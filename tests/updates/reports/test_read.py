@@ -109,3 +109,12 @@ def test_an_empty_report_is_empty_not_undecodable(tmp_path, name, content):
     problem = read_report(path)
     assert problem.code == "empty" and problem.message.startswith("the file is empty (")
     assert "expected a progress report (进展情况)" in problem.message and "white paper" not in problem.message
+
+
+def test_a_web_page_report_nested_too_deep_for_lxml_is_refused_as_such(tmp_path):
+    path = write_report(tmp_path / "szsti-2014", NARRATIVE, "html")
+    page = path.read_text(encoding="utf-8")
+    path.write_text(page.replace("<body>", "<body>" + "<div>" * 300).replace("</body>", "</div>" * 300 + "</body>"),
+                    encoding="utf-8")
+    problem = read_report(path)      # it was not_a_report, "no progress items found": the page was cut off at depth 256
+    assert problem.code == "html_too_deep" and "nested more than 256 deep" in problem.message
