@@ -33,8 +33,12 @@ INFO_COLUMNS = {"task_title": "任务名称", "milestone_text": "进度内容", 
 """Read-only columns the template adds for the person filling it in; ignored when read back."""
 MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
 DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                  r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
-"""A date as written; a time of day after it (2014-06-30T17:00:00+08:00, from a script) is ignored."""
+                  r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?P<fraction>\.\d+)?)?"
+                  r"(?:Z|[+-](?P<offset_hour>\d{2}):?(?P<offset_minute>\d{2}))?)?$")
+"""A date as written; a time of day after it (2014-06-30 10:30, 2014-06-30T17:00:00+08:00 from a script) is
+ignored once it is found to be a time that exists (time_problem): 2014-6-22 25:99 is no report's date."""
+DATE_SPELLINGS = ("write 2014-06-30, 2014/6/30 or 2014年6月30日, optionally followed by a time of day (10:30, 10:30:00 "
+                  "or 2014-06-30T10:30:00+08:00), which is ignored")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([^\d\s.]*)$")
 QUARTER = re.compile(r"^(?:Q\s*(\d+)|第?\s*([一二三四五六七八九十\d]+)\s*(?:季度)?)$")
@@ -108,14 +112,39 @@ def parse_quarter(text: str) -> int | Problem:
 
 
 def parse_date(text: str) -> dt.date | Problem:
+    """The day a cell names (DATE or COMPACT_DATE), or Problem bad_date naming the text and the spellings accepted:
+    not understood, a day not in the calendar, or a time of day after it that does not exist."""
     value = folded(text)
     m = DATE.fullmatch(value) or COMPACT_DATE.fullmatch(value)
     try:
         if m:
-            return dt.date(*map(int, m.groups()))
+            day = dt.date(*map(int, m.groups()[:3]))
+            if m.re is DATE and (wrong := time_problem(m)):
+                return Problem("bad_date", f"date {text.strip()!r} has a time of day that does not exist ({wrong}); "
+                               f"{DATE_SPELLINGS}")
+            return day
     except ValueError:
         return Problem("bad_date", f"date {text.strip()!r} does not exist in the calendar")
-    return Problem("bad_date", f"date {text.strip()!r} is not understood; write 2014-06-30, 2014/6/30 or 2014年6月30日")
+    return Problem("bad_date", f"date {text.strip()!r} is not understood; {DATE_SPELLINGS}")
+
+
+def time_problem(m: re.Match) -> str | None:
+    """What is impossible in the time of day a DATE match holds (hour 25, minute 99…), or None (no time, or one that
+    exists: 00:00–23:59:59, 24:00 or 24:00:00 for the end of the day as ISO 8601 allows, an offset up to ±14:00)."""
+    if m.group("hour") is None:
+        return None
+    hour, minute = int(m.group("hour")), int(m.group("minute"))
+    second = int(m.group("second") or 0)
+    fraction = float(m.group("fraction") or 0)
+    wrong = [f"hour {hour}" if hour > 24 else None, f"minute {minute}" if minute > 59 else None,
+             f"second {second}" if second > 59 else None]
+    if hour == 24 and (minute, second, fraction) != (0, 0, 0.0):
+        wrong.append("24:00 is the end of the day; nothing comes after it")
+    if m.group("offset_hour") is not None:
+        offset_hour, offset_minute = int(m.group("offset_hour")), int(m.group("offset_minute"))
+        if offset_hour > 14 or offset_minute > 59 or (offset_hour == 14 and offset_minute):
+            wrong.append(f"UTC offset {offset_hour:02d}:{offset_minute:02d}")
+    return ", ".join(w for w in wrong if w) or None
 
 
 def parse_number(text: str) -> tuple[float, str] | None:

@@ -98,6 +98,8 @@ def test_every_bench_corpus_row_gets_what_check_row_gives_it(tmp_path, bad_share
     {"task": "3", "quarter": "1", "department": "丙处", "reported_on": "2014-03-31", "status": "completed", "percent_complete": "99"},
     {"task": "1", "quarter": "3", "department": "乙处", "reported_on": "2015-02-01", "status": "delayed"},
     {"task": "", "quarter": "5", "department": "丁处", "reported_on": "2014-02-30", "status": "done", "evidence_url": "ftp://x"},
+    {"task": "1", "quarter": "2", "department": "甲处", "reported_on": "2014-6-22 25:99", "status": "completed"},
+    {"task": "1", "quarter": "2", "department": "甲处", "reported_on": "2014-06-22 10:30", "status": "completed"},
 ])
 def test_one_row_at_a_time_and_in_batch_agree(cells):
     tables = paper_tables()
@@ -119,7 +121,8 @@ CELLS = {
     "department": ["甲处", "乙处", "丙处", "丁处", "丙处牵头", "甲处（配合）", "tiny-division-b", "Division 甲", "division_乙",
                    "甲 处", ""],
     "reported_on": ["2014-03-31", "2014/6/30", "2014年9月30日", "20141231", "2013-12-31", "2014-01-01", "2015-01-31",
-                    "2015-02-01", "2014-02-30", "2014-06-30T17:00:00+08:00", "３０ June", ""],
+                    "2015-02-01", "2014-02-30", "2014-06-30T17:00:00+08:00", "３０ June", "2014-6-22 25:99",
+                    "2014-06-22 10:30", "2014-06-22T10:30:00", "2014-06-22 10:61", ""],
     "status": ["completed", "已完成", "in_progress", "推进中", "not_started", "未启动", "delayed", "cancelled", "done",
                "Completed", ""],
     "percent_complete": ["", "0", "0%", "100", "100％", "60", "60.5%", "101", "-1", "六十", "50家", " "],
@@ -159,6 +162,18 @@ def test_the_fixture_vocabulary_reaches_every_rule():
                      "percent_out_of_range", "percent_contradicts_status", "unknown_milestone", "empty_milestone",
                      "bad_actual_value", "actual_value_without_target", "actual_value_unit", "ambiguous_actual_value",
                      "bad_url", "missing_task"}
+
+
+@pytest.mark.parametrize("reported_on, accepted", [("2014-3-31 25:99", False), ("2014-03-31 10:61", False),
+                                                   ("2014-03-31 10:30", True), ("2014-03-31T10:30:00", True)])
+def test_a_time_of_day_that_does_not_exist_rejects_the_row_in_both_paths(reported_on, accepted):
+    # 2014-3-31 25:99 used to be accepted as 31 March, the time ignored, by check_row and the SQL rules alike
+    cells = {"task": "3", "quarter": "1", "department": "丙处", "reported_on": reported_on, "status": "in_progress"}
+    [result] = _agree(_rows([cells], DOC), _tiny_papers(), dt.date(2015, 1, 31), load_statuses())
+    if accepted:
+        assert isinstance(result, Report) and result.reported_on == dt.date(2014, 3, 31)
+    else:
+        assert [p.code for p in result] == ["bad_date"] and reported_on in result[0].message
 
 
 def _combos() -> list[tuple]:

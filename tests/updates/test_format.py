@@ -28,7 +28,9 @@ def test_quarter_rejections(text, code):
 
 @pytest.mark.parametrize("text", ["2014-06-30", "2014/6/30", "2014年6月30日", "2014.06.30", "20140630",
                                   "2014-06-30 00:00:00", "２０１４年６月３０日", "2014 年 6 月 30 日", "2014-06-30 12:00",
-                                  "2014-06-30T17:30:00+08:00", "2014-06-30T09:00:00.000Z"])
+                                  "2014-06-30T17:30:00+08:00", "2014-06-30T09:00:00.000Z", "2014-06-30 10:30",
+                                  "2014-06-30T10:30:00", "2014-6-30 9:05", "2014年6月30日 23:59:59", "2014-06-30 24:00",
+                                  "2014-06-30T00:00:00-12:00", "2014-06-30T10:30:00+1400"])
 def test_date_spellings(text):
     assert parse_date(text) == dt.date(2014, 6, 30)
 
@@ -36,6 +38,25 @@ def test_date_spellings(text):
 @pytest.mark.parametrize("text", ["2014-02-30", "30/6/2014", "June 30", "2014-06-30 noon", "2014-6", "14-06-30"])
 def test_date_rejections(text):
     assert parse_date(text).code == "bad_date"
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("2014-6-22 25:99", "hour 25, minute 99"), ("2014-06-22 10:60", "minute 60"), ("2014-06-22 99:00", "hour 99"),
+    ("2014-06-22T10:30:61", "second 61"), ("2014-06-22 23:59:60", "second 60"), ("2014年6月22日 24:30", "24:00 is the end"),
+    ("2014-06-22T10:30:00+25:00", "UTC offset 25:00"), ("2014-06-22T10:30:00+08:99", "UTC offset 08:99"),
+])
+def test_a_time_of_day_that_does_not_exist_rejects_the_date(text, wrong):
+    # the time used to be ignored whatever it said: 2014-6-22 25:99 was accepted as 22 June
+    problem = parse_date(text)
+    assert problem.code == "bad_date" and f"date {text!r} has a time of day that does not exist (" in problem.message
+    assert wrong in problem.message and "2014-06-30, 2014/6/30 or 2014年6月30日" in problem.message
+    assert "10:30, 10:30:00" in problem.message
+
+
+@pytest.mark.parametrize("text", ["2014-06-22 10:30xyz", "2014-06-22 10:30 am", "2014-06-22 1030", "2014-06-22 10"])
+def test_anything_else_after_the_date_is_not_understood(text):
+    problem = parse_date(text)
+    assert problem.code == "bad_date" and problem.message.startswith(f"date {text!r} is not understood; write 2014-06-30")
 
 
 @pytest.mark.parametrize("text, parsed", [
