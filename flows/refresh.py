@@ -178,6 +178,8 @@ def _locked_run(raw_dir: Path, out_dir: Path, as_of: dt.date, allow_breaking: bo
     parts = [future.result() for future in parse.map(parse_stage.split(inputs, batches, out_dir, strict))]
     parsed = check_papers(quote(inputs), quote(parts), out_dir, strict)
     for r in parsed.rejected:
+        if not r.carry:   # an entry that is no paper: said once, below, by its refused_file note
+            continue
         _say(f"quarantined: {r.source_file}: {r.reason.removeprefix(f'{r.source_file}: ')}")   # most reasons name it
     _say(f"parse: {len(parsed.whitepapers)} white paper(s) and {len(inputs.updates)} update file(s), "
          f"{len(parsed.parsed_files)} of them parsed, the rest unchanged since the last run")

@@ -54,7 +54,7 @@ def test_parse_takes_a_document_id(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty; expected a white paper in UTF-8, UTF-8 with BOM or GB18030"),
+    (b"", "empty file (0 bytes); expected a white paper's text in this page text (.txt)"),
     ("一、工作职责\n".encode("utf-16"), "and not GB18030/GBK"),
     ("深圳市某局2016年度公共服务白皮书\n\n一、工作职责\n".encode(), "no section heading like"),
 ], ids=["empty", "utf16", "not-the-template"])
@@ -102,8 +102,8 @@ def run_console_script(tmp_path, name: str, text: str) -> subprocess.CompletedPr
 def test_console_script_reports_a_bad_file_in_one_line(tmp_path):
     done = run_console_script(tmp_path, "szsti-2014.txt", "")
     assert done.returncode == 1
-    assert done.stderr == ("error: szsti-2014.txt: the file is empty; "
-                           "expected a white paper in UTF-8, UTF-8 with BOM or GB18030\n")
+    assert done.stderr == ("error: szsti-2014.txt: empty file (0 bytes); "
+                           "expected a white paper's text in this page text (.txt)\n")
     assert done.stdout == ""
     assert not (tmp_path / "out").exists()
 
