@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.release.change_summary import NO_CHANGE
+from flows.release.change_summary import NO_CHANGE, NO_SCHEMA_CHANGE
 from flows.release.publish import PublishResult
 
 
@@ -17,9 +17,8 @@ def summary_lines(result: PublishResult, out_dir: Path) -> list[str]:
         lines.append(f"release {result.release_id} → {result.release_dir}")
     if result.change_summary and result.published:
         lines.append(f"changes: {result.change_summary}")
-    elif result.change_summary and result.change_summary != NO_CHANGE:
-        # nothing published: the data equal latest's, so what differs is only the summaries seen from this date
-        lines.append(f"not published, as of this date only: {result.change_summary} (the *_at macros give any date)")
+    elif _as_of_only(result):
+        lines.append(f"not published, as of this date only: {_as_of_only(result)} (the *_at macros give any date)")
     lines.append("tables: " + ", ".join(f"{name} {rows}" for name, rows in sorted(result.row_counts.items())))
     lines.append(f"latest: {Path(out_dir) / 'latest'}")
     return lines
@@ -31,14 +30,25 @@ def artifact_markdown(result: PublishResult, as_of, rejections: pd.DataFrame | N
     The row counts are the result's, so a night with nothing new (which reads no table) reports them too.
     """
     head = f"**{result.message}** (as of {as_of})"
-    if result.change_summary:
+    if result.change_summary and result.published:
         head += f"\n\nChanges: {result.change_summary}."
+    elif _as_of_only(result):
+        head += f"\n\nNot published; as of this date only: {_as_of_only(result)}."
     rows = "\n".join(f"| {name} | {n} |" for name, n in sorted(result.row_counts.items()))
     reasons = ""
     if rejections is not None and len(rejections):
         counts = rejections["reason_codes"].str.split(";").explode().value_counts()
         reasons = "\n\nRejected update rows by reason:\n\n" + "\n".join(f"- {code}: {n}" for code, n in counts.items())
     return f"{head}\n\n| table | rows |\n|---|---:|\n{rows}{reasons}\n"
+
+
+def _as_of_only(result: PublishResult) -> str | None:
+    """What differs from latest when nothing was published, or None. The data equal latest's, so only the summaries
+    seen from this date can differ: "no schema change" would tell of a release that was not made."""
+    if result.published or not result.change_summary:
+        return None
+    phrases = [p for p in result.change_summary.split("; ") if p not in (NO_CHANGE, NO_SCHEMA_CHANGE)]
+    return "; ".join(phrases) or None
 
 
 PREFECT_START_FAILED = "attempting to connect to ephemeral Prefect API server"

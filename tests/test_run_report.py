@@ -38,9 +38,18 @@ def test_the_artifact_counts_rows_and_rejection_reasons_also_when_nothing_was_ne
 def test_the_closing_lines_name_the_release_and_its_changes():
     assert summary_lines(result(True, SUMMARY), Path("/c"))[:2] == [
         "release 2014-12-31-0123abcd → /c/releases/2014-12-31-0123abcd", f"changes: {SUMMARY}"]
-    assert summary_lines(result(False, "3 other summary values changed"), Path("/c"))[0] == (
-        "not published, as of this date only: 3 other summary values changed (the *_at macros give any date)")
     assert summary_lines(result(False, "no change"), Path("/c"))[0].startswith("tables: ")
+
+
+def test_when_nothing_is_published_the_closing_lines_and_artifact_tell_only_what_this_date_changes():
+    """The summaries seen from another date: no "other" with nothing before it, no schema of a release not made."""
+    unpublished = result(False, "150 summary values changed; no schema change")
+    assert summary_lines(unpublished, Path("/c"))[0] == (
+        "not published, as of this date only: 150 summary values changed (the *_at macros give any date)")
+    assert artifact_markdown(unpublished, "2015-03-31").startswith(
+        "**nothing new: outputs equal release x** (as of 2015-03-31)\n\n"
+        "Not published; as of this date only: 150 summary values changed.\n\n| table")
+    assert summary_lines(result(False, "no schema change"), Path("/c"))[0].startswith("tables: ")
 
 
 def test_a_prefect_start_up_timeout_says_what_to_do():

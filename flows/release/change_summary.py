@@ -30,14 +30,18 @@ def summarize_changes(changes: pd.DataFrame, *, has_previous: bool) -> str:
     if changes.empty:
         return NO_CHANGE
     rows = changes[changes["row_key"] != WHOLE]
-    phrases = _status_phrases(rows) + _added_phrases(rows)
+    status = _status_phrases(rows)
+    phrases = status + _added_phrases(rows)
     covered = rows["column_name"].isin([c for _, c in STATUS_CHANGES]) & rows["table_name"].isin([t for t, _ in STATUS_CHANGES])
     covered |= (rows["change_type"] == "added") & rows["table_name"].isin(ROWS_ADDED)
     rest = rows[~covered]
     derived = rest["table_name"].isin(SUMMARY_TABLES)
     phrases += [_table_phrase(table, df) for table, df in _by_table(rest[~derived])]
     if derived.any():
-        phrases.append(f"{_count(int(derived.sum()), 'other summary value')} changed")
+        # "other" only after the status phrases, which are summary values too; alone, or after rows of the source
+        # tables, there is nothing for it to refer to
+        noun = "other summary value" if status else "summary value"
+        phrases.append(f"{_count(int(derived.sum()), noun)} changed")
     phrases.append(_schema_phrase(changes[changes["row_key"] == WHOLE]))
     return "; ".join(phrases)
 

@@ -29,6 +29,11 @@ MILESTONES_DONE = [
     ([], True, "no change"),
     (MILESTONES_DONE, True, "2 milestones newly completed; 1 milestone newly delayed; 1 task now rated red; "
                             "2 other summary values changed; no schema change"),
+    # "other" refers to the status phrases before it; with none (a night that publishes nothing, or only rows of the
+    # source tables before it) the values are just summary values
+    (MILESTONES_DONE[1:2] + MILESTONES_DONE[4:5], True, "2 summary values changed; no schema change"),
+    ([("tasks", "szsti-2014-02", "changed", "title_zh", "甲", "乙")] + MILESTONES_DONE[1:2], True,
+     "tasks: 1 row changed; 1 summary value changed; no schema change"),
     ([("updates", "szsti-2014-01-q1-szsti-policy-planning-20140331", "added", "*", None, "{}"),
       ("update_rejections", "raw/updates/szsti-2014/q1.csv#3", "added", "*", None, "{}"),
       ("update_rejections", "raw/updates/szsti-2014/q1.csv#4", "added", "*", None, "{}")],
