@@ -7,14 +7,26 @@ are replaced by a symlink and a file prepared beside them. Call these while hold
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 RELEASES = "releases"
 STAGING_PREFIX = ".staging-"
 LATEST_LINK = "latest"
 LATEST_FILE = "LATEST"
+RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{8}")
+"""What flows/release/manifest.py make_release_id gives; anything else in latest or LATEST is never used as a path."""
+
+
+class Pointer(NamedTuple):
+    """What latest or LATEST names: a release id, or None with what is wrong (missing: there is nothing at all)."""
+
+    name: str | None
+    problem: str | None = None
+    missing: bool = False
 
 
 def new_staging_dir(out_root: Path) -> Path:
@@ -35,16 +47,65 @@ def remove_stale_staging(out_root: Path) -> list[Path]:
 
 
 def latest_release_dir(out_root: Path) -> Path | None:
-    """The release latest points at (the symlink, else the LATEST file), or None before the first release."""
-    link = out_root / LATEST_LINK
-    if link.is_symlink() and link.resolve().is_dir():
-        return link.resolve()
-    marker = out_root / LATEST_FILE
-    if marker.is_file():
-        release = out_root / RELEASES / marker.read_text(encoding="utf-8").strip()
-        if release.is_dir():
-            return release
+    """The release latest points at (the symlink, else the LATEST file), or None before the first release.
+
+    Only a release id is taken from either (read_pointers), never a path: a link to a copy elsewhere or a LATEST
+    holding ../../somewhere names no release here."""
+    out_root = Path(out_root)
+    for pointer in read_pointers(out_root):
+        if pointer.name and (out_root / RELEASES / pointer.name).is_dir():
+            return (out_root / RELEASES / pointer.name).resolve()
     return None
+
+
+def read_pointers(out_root: Path) -> tuple[Pointer, Pointer]:
+    """(the latest symlink, the LATEST file), each the release id it names, or what is wrong with it, in words that
+    name the path: an operator reads these in the run's state line and status.json."""
+    return _read_link(Path(out_root)), _read_marker(Path(out_root))
+
+
+def _read_link(out_root: Path) -> Pointer:
+    link, releases = out_root / LATEST_LINK, out_root / RELEASES
+    if not link.is_symlink():
+        return Pointer(None, f"{link} is missing" if not link.exists() else f"{link} is not a link", not link.exists())
+    try:
+        target = os.readlink(link)
+    except OSError as err:
+        return Pointer(None, f"{link} cannot be read ({err})")
+    name = os.path.basename(target)
+    if target == f"{RELEASES}/{name}" and RELEASE_ID.fullmatch(name):
+        return Pointer(name)
+    if os.path.isabs(target):
+        # an absolute link to this folder's own release (made by hand, or by a copy that rewrote links) names it
+        # well enough: only its id is taken, and it is written back relative so the folder can move
+        if RELEASE_ID.fullmatch(name) and os.path.realpath(os.path.dirname(target)) == os.path.realpath(releases):
+            return Pointer(name, f"{link} was an absolute link to {target}; only the relative link {RELEASES}/{name} "
+                                 "is kept, which still holds when the folder is moved or copied")
+        return Pointer(None, f"{link} is an absolute link to {target}, outside {releases}: never followed")
+    if os.path.normpath(os.path.join(RELEASES, name)) != os.path.normpath(target):
+        return Pointer(None, f"{link} points at {target!r}, outside {releases}: never followed")
+    return Pointer(None, f"{link} points at {target!r}, which is not {RELEASES}/<release id>: never followed")
+
+
+def _read_marker(out_root: Path) -> Pointer:
+    marker = out_root / LATEST_FILE
+    if marker.is_symlink() or (marker.exists() and not marker.is_file()):
+        return Pointer(None, f"{marker} is not a file")
+    if not marker.exists():
+        return Pointer(None, f"{marker} is missing", missing=True)
+    try:
+        text = marker.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        return Pointer(None, f"{marker} is garbled: not UTF-8 text, so no release id")
+    except OSError as err:
+        return Pointer(None, f"{marker} cannot be read ({err})")
+    if RELEASE_ID.fullmatch(text):
+        return Pointer(text)
+    if not text:
+        return Pointer(None, f"{marker} is empty")
+    if os.path.isabs(text) or "/" in text or "\\" in text:
+        return Pointer(None, f"{marker} holds the path {text[:80]!r}, not a release id: never used as a path")
+    return Pointer(None, f"{marker} is garbled: it holds {text[:60]!r}, not a release id")
 
 
 def switch_latest(out_root: Path, release_id: str) -> None:

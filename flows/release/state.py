@@ -19,7 +19,8 @@ from pathlib import Path
 
 from flows.release import derived_memo
 from flows.release.datapackage import DATAPACKAGE_FILE
-from flows.release.dirs import LATEST_FILE, LATEST_LINK, RELEASES, latest_release_dir, remove_stale_staging, switch_latest
+from flows.release.dirs import (LATEST_FILE, LATEST_LINK, RELEASES, Pointer, latest_release_dir, read_pointers,
+                                remove_stale_staging, switch_latest)
 from flows.release.hash_memo import HashMemo
 from flows.release.history import HISTORY_FILE, release_folders, release_history, untextual_folders, write_history
 from flows.release.index import INDEX_FILE, release_entries, render_release_index, write_release_index
@@ -27,8 +28,6 @@ from flows.release.manifest import MANIFEST, check_files, read_json, read_manife
 from flows.status import STATUS_FILE
 
 DAMAGED_PREFIX = ".damaged-"
-RELEASE_ID = re.compile(r"\d{4}-\d{2}-\d{2}-[0-9a-f]{8}")
-"""What flows/release/manifest.py make_release_id gives; anything else in latest or LATEST is never used as a path."""
 _LEFTOVERS = re.compile(r"^\.(latest|LATEST)-[0-9a-f]+(-undo)?$|^\.releases-.*\.json$|^\.index\.html-[0-9a-f]+$|^\.status-.*\.json$")
 """Temporary files a killed run may leave in the output root (dirs.py, history.py, index.py, status.py)."""
 
@@ -68,28 +67,12 @@ def verify_release(release_dir: Path, memo: HashMemo | None = None) -> list[str]
     return []
 
 
-def _pointer_names(out_root: Path, check: StateCheck) -> tuple[str | None, str | None]:
-    """(release named by the latest symlink, release named by LATEST), each None when absent, unreadable or not
-    what switch_latest writes (releases/<release id>, <release id>): such a pointer is a problem, never a path."""
-    link, marker = out_root / LATEST_LINK, out_root / LATEST_FILE
-    by_link = by_file = None
-    if link.is_symlink():
-        target = os.readlink(link)
-        by_link = target.removeprefix(f"{RELEASES}/")
-        if target != f"{RELEASES}/{by_link}" or not RELEASE_ID.fullmatch(by_link):
-            check.problems.append(f"latest pointed at {target!r}, not at {RELEASES}/<release id> of this folder")
-            by_link = None
-    try:
-        text = marker.read_text(encoding="utf-8").strip() if marker.is_file() and not marker.is_symlink() else None
-    except (OSError, UnicodeDecodeError):
-        text = None
-    if text and RELEASE_ID.fullmatch(text):
-        by_file = text
-    elif text:
-        check.problems.append(f"{LATEST_FILE} held {text[:60]!r}, not a release id")
-    return by_link, by_file
-
-
+def _pointer_names(out_root: Path, check: StateCheck) -> tuple[Pointer, Pointer]:
+    """(latest, LATEST) as read_pointers reads them. What is wrong with one that is there is a problem now; one that
+    is missing only once a release verifies (_repair_pointers): before the first release neither is, rightly."""
+    pointers = read_pointers(out_root)
+    check.problems += [p.problem for p in pointers if p.problem and not p.missing]
+    return pointers
 def _move_aside_odd_entries(out_root: Path, check: StateCheck) -> None:
     """A state file that is a folder, a FIFO or a link, or a latest that is no link, cannot be rewritten in place:
     move it to .damaged-<name>-<random> for inspection, so the run can write it again."""
@@ -127,7 +110,8 @@ def reconcile(out_root: Path) -> StateCheck:
     _move_aside_odd_entries(out_root, check)
     check.problems += [f"{RELEASES}/{name}: a folder name that is not UTF-8 text is no release; it is neither listed nor "
                        "used (rename or remove it)" for name in untextual_folders(out_root)]
-    by_link, by_file = _pointer_names(out_root, check)
+    link, marker = _pointer_names(out_root, check)
+    by_link, by_file = link.name, marker.name
     checked: set[str] = set()
     memo = HashMemo.load(out_root, "release")
     for name, pointed in _candidates(out_root, by_link, by_file):
@@ -143,7 +127,7 @@ def reconcile(out_root: Path) -> StateCheck:
         if (out_root / RELEASES / name).is_dir():
             check.problems.append(f"moved the damaged release to {_quarantine(out_root, name)}")
     memo.save()
-    _repair_pointers(out_root, check, by_link, by_file)
+    _repair_pointers(out_root, check, link, marker)
     _repair_derived(out_root, check)
     return check
 
@@ -157,7 +141,8 @@ def _candidates(out_root: Path, by_link: str | None, by_file: str | None):
         yield (out_root / RELEASES / r["release_id"]).name, None
 
 
-def _repair_pointers(out_root: Path, check: StateCheck, by_link: str | None, by_file: str | None) -> None:
+def _repair_pointers(out_root: Path, check: StateCheck, link: Pointer, marker: Pointer) -> None:
+    by_link, by_file = link.name, marker.name
     if check.latest is None:
         if by_link or by_file or (out_root / LATEST_LINK).is_symlink():
             (out_root / LATEST_LINK).unlink(missing_ok=True)
@@ -165,13 +150,26 @@ def _repair_pointers(out_root: Path, check: StateCheck, by_link: str | None, by_
             check.repaired.append("latest and LATEST removed: no release on disk verifies")
         return
     name = check.latest.name
-    if by_link != name or by_file != name or not (out_root / LATEST_LINK).resolve().is_dir():
-        if by_link is None and by_file is None and check.latest is not None:
-            check.problems.append(f"latest and LATEST were both missing while releases exist; the newest, {name}, "
-                                  "is latest again")
+    relative = (out_root / LATEST_LINK).is_symlink() and os.readlink(out_root / LATEST_LINK) == f"{RELEASES}/{name}"
+    if by_link != name or by_file != name or not relative:
+        if link.missing and marker.missing:
+            check.problems.append(f"{out_root / LATEST_LINK} and {out_root / LATEST_FILE} were both missing while "
+                                  f"releases exist; {_fallback(out_root, name)}")
+        else:
+            check.problems += [p.problem for p in (link, marker) if p.missing]
+            if name not in (by_link, by_file):
+                check.problems.append(f"neither {out_root / LATEST_LINK} nor {out_root / LATEST_FILE} named a "
+                                      f"release of this folder that verifies; {_fallback(out_root, name)}")
         switch_latest(out_root, name)
         check.repaired.append(f"latest and LATEST → {name}")
     check.latest = latest_release_dir(out_root)
+
+
+def _fallback(out_root: Path, name: str) -> str:
+    """What was done when neither pointer named a release that verifies, and what the operator does if it was not the one to serve."""
+    return (f"the newest release that verifies, {name}, is latest again (latest → {RELEASES}/{name}, LATEST holds "
+            f"{name}). If another release should be latest, write its id into {out_root / LATEST_FILE}, make "
+            f"{out_root / LATEST_LINK} the relative link {RELEASES}/<that id> and run `whitepaper refresh`")
 
 
 def _repair_derived(out_root: Path, check: StateCheck) -> None:

@@ -59,3 +59,42 @@ def test_stale_staging_folders_are_removed_and_releases_kept(tmp_path):
     assert stale.name.startswith(".staging-") and stale.parent == tmp_path / "releases"
     assert remove_stale_staging(tmp_path) == [stale]
     assert [p.name for p in (tmp_path / "releases").iterdir()] == [release.name]
+
+
+def test_only_a_release_id_is_taken_from_latest_or_latest_file_never_a_path(tmp_path, tmp_path_factory):
+    """Readers (history, browse, sql) resolve latest as the check does: a link to a copy elsewhere, or LATEST holding
+    ../../somewhere, names no release of this folder."""
+    release = make_release(tmp_path, "2014-12-31-bbbbbbbb")
+    elsewhere = make_release(tmp_path_factory.mktemp("elsewhere"), "2014-12-31-bbbbbbbb")
+    os.symlink(elsewhere, tmp_path / "latest")
+    (tmp_path / "LATEST").write_text(f"../../{elsewhere.parent.parent.name}\n")
+    assert latest_release_dir(tmp_path) is None
+    (tmp_path / "LATEST").write_text(release.name + "\n")
+    assert latest_release_dir(tmp_path) == release.resolve()
+    (tmp_path / "latest").unlink()
+    os.symlink(release.resolve(), tmp_path / "latest")   # absolute, but to this folder's own release: its id is taken
+    (tmp_path / "LATEST").unlink()
+    assert latest_release_dir(tmp_path) == release.resolve()
+
+
+@pytest.mark.parametrize("target, latest_file, link_says, file_says", [
+    ("/", b"x\xff\xfe", "is an absolute link to /, outside {releases}: never followed",
+     "is garbled: not UTF-8 text, so no release id"),
+    ("../../etc", b"", "points at '../../etc', outside {releases}: never followed", "is empty"),
+    ("releases/latest-copy", b"/srv/curated/releases/2014-12-31-bbbbbbbb\n",
+     "points at 'releases/latest-copy', which is not releases/<release id>: never followed",
+     "holds the path '/srv/curated/releases/2014-12-31-bbbbbbbb', not a release id: never used as a path"),
+    (None, b"2014-12-31\n", "is missing", "is garbled: it holds '2014-12-31', not a release id"),
+    (None, None, "is missing", "is missing"),
+])
+def test_each_pointer_says_what_is_wrong_with_it_naming_its_path(tmp_path, target, latest_file, link_says, file_says):
+    make_release(tmp_path, "2014-12-31-bbbbbbbb")
+    if target:
+        os.symlink(target, tmp_path / "latest")
+    if latest_file is not None:
+        (tmp_path / "LATEST").write_bytes(latest_file)
+    link, marker = release_dirs.read_pointers(tmp_path)
+    assert (link.name, marker.name) == (None, None)
+    assert link.problem == f"{tmp_path / 'latest'} {link_says.format(releases=tmp_path / 'releases')}"
+    assert marker.problem == f"{tmp_path / 'LATEST'} {file_says}"
+    assert (link.missing, marker.missing) == (target is None, latest_file is None)

@@ -161,7 +161,7 @@ def test_latest_file_naming_a_path_is_never_used_as_one(two, tmp_path_factory):
     (out / "releases" / ".damaged-..").mkdir()     # what made the escape possible before: a folder of that name
     check = reconcile(out)
     assert (victim / "keep.txt").read_text() == "keep"
-    assert any("not a release id" in p for p in check.problems)
+    assert f"{out / 'LATEST'} holds the path '../../{victim.name}', not a release id: never used as a path" in check.problems
     consistent(out, second)
     assert [r["release_id"] for r in release_history(out)["releases"]][-1] == second
 
@@ -178,9 +178,47 @@ def test_latest_pointing_anywhere_but_a_release_folder_is_switched_back(two, tmp
     (out / "latest").unlink()
     os.symlink(target, out / "latest")
     check = reconcile(out)
-    assert any(p.startswith("latest pointed at") for p in check.problems)
+    assert any(p.startswith(f"{out / 'latest'} ") and p.endswith("never followed") for p in check.problems), check.problems
     consistent(out, second)
     assert b"TAMPERED" not in (out / "latest" / "data" / "tasks.csv").read_bytes()
+
+
+def test_a_bad_latest_and_a_bad_latest_file_are_each_told_as_what_they_are_never_both_missing(two):
+    """latest an absolute link outside the folder and LATEST garbled (or missing): each problem named with its path,
+    then what the run did and what the operator does; 'both missing' is kept for when both are missing."""
+    out, first, second = two
+    (out / "latest").unlink()
+    os.symlink("/tmp", out / "latest")
+    (out / "LATEST").write_bytes(b"\xff\xfe\x00")
+    problems = reconcile(out).problems
+    assert not any("both missing" in p for p in problems)
+    assert f"{out / 'latest'} is an absolute link to /tmp, outside {out / 'releases'}: never followed" in problems
+    assert f"{out / 'LATEST'} is garbled: not UTF-8 text, so no release id" in problems
+    assert any(p.startswith(f"neither {out / 'latest'} nor {out / 'LATEST'} named a release of this folder that "
+                            f"verifies; the newest release that verifies, {second}, is latest again")
+               and f"write its id into {out / 'LATEST'}" in p for p in problems), problems
+    consistent(out, second)
+
+    (out / "latest").unlink()
+    (out / "LATEST").unlink()
+    os.symlink("../elsewhere/releases/" + first, out / "latest")
+    problems = reconcile(out).problems
+    assert f"{out / 'LATEST'} is missing" in problems and not any("both missing" in p for p in problems)
+    assert any(p.startswith(f"{out / 'latest'} points at '../elsewhere/releases/{first}', outside") for p in problems)
+    consistent(out, second)
+
+
+def test_an_absolute_latest_to_a_release_of_this_folder_keeps_that_release_and_is_made_relative(two):
+    out, first, second = two
+    (out / "latest").unlink()
+    (out / "LATEST").unlink()
+    os.symlink((out / "releases" / first).resolve(), out / "latest")
+    check = reconcile(out)
+    assert check.problems == [f"{out / 'latest'} was an absolute link to {(out / 'releases' / first).resolve()}; only the "
+                              f"relative link releases/{first} is kept, which still holds when the folder is moved or "
+                              f"copied", f"{out / 'LATEST'} is missing"]
+    assert check.repaired[0] == f"latest and LATEST → {first}"
+    consistent(out, first)
 
 
 def test_a_release_folder_that_is_a_link_is_neither_listed_nor_trusted(two, tmp_path_factory):
