@@ -67,13 +67,17 @@ def _chain_lengths(releases: list[dict]) -> dict[str, int]:
     return lengths
 
 
+def no_manifest(release_dir: Path) -> str:
+    """The problem of a release folder without a readable manifest, as releases.json and index.html both tell it."""
+    return f"{RELEASES}/{release_dir.name}/manifest.json is missing or not JSON"
+
+
 def release_entry(release_dir: Path) -> dict:
     """One release as releases.json lists it; a folder without a readable manifest says so in `problem`."""
     manifest = read_manifest(release_dir)
     if manifest is None:
         return {"release_id": release_dir.name, "created": None, "as_of": None, "version": None, "content_hash": None,
-                "previous_release": None, "row_counts": {}, "change_summary": None,
-                "problem": f"{RELEASES}/{release_dir.name}/manifest.json is missing or not JSON"}
+                "previous_release": None, "row_counts": {}, "change_summary": None, "problem": no_manifest(release_dir)}
     rows = {Path(e["path"]).stem: e["rows"] for e in listed_outputs(manifest)
             if e["path"].startswith("data/") and e["path"].endswith(".parquet") and "rows" in e}
     package = read_json(release_dir / DATAPACKAGE_FILE)

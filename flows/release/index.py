@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from flows.release.manifest import read_json, read_manifest
 from flows.release.dirs import RELEASES, latest_release_dir
-from flows.release.history import damage, release_folders
+from flows.release.history import damage, no_manifest, release_folders
 from flows.report.build import REPORT_DIR, REPORT_FILE, TEMPLATES
 from flows.report.sections import HEADLINE_COLUMNS, headline
 
@@ -25,23 +25,33 @@ TEMPLATE = "releases.html.j2"
 
 
 def release_entries(out_root: Path) -> list[dict]:
-    """One entry per release folder holding a manifest, newest as-of date first (then newest created)."""
+    """One entry per release folder releases.json lists, newest as-of date first (then newest created); one without a
+    readable manifest last, marked damaged with its problem, as releases.json lists it: a reader of the page sees every
+    release folder there is, and what is wrong with it."""
     latest = latest_release_dir(Path(out_root))
     entries = []
     for release in release_folders(Path(out_root)):   # the folders releases.json lists
+        is_latest = latest is not None and release.resolve() == latest.resolve()
         manifest = read_manifest(release)
         if manifest is None:
+            # nothing in the folder is vouched for: no headline, no version, a link to the folder itself
+            entries.append({"release_id": release.name, "as_of": "", "created": "", "version": "", "title": "",
+                            "href": f"{RELEASES}/{release.name}/", "has_report": False, "folder": f"{RELEASES}/{release.name}/",
+                            "is_latest": is_latest, "headline": None, "illustrative": False,
+                            "damaged": [no_manifest(release)]})
             continue
-        package = read_json(release / "datapackage.json") or {}
+        package = read_json(release / "datapackage.json")
+        fields = package if isinstance(package, dict) else {}   # damage() below tells what is wrong with it
         has_report = (release / REPORT_DIR / REPORT_FILE).is_file()
         status = release / "data" / "milestone_status.parquet"
         entries.append({
-            "release_id": release.name, "as_of": manifest.get("as_of", ""), "created": manifest.get("created", ""),
-            "version": package.get("version", ""), "title": package.get("title", ""),
+            # as text: a damaged manifest may hold a number there, which would not sort beside the dates
+            "release_id": release.name, "as_of": str(manifest.get("as_of") or ""), "created": str(manifest.get("created") or ""),
+            "version": str(fields.get("version") or ""), "title": str(fields.get("title") or ""),
             "href": f"{RELEASES}/{release.name}/{REPORT_DIR}/{REPORT_FILE}" if has_report
             else f"{RELEASES}/{release.name}/README.md",
             "has_report": has_report, "folder": f"{RELEASES}/{release.name}/",
-            "is_latest": latest is not None and release.resolve() == latest.resolve(),
+            "is_latest": is_latest,
             "headline": headline(_headline_columns(status)) if status.is_file() else None,
             "illustrative": bool(manifest.get("illustrative_inputs")),
             "damaged": damage(release, manifest, package),

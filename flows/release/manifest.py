@@ -137,8 +137,10 @@ def check_files(release_dir: Path, manifest: dict, memo: HashMemo | None = None)
 
 
 def read_manifest(release_dir: Path) -> dict | None:
-    """The manifest of a release, or None when it has none or it cannot be read."""
-    return read_json(release_dir / MANIFEST)
+    """The manifest of a release, or None when it has none, it cannot be read or it is not a JSON object (a list or a
+    number there would fail every reader that looks a field up)."""
+    manifest = read_json(release_dir / MANIFEST)
+    return manifest if isinstance(manifest, dict) else None
 
 
 def read_json(path: Path) -> dict | None:

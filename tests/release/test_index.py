@@ -38,11 +38,37 @@ def test_pointing_latest_back_moves_the_latest_mark(tmp_path):
     assert sum(e["is_latest"] for e in entries) == 1
 
 
-def test_staging_folders_and_folders_without_a_manifest_are_left_out(tmp_path):
+def test_staging_folders_are_left_out(tmp_path):
     result = publish_tiny(tmp_path)
     (tmp_path / "releases" / ".staging-abc").mkdir()
-    (tmp_path / "releases" / "not-a-release").mkdir()
     assert [e["release_id"] for e in release_entries(tmp_path)] == [result.release_id]
+
+
+def test_every_folder_releases_json_lists_is_on_the_page_one_without_a_manifest_marked_damaged_with_its_problem(tmp_path):
+    """releases.json lists a release folder whose manifest.json is gone (or is not a JSON object) with its problem;
+    the page a reader opens must show the same folders, with the same problem, behind the same damaged badge."""
+    from flows.release.history import release_history
+    from flows.release.state import reconcile
+
+    first = publish_tiny(tmp_path, as_of=dt.date(2014, 10, 1))
+    second = publish_tiny(tmp_path, tables=changed(), as_of=dt.date(2014, 12, 31))
+    (tmp_path / "releases" / first.release_id / "manifest.json").unlink()
+    (tmp_path / "releases" / "2014-06-30-0badf00d").mkdir()
+    (tmp_path / "releases" / "2014-06-30-0badf00d" / "manifest.json").write_text("[]")
+    reconcile(tmp_path)
+    listed = {r["release_id"]: r.get("problem") for r in release_history(tmp_path)["releases"]}
+    html = (tmp_path / INDEX_FILE).read_text(encoding="utf-8")
+    assert set(re.findall(r'data-release="([^"]+)"', html)) == set(listed) == {
+        first.release_id, second.release_id, "2014-06-30-0badf00d"}
+    for release_id, problem in listed.items():
+        row = re.search(rf'<tr data-release="{release_id}">(.*?)</tr>', html, flags=re.S).group(1)
+        if problem is None:
+            assert 'data-field="damaged"' not in row
+            continue
+        assert problem == f"releases/{release_id}/manifest.json is missing or not JSON"
+        assert 'data-field="damaged"' in row and f'<span class="en" lang="en" data-field="problem">{problem}</span>' in row
+        assert f'href="releases/{release_id}/"' in row and "no manifest.json" in row
+    assert re.findall(r'data-release="([^"]+)"', html)[0] == second.release_id   # the dated releases first
 
 
 def test_a_failure_to_write_the_index_is_told_not_raised(tmp_path):
