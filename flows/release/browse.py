@@ -3,7 +3,7 @@
 Datasette serves SQLite, not DuckDB, so the release's Parquet tables are copied once into
 <out>/.cache/browse/<release_id>/whitepaper.db (rebuilt when missing; a release never changes). The copy has the same tables
 and columns, the tables' primary keys, full-text indexes over the task and milestone text, and nothing else:
-the summaries are the rows the release published. Metadata (titles, every column's Chinese and English
+the summaries are the rows the release published; beside them two hidden tables only for matching (below). Metadata (titles, every column's Chinese and English
 description, licence, sources, facets and the README's questions as canned queries) is generated here from the
 codebook and datapackage.json, so it says what the release README says.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -22,6 +24,17 @@ from flows.tables.codebook import table_spec
 from schemas import TABLES
 
 DATABASE = "whitepaper"
+BROWSE_FORMAT = 2
+"""The copy's PRAGMA user_version: a copy built by code that made another shape (before the fold tables: 0) is
+built again, or the canned queries would ask it for tables it lacks."""
+# search_text matches across full-width and half-width forms (，/, （/( ：/: ０/0 Ａ/a, the ideographic space, NBSP)
+# and English case, by folding both sides the same way: each character through FOLD_MAP (its NFKC form, ASCII
+# letters lower-cased). The stored text stays exactly as written; its folded form is precomputed here into
+# SEARCH_FOLDED (SQLite has no NFKC, and folding every row at query time would be slow at a million rows), and
+# the word typed is folded in the query through the same map, held in FOLD_TABLE: one map, so the sides agree.
+FOLD_TABLE, SEARCH_FOLDED = "_fold_map", "_search_folded"
+SEARCHED = {"task": ("tasks", "task_id", ["title_zh", "target_zh", "title_en", "target_en"]),
+            "milestone": ("milestones", "milestone_id", ["text_zh", "text_en"])}
 # Chinese has no spaces between words, so the default tokenizer would index a whole clause as one word: trigram
 # matches any run of three or more characters, in Chinese and English alike (SQLite 3.34+).
 FTS = {"tasks": ["title_zh", "title_en", "target_zh", "target_en"], "milestones": ["text_zh", "text_en"]}
@@ -49,15 +62,58 @@ QUERIES = {
     "task_ratings": ("Tasks by rating as of the release date 任务评级",
                      "SELECT task_id, title_zh, lead_name_zh, rating, milestones_completed, milestones_overdue, "
                      "milestones_unreported_past_due, milestones_not_reported FROM task_progress ORDER BY task_seq"),
-    # Full-text search (trigram) needs three characters; most Chinese words have two (孔雀, 完成): this finds any.
-    "search_text": ("Tasks and milestones whose Chinese or English text contains a word of any length 按关键词查找任务与进度",
-                    "SELECT 'task' AS kind, task_id AS id, title_zh AS text_zh, target_zh AS more_zh FROM tasks "
-                    "WHERE instr(title_zh, :word) OR instr(coalesce(target_zh, ''), :word) "
-                    "OR instr(lower(coalesce(title_en, '')), lower(:word)) UNION ALL "
-                    "SELECT 'milestone', milestone_id, text_zh, NULL FROM milestones "
-                    "WHERE instr(coalesce(text_zh, ''), :word) OR instr(lower(coalesce(text_en, '')), lower(:word)) "
-                    "ORDER BY id"),
+    # Full-text search (trigram) needs three characters; most Chinese words have two (孔雀, 完成): this finds any,
+    # full-width or half-width (，or ,) and in any case, with the text shown as written.
+    "search_text": ("Tasks and milestones whose Chinese or English text contains a word of any length, full-width or "
+                    "half-width 按关键词查找任务与进度(不分全角半角)",
+                    # the word folded a character at a time through the map the stored text was folded with
+                    f"WITH RECURSIVE typed(i, folded) AS (SELECT 1, '' UNION ALL SELECT i + 1, typed.folded || "
+                    f"coalesce((SELECT f.folded FROM {FOLD_TABLE} f WHERE f.original = substr(:word, i, 1)), "
+                    f"substr(:word, i, 1)) FROM typed WHERE i <= length(:word)), "
+                    f"word(folded) AS (SELECT folded FROM typed ORDER BY i DESC LIMIT 1) "
+                    f"SELECT 'task' AS kind, t.task_id AS id, t.title_zh AS text_zh, t.target_zh AS more_zh FROM tasks t "
+                    f"JOIN {SEARCH_FOLDED} s ON s.kind = 'task' AND s.id = t.task_id "
+                    f"JOIN word ON instr(s.folded, word.folded) UNION ALL "
+                    f"SELECT 'milestone', m.milestone_id, m.text_zh, NULL FROM milestones m "
+                    f"JOIN {SEARCH_FOLDED} s ON s.kind = 'milestone' AND s.id = m.milestone_id "
+                    f"JOIN word ON instr(s.folded, word.folded) ORDER BY id"),
 }
+
+
+def fold_map() -> dict[str, str]:
+    """Every character of the Basic Multilingual Plane that folds to something else: its NFKC form (full-width
+    forms to ASCII, the ideographic space and NBSP to a space, ㎡ to m2 …), ASCII letters lower-cased. Character by
+    character, so the query can apply it with substr; NFKC's composition of sequences is left out (no Chinese needs it)."""
+    folded = {}
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:   # surrogates are no characters
+            continue
+        char = chr(code)
+        form = "".join(c.lower() if c.isascii() else c for c in unicodedata.normalize("NFKC", char))
+        if form != char:
+            folded[char] = form
+    return folded
+
+
+def fold(text: str, table: dict[int, str] | None = None) -> str:
+    """text through fold_map(), as the search_text query folds the word it is given."""
+    return text.translate(table if table is not None else str.maketrans(fold_map()))
+
+
+def _add_search_tables(db: sqlite_utils.Database) -> None:
+    """FOLD_TABLE (the map) and SEARCH_FOLDED (each task's and milestone's searched text, folded), see above."""
+    mapping = fold_map()
+    db[FOLD_TABLE].insert_all(({"original": k, "folded": v} for k, v in mapping.items()), pk="original", batch_size=5000)
+    table = str.maketrans(mapping)
+    db[SEARCH_FOLDED].create({"kind": str, "id": str, "folded": str}, pk=("kind", "id"))
+    for kind, (name, key, columns) in SEARCHED.items():
+        if name not in db.table_names():
+            continue
+        present = [c for c in columns if c in db[name].columns_dict]
+        rows = db.execute(f"SELECT {key}, {', '.join(present)} FROM {name}").fetchall()
+        # a newline between the columns: a word matches within one of them, never across two
+        db[SEARCH_FOLDED].insert_all(({"kind": kind, "id": r[0], "folded": "\n".join(fold(v, table) for v in r[1:] if v)}
+                                      for r in rows), batch_size=5000)
 
 
 def build_sqlite(release_dir: Path, db_path: Path) -> Path:
@@ -77,6 +133,8 @@ def build_sqlite(release_dir: Path, db_path: Path) -> Path:
             db[parquet.stem].insert_all(batch.to_pylist(), batch_size=1000)
         if parquet.stem in FTS:
             db[parquet.stem].enable_fts(FTS[parquet.stem], tokenize="trigram", create_triggers=False)
+    _add_search_tables(db)
+    db.execute(f"PRAGMA user_version = {BROWSE_FORMAT}")
     db.close()
     os.replace(tmp, db_path)
     return db_path
@@ -106,14 +164,15 @@ def datasette_metadata(release_dir: Path) -> dict:
         if name in FTS:
             entry["fts_table"], entry["fts_pk"] = f"{name}_fts", "rowid"
         tables[name] = entry
+    tables.update({FOLD_TABLE: {"hidden": True}, SEARCH_FOLDED: {"hidden": True}})   # for search_text, not for reading
     first_source = next((s for s in package.get("sources", []) if "whitepapers/" in s.get("path", "")), {})
     return {
         "title": package["title"],
         "description": (f"{ILLUSTRATIVE_NOTE_ZH} {ILLUSTRATIVE_NOTE_EN} " if package.get("x-illustrative-inputs") else "")
                        + f"Release {Path(release_dir).name}, version {package['version']}. Read-only. Every *_en column "
                        "is an UNOFFICIAL English translation by this project. The search box matches three or more "
-                       "characters; for a two-character word (孔雀, 完成) use the canned query search_text or a column "
-                       "filter 'contains'.",
+                       "characters and takes the text as written; for a two-character word (孔雀, 完成), or to match full-width "
+                       "and half-width forms alike (，and , （and ( ０and 0), use the canned query search_text.",
         "license": licence.get("name"), "license_url": licence.get("path"),
         "source": first_source.get("title", "Shenzhen government agencies' Public Service White Papers"),
         **({"source_url": package["homepage"]} if package.get("homepage") else {}),
@@ -129,11 +188,23 @@ def prepare(release_dir: Path, cache_dir: Path) -> tuple[Path, Path]:
     """(SQLite copy, metadata.json) of the release under cache_dir, built once per release id."""
     release_dir = Path(release_dir).resolve()
     db_path = Path(cache_dir) / release_dir.name / f"{DATABASE}.db"  # Datasette names a database by its file stem
-    if not db_path.exists():
+    if not db_path.exists() or _format(db_path) != BROWSE_FORMAT:
         build_sqlite(release_dir, db_path)
     meta_path = db_path.with_name("metadata.json")
     meta_path.write_text(json.dumps(datasette_metadata(release_dir), ensure_ascii=False, indent=2), encoding="utf-8")
     return db_path, meta_path
+
+
+def _format(db_path: Path) -> int | None:
+    """The BROWSE_FORMAT a copy was built with (None when it cannot be read: built again)."""
+    try:
+        con = sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)
+        try:
+            return con.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
 
 
 def datasette_command(db_path: Path, meta_path: Path, port: int, python: str) -> list[str]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 import duckdb
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from flows.release.browse import FTS, QUERIES, datasette_command, datasette_metadata, prepare
+from flows.release.browse import FTS, QUERIES, build_sqlite, datasette_command, datasette_metadata, fold, prepare
 from tests.demo_release import demo_release
 
 
@@ -76,3 +79,60 @@ def test_every_canned_query_runs_and_the_metadata_is_bilingual(release, site):
 def test_the_server_is_read_only_and_on_this_machine_only(site):
     command = datasette_command(*site, 8123, "python")
     assert command[command.index("--host") + 1] == "127.0.0.1" and "--immutable" in command
+
+
+@pytest.fixture(scope="module")
+def widths(tmp_path_factory):
+    """A copy of a release whose text mixes full-width and half-width forms, as agencies type them."""
+    release = tmp_path_factory.mktemp("widths") / "2014-12-31-0123abcd"
+    (release / "data").mkdir(parents=True)
+    pd.DataFrame({"task_id": ["t1", "t2", "t3"], "title_zh": ["建设创新载体,提升能力", "出台政策（2个）：孔雀计划", "引进ＡＢＣ团队　２０个"],
+                  "target_zh": [None, "完成;报批", "超过1000家"], "title_en": ["Build", None, "Bring in"],
+                  "target_en": [None, None, "More than 1,000 (PEACOCK)"]}).to_parquet(release / "data" / "tasks.parquet")
+    pd.DataFrame({"milestone_id": ["t1-q1", "t2-q1"], "text_zh": ["完成受理：初审", "启动(试点)"],
+                  "text_en": [None, "Start the pilot"]}).to_parquet(release / "data" / "milestones.parquet")
+    return sqlite3.connect(build_sqlite(release, tmp_path_factory.mktemp("widths-db") / "whitepaper.db"))
+
+
+@pytest.mark.parametrize("word, ids", [
+    ("，", ["t1", "t3"]), (",", ["t1", "t3"]),          # stored half-width (1,000 in English too), typed either way
+    ("(2个)", ["t2"]), ("（2个）", ["t2"]), ("):孔", ["t2"]),  # stored full-width
+    ("受理:", ["t1-q1"]), ("受理：", ["t1-q1"]), ("（试点）", ["t2-q1"]), ("；报批", ["t2"]),
+    ("abc", ["t3"]), ("ＡＢＣ", ["t3"]), ("20个", ["t3"]), ("团队 ２0", ["t3"]),   # letters, digits, the ideographic space
+    ("１０００家", ["t3"]), ("peacock", ["t3"]), ("ＰＩＬＯＴ", ["t2-q1"]),
+    ("孔雀", ["t2"]), ("完成", ["t1-q1", "t2"]),
+])
+def test_search_text_matches_full_width_and_half_width_forms_alike(widths, word, ids):
+    found = widths.execute(QUERIES["search_text"][1], {"word": word}).fetchall()
+    assert [r[1] for r in found] == ids
+
+
+def test_search_text_shows_and_keeps_the_text_as_written(widths):
+    assert widths.execute(QUERIES["search_text"][1], {"word": "(2个)"}).fetchall() == [
+        ("task", "t2", "出台政策（2个）：孔雀计划", "完成;报批")]
+    assert widths.execute("SELECT title_zh FROM tasks WHERE task_id = 't3'").fetchone() == ("引进ＡＢＣ团队　２０个",)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_characters="\x00"), max_size=12))   # SQLite's text ends at a NUL
+def test_the_word_is_folded_in_sql_exactly_as_the_stored_text_in_python(widths, word):
+    """One map, two places: the query folds the word a character at a time through _fold_map; the copy's text was
+    folded by fold(). Were they to differ, a word could miss the very text it was copied from."""
+    cte = QUERIES["search_text"][1].split(" SELECT 'task'")[0]
+    assert widths.execute(f"{cte} SELECT folded FROM word", {"word": word}).fetchone() == (fold(word),)
+
+
+def test_a_copy_built_before_the_fold_tables_is_built_again(release, tmp_path):
+    db_path, _ = prepare(release, tmp_path)
+    with sqlite3.connect(db_path) as lite:
+        lite.execute("DROP TABLE _search_folded")
+        lite.execute("PRAGMA user_version = 0")
+    lite.close()
+    db_path, _ = prepare(release, tmp_path)
+    lite = sqlite3.connect(db_path)
+    try:
+        assert lite.execute(QUERIES["search_text"][1], {"word": "孔雀"}).fetchall()
+    finally:
+        lite.close()
+    meta = datasette_metadata(release)["databases"]["whitepaper"]["tables"]
+    assert meta["_fold_map"] == {"hidden": True} and meta["_search_folded"] == {"hidden": True}
