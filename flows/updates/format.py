@@ -125,7 +125,21 @@ def parse_date(text: str) -> dt.date | Problem:
             return day
     except ValueError:
         return Problem("bad_date", f"date {text.strip()!r} does not exist in the calendar")
+    if serial := excel_serial_day(value):
+        return Problem("bad_date", f"date {text.strip()!r} is not understood: it looks like an Excel date number "
+                       f"({value} is {serial:%Y-%m-%d}), which a cell formatted as General or Number shows; format "
+                       f"the cell as a date, or {DATE_SPELLINGS}")
     return Problem("bad_date", f"date {text.strip()!r} is not understood; {DATE_SPELLINGS}")
+
+
+def excel_serial_day(value: str) -> dt.date | None:
+    """The day an Excel date number names (41912 → 2014-09-30, counted from 1899-12-30), for numbers that are days
+    of 1982–2064 (30000–60000): only to name it in the message, never to accept it, as the same digits in a CSV
+    may be anything."""
+    m = re.fullmatch(r"(\d{5})(?:\.\d+)?", value)
+    if not m or not 30000 <= int(m.group(1)) <= 60000:
+        return None
+    return dt.date(1899, 12, 30) + dt.timedelta(days=int(m.group(1)))
 
 
 def time_problem(m: re.Match) -> str | None:

@@ -109,3 +109,15 @@ def test_header_in_english_chinese_or_mixed_maps_to_the_columns():
 def test_header_problems(header, code):
     problem = map_columns(header)
     assert isinstance(problem, FileProblem) and problem.code == code
+
+
+@pytest.mark.parametrize("text, day", [("41912", "2014-09-30"), ("41912.0", "2014-09-30"), ("42094", "2015-03-31")])
+def test_an_excel_date_number_is_refused_with_the_day_it_names(text, day):
+    problem = parse_date(text)
+    assert problem.code == "bad_date"
+    assert f"looks like an Excel date number ({text} is {day})" in problem.message and "format the cell as a date" in problem.message
+
+
+@pytest.mark.parametrize("text", ["12345", "99999", "4191"])
+def test_other_numbers_are_not_called_excel_dates(text):
+    assert "Excel" not in parse_date(text).message
