@@ -5,13 +5,15 @@ reader for its byte cap) checks against them. A file is opened without following
 be a regular file, and read at most MAX_FILE_BYTES + 1 bytes: a 2 GiB file costs 10 MiB of memory, a named
 pipe never blocks the night, and a link to /etc/passwd is never opened. (The inputs' SHA-256 for the manifest
 and the nothing-new check still streams every byte of a regular file, in constant memory: about 2 s a GiB.)
-An Office file (.xlsx, .docx) is a zip of XML parts: unpacked_parts streams every part, whatever its name, so a
-reader's parts are counted before the reader builds anything from them (xlsx.py counts cells, whitepaper/word.py
-elements). Pure: raises OverBudget, the caller turns it into that file's rejection.
+An Office file (.xlsx, .docx) is a zip of XML parts: unpacked_parts streams every part, whatever its name, and
+count_nodes counts a part's XML nodes as lxml would build them, so a reader's parts are counted before the reader
+builds anything from them (xlsx.py counts cells and nodes, whitepaper/word.py nodes). Pure: raises OverBudget, the
+caller turns it into that file's rejection.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import lzma
 import os
@@ -23,14 +25,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 MAX_FILE_BYTES = 10 * 2**20
 """An update file's size on disk."""
 MAX_UNPACKED_BYTES = 100 * 2**20
 """What an .xlsx or a .docx may unpack to, all its parts together."""
 MAX_CELLS = 500_000
 """Cells a file may hold (50,000 reports of 10 columns): in an .xlsx the cells written in its sheets and the
-rectangle from A1 to the last non-empty cell; in a .csv or .json rows × columns. openpyxl holds about 400 bytes
-a cell, so an .xlsx within budget stays under about 200 MB while it is read."""
+rectangle from A1 to the last non-empty cell, and as many shared strings and rows at most (one a cell); in a .csv
+or .json rows × columns. openpyxl holds about 400 bytes a cell, so an .xlsx within budget stays under about 200 MB
+while it is read."""
+MAX_SHEET_NODES = 4_000_000
+"""XML nodes (as MAX_WORD_ELEMENTS counts them) an .xlsx may hold in its rows and shared strings, all its parts
+together: what lies inside a sheetData, row or sst element, which openpyxl streams. 8 a cell at MAX_CELLS: a cell as
+Excel writes it is 5 (c, r, s, t, v), its share of its row under 1, a shared string of its own 2 (si, t); a sheet of
+MAX_CELLS cells saved by openpyxl has 2.45 million. openpyxl reads the slowest shape within it (half a million
+shared strings of 3 runs each) in about 15 s and 130 MB, the largest (half a million rows of a set height, no
+cells) in about 6 s and 400 MB."""
+MAX_XLSX_NODES = 500_000
+"""XML nodes an .xlsx may hold outside its rows and shared strings, all its parts together: styles, workbook,
+relationships, comments, drawings, charts, pivot tables, which openpyxl builds as whole trees and then as objects
+(up to about 30 µs and 500 bytes an element). A workbook Excel saves has a few thousand (700 in a new one, most of
+them its theme). openpyxl reads the slowest shape within it (500,000 empty fonts) in about 13 s and 260 MB;
+1.6 million empty cell formats took 20 s and 900 MB, a million empty fonts 30 s."""
 MAX_WORD_ELEMENTS = 1_000_000
 """XML elements, attributes, comments and processing instructions a .docx (a progress report or a white paper) may
 hold, all its parts together: its paragraphs, runs, table cells and their formatting. A blank Word document has
@@ -121,6 +139,76 @@ def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spent: list[int],
                 yield chunk
     except UNPACK_ERRORS:
         return
+
+
+FEED_BYTES = 4096
+"""Bytes given to the counting parser at a time: its events are read before they pile up, which spares the garbage
+collector (in a process holding pandas, 64 KiB at a time took 2.8 s for a million elements instead of 1.1 s)."""
+UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+
+
+class NodeTally:
+    """What count_nodes reports to: start(tag, attrib) for each element, end(tag) when it closes, add(n) for n
+    nodes that are not elements (comments, processing instructions, entity references). This one adds 1 + len(attrib)
+    an element; a reader's subclass overrides add to raise OverBudget past its budget."""
+
+    def __init__(self):
+        self.nodes = 0
+
+    def start(self, tag: str, attrib) -> None:
+        self.add(1 + len(attrib))
+
+    def end(self, tag: str) -> None:
+        return None
+
+    def add(self, n: int) -> None:
+        self.nodes += n
+
+
+def count_nodes(chunks: Iterator[bytes], tally: NodeTally) -> None:
+    """Report to tally the elements, attributes, comments and processing instructions of one part (its bytes in
+    chunks) as lxml builds them with entities left unresolved (python-docx's parser, and openpyxl's for every part
+    but sheets and shared strings), holding no more than a branch. A part that is not XML, or not past some byte,
+    is counted up to there: the reader's parser stops there too, and builds nothing from what follows."""
+    parser = etree.XMLPullParser(events=("start", "end", "comment", "pi"), remove_blank_text=True,
+                                 resolve_entities=False)
+    fed, per_byte = 0, False
+    try:
+        for chunk in chunks:
+            if not fed and chunk[:4] in UTF32_BOMS:
+                # libxml2 reads UTF-32 after a byte-order mark from a whole buffer (python-docx) but not pushed in
+                # pieces; without the mark it tells UTF-32 by the first '<' in either case.
+                chunk = chunk[4:]
+            fed += len(chunk)
+            if per_byte:
+                tally.add(len(chunk) // 3)
+            for at in range(0, len(chunk), FEED_BYTES):
+                parser.feed(chunk[at:at + FEED_BYTES])
+                per_byte = _count_events(parser, tally, fed, per_byte)
+        parser.close()
+        _count_events(parser, tally, fed, per_byte)
+    except etree.XMLSyntaxError:   # not XML (an image), or not past here: the reader's parser stops here too
+        return
+
+
+def _count_events(parser: etree.XMLPullParser, tally: NodeTally, fed: int, per_byte: bool) -> bool:
+    for event, node in parser.read_events():
+        if event == "start":
+            if not per_byte and node.getparent() is None and node.getroottree().docinfo.doctype:
+                # With a DOCTYPE, each &name; the part uses stays a node of its own in the reader's tree, and no
+                # event shows it: every 3 bytes (&e;, the shortest) are counted as one from here on.
+                per_byte = True
+                tally.add(fed // 3)
+            tally.start(node.tag, node.attrib)
+        elif event == "end":
+            tally.end(node.tag)
+            node.clear()
+            parent = node.getparent()
+            while parent is not None and node.getprevious() is not None:   # let go of what is counted
+                del parent[0]
+        else:
+            tally.add(1)
+    return per_byte
 
 
 KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",

@@ -1,8 +1,9 @@
 """Read the first sheet of an .xlsx update file as Excel and WPS show it, within the file's budget.
 
 Before openpyxl sees the file, the zip is checked (parts, unpacked size, packing ratio), a Strict Open XML
-workbook is named as such, and the cells written in it are counted by streaming the XML of every part, whatever
-its name, with the unpacked bytes capped: openpyxl then never holds more than MAX_CELLS cells. The table is read
+workbook is named as such, and the cells and XML nodes written in it are counted by streaming every part, whatever
+its name, with the unpacked bytes capped: openpyxl then never holds more than MAX_CELLS cells, MAX_SHEET_NODES
+nodes of rows and shared strings and MAX_XLSX_NODES others (styles, comments, drawings…). The table is read
 up to its last non-empty row and column, never the sheet's declared range (one styled empty cell at XFD1048576
 declares 17 billion). Hidden rows are rejected one by one (code hidden_rows); a hidden column or sheet holding
 anything rejects the file (a division sees neither, so it cannot check what it sends). A number Excel would show
@@ -15,6 +16,7 @@ import datetime as dt
 import io
 import warnings
 import zipfile
+from collections.abc import Iterator
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -48,44 +50,125 @@ def _safety(data: bytes) -> zipfile.ZipFile | FileProblem:
     return archive
 
 
-class _CellCount:
-    """A parser target that counts the cells it is shown and keeps nothing: no tree is built, so a part of any shape
-    (rows, 90 MB of shared strings) is counted in constant memory. A cell is a `c` element in any namespace:
-    openpyxl builds only spreadsheetml's, and counting more errs on the side of the budget."""
+# Elements openpyxl streams (iterparse, each let go once read) rather than builds as a tree: a sheet's rows, wherever
+# they stand in its part, and the shared strings. Their nodes are held to MAX_SHEET_NODES, all others to MAX_XLSX_NODES.
+STREAMED = {"sheetData", "row", "sst"}
+
+
+class _Budget(limits.NodeTally):
+    """Counts one parser's view of a workbook's parts without building a tree, and raises OverBudget
+    (too_large_range, naming the part) past MAX_CELLS cells, shared strings (`si`) or rows, MAX_SHEET_NODES nodes in
+    rows and shared strings or MAX_XLSX_NODES nodes elsewhere. A parser target: expat calls start/end/comment/pi, limits.count_nodes
+    start/end/add (an element's attrib need only have a length).
+
+    A cell is a `c` element in any namespace, and any element right inside a `row`: openpyxl makes a cell of every
+    child of a row, whatever its name. openpyxl builds only spreadsheetml's; counting more errs on the budget's side."""
 
     def __init__(self, deadline: limits.Deadline):
-        self.cells, self.elements, self.deadline = 0, 0, deadline
+        super().__init__()
+        self.cells, self.strings, self.rows_seen, self.streamed, self.elements = 0, 0, 0, 0, 0
+        self.deadline = deadline
+        self.part, self.depth, self.streamed_from, self.rows = "", 0, 0, []   # rows: the depths of the open rows
+        self.has_doctype = False
 
-    def start(self, tag: str, attrib: dict) -> None:
+    def in_part(self, name: str) -> None:
+        self.part, self.depth, self.streamed_from, self.rows = name, 0, 0, []
+
+    def start(self, tag: str, attrib) -> None:
+        self.depth += 1
         self.elements += 1
         if self.elements % 10_000 == 0:
             self.deadline.check()
-        if tag.rpartition("}")[2] == "c":
+        name = tag.rpartition("}")[2]
+        if name == "c" or (self.rows and self.rows[-1] == self.depth - 1):
             self.cells += 1
             if self.cells > limits.MAX_CELLS:
                 raise OverBudget("too_large_range", f"the workbook has more than {limits.MAX_CELLS:,} cells; "
                                  "at most that many are read: keep only the report table")
+        if name in ("si", "row"):
+            # openpyxl keeps each shared string (after building its runs as objects) and the height or style of each
+            # row, a row inside a row too: a workbook within its cell budget needs at most one of each a cell
+            self.strings += name == "si"
+            self.rows_seen += name == "row"
+            if max(self.strings, self.rows_seen) > limits.MAX_CELLS:
+                what = "shared strings" if name == "si" else "rows"
+                raise OverBudget("too_large_range", f"part {self.part} takes the workbook past {limits.MAX_CELLS:,} "
+                                 f"{what}; at most one a cell is read: keep only the report table")
+            if name == "row":
+                self.rows.append(self.depth)
+        if not self.streamed_from and name in STREAMED:
+            self.streamed_from = self.depth
+        self.add(1 + len(attrib))
+
+    def end(self, tag: str) -> None:
+        if self.rows and self.rows[-1] == self.depth:
+            self.rows.pop()
+        if self.streamed_from == self.depth:
+            self.streamed_from = 0
+        self.depth -= 1
+
+    def doctype(self, name: str, pubid: str | None, system: str | None) -> None:
+        self.has_doctype = True
+
+    def comment(self, text: str) -> None:
+        self.add(1)
+
+    def pi(self, target: str, text: str | None = None) -> None:
+        self.add(1)
+
+    def add(self, n: int) -> None:
+        if self.streamed_from:
+            self.streamed += n
+            if self.streamed > limits.MAX_SHEET_NODES:
+                raise OverBudget("too_large_range", f"part {self.part} takes the workbook past "
+                                 f"{limits.MAX_SHEET_NODES:,} XML elements and attributes in its rows and shared "
+                                 "strings; at most that many are read (a sheet of the most cells accepted, "
+                                 f"{limits.MAX_CELLS:,}, has about 3 million): keep only the report table")
+            return
+        self.nodes += n
+        if self.nodes > limits.MAX_XLSX_NODES:
+            raise OverBudget("too_large_range", f"part {self.part} takes the workbook past {limits.MAX_XLSX_NODES:,} "
+                             "XML elements and attributes outside its rows and shared strings (styles, comments, "
+                             "drawings…); at most that many are read (a workbook saved by Excel or WPS has a few "
+                             "thousand): copy the report table alone into a new workbook and send that")
 
     def close(self) -> None:
         return None
 
 
-def _count_cells(archive: zipfile.ZipFile, deadline: limits.Deadline) -> None:
-    """Stream every part's XML and count its cells; OverBudget past MAX_CELLS, before openpyxl builds any."""
-    # Every part, not the xl/worksheets/*.xml that Excel names them: openpyxl opens the sheets the workbook's
+def _expat_reads_all(chunks: Iterator[bytes], budget: _Budget) -> bool:
+    """Feed one part to the parser openpyxl reads sheets and shared strings with (defusedxml's, over expat), budget
+    its target; whether it read the part to its end with no DOCTYPE (then lxml would build the same nodes)."""
+    parser = XMLParser(target=budget)
+    budget.has_doctype = False
+    try:
+        for chunk in chunks:
+            parser.feed(chunk)
+        parser.close()
+    except (ParseError, DefusedXmlException, ValueError, LookupError):
+        return False   # an image, XML openpyxl's iterparse stops on too, or an encoding expat has not (GBK)
+    return not budget.has_doctype
+
+
+def _within_budget(archive: zipfile.ZipFile, deadline: limits.Deadline) -> None:
+    """Stream every part's XML and count its cells and nodes; OverBudget past a budget, before openpyxl builds any."""
+    # Every part, not the xl/worksheets/*.xml that Excel names them: openpyxl opens the parts the workbook's
     # relationships name, and they may name any part (/xl/data1.xml, XL/Sheet.XML, two entries of one name). Matching
     # their resolution would be a second copy of openpyxl's rules to keep in step; counting every part needs none.
-    # Each is parsed by the parser openpyxl reads sheets with (defusedxml's, over expat), so a part that is not XML,
-    # or not past some byte, stops both at the same place: what was counted is all openpyxl could build from it.
-    count = _CellCount(deadline)
-    for chunks in limits.unpacked_parts(archive, "workbook"):
-        parser = XMLParser(target=count)
-        try:
-            for chunk in chunks:
-                parser.feed(chunk)
-            parser.close()
-        except (ParseError, DefusedXmlException):   # an image, or XML openpyxl would stop on too
-            continue
+    # openpyxl reads sheets and shared strings with defusedxml's parser (expat), every other part with lxml, which
+    # keeps the entities a DOCTYPE names as nodes and reads encodings expat does not: a part expat cannot read to
+    # its end, or that has a DOCTYPE, is counted again as lxml builds it (limits.count_nodes), with its own budget.
+    # An ordinary workbook has neither, and is unpacked and parsed once.
+    expat, again = _Budget(deadline), set()
+    for i, (info, chunks) in enumerate(zip(archive.infolist(), limits.unpacked_parts(archive, "workbook"))):
+        expat.in_part(info.filename)
+        if not _expat_reads_all(chunks, expat):
+            again.add(i)
+    lxml = _Budget(deadline)
+    for i, (info, chunks) in enumerate(zip(archive.infolist(), limits.unpacked_parts(archive, "workbook"))):
+        if i in again:   # the others are never unpacked a second time
+            lxml.in_part(info.filename)
+            limits.count_nodes(chunks, lxml)
 
 
 def _number_format(cell) -> str:
@@ -150,7 +233,7 @@ def read_xlsx(data: bytes, deadline: limits.Deadline) -> RawTable | FileProblem:
     if "xl/workbook.xml" in names and STRICT_NAMESPACE in archive.open("xl/workbook.xml").read(4096):
         return FileProblem("strict_ooxml", "the workbook is saved as \"Strict Open XML Spreadsheet\", which is not read; "
                            "save it as an ordinary \"Excel Workbook (.xlsx)\"")
-    _count_cells(archive, deadline)
+    _within_budget(archive, deadline)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -45,3 +45,18 @@ def test_bytes_unpacked_past_the_budget_are_a_zip_bomb(monkeypatch):
     with pytest.raises(OverBudget) as over:
         _parts(data)
     assert over.value.code == "zip_bomb" and "the workbook unpacks to more than 100,000 bytes" in over.value.message
+
+
+def test_count_nodes_reports_elements_attributes_comments_and_instructions_up_to_where_a_part_breaks():
+    class Seen(limits.NodeTally):
+        def __init__(self):
+            super().__init__()
+            self.tags = []
+
+        def end(self, tag):
+            self.tags.append(tag)
+    whole, broken = Seen(), Seen()
+    limits.count_nodes(iter([b"<a x='1' y='2'><!--c--><?p d?>", b"<b/></a>"]), whole)
+    limits.count_nodes(iter([b"<a><b/><b/>", b"<c></a><b/>"]), broken)     # not XML at </a>: that piece is lost
+    assert (whole.nodes, whole.tags) == (6, ["b", "a"])       # a and its 2 attributes, the comment, the pi, b
+    assert (broken.nodes, broken.tags) == (3, ["b", "b"])

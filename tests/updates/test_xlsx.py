@@ -121,7 +121,7 @@ def test_any_library_exception_is_that_files_rejection(tmp_path, monkeypatch):
 
     def boom(*args, **kwargs):
         raise KeyError("xl/theme/theme1.xml")
-    monkeypatch.setattr(xlsx, "_count_cells", boom)
+    monkeypatch.setattr(xlsx, "_within_budget", boom)
     data = _workbook([[1, 1, "甲处", "2014-03-31", "completed"]])
     (row,) = _night(tmp_path, data).rejections.to_dict("records")
     assert row["reason_codes"] == "reader_error" and "KeyError" in row["reasons"]
