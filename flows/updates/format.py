@@ -77,8 +77,11 @@ def map_columns(header: list[str]) -> tuple[dict[str, str], list[str]] | FilePro
         found[column] = name
     if not found:
         shown = ", ".join(repr(h) for h in header[:6])
-        return FileProblem("not_a_table", f"the first row ({shown}) is not the update header; expected the columns "
-                           f"{accepted_headers()}")
+        filled = [h for h in header if h.strip()]
+        title = "; it looks like a title: delete the rows above the header, so that the header is the first row" \
+            if len(filled) == 1 else ""
+        return FileProblem("not_a_table", f"the first row ({shown}) is not the update header{title}; expected the "
+                           f"columns {accepted_headers()}")
     missing = [f"{c} ({zh})" for c, (zh, required) in COLUMNS.items() if required and c not in found]
     if missing:
         return FileProblem("missing_column", f"required column missing: {', '.join(missing)}; the header must name "

@@ -249,9 +249,13 @@ def read_xlsx(data: bytes, deadline: limits.Deadline) -> RawTable | FileProblem:
         return FileProblem("hidden_sheet", f"the first sheet ({sheet.title!r}) is hidden; the report table must be the "
                            "first, visible sheet")
     if sheet.merged_cells.ranges:
-        merged = ", ".join(sorted(str(r) for r in sheet.merged_cells.ranges)[:5])
-        return FileProblem("merged_cells", f"sheet {sheet.title!r} has merged cells ({merged}); unmerge them so every "
-                           "report has its own row and every cell its own value")
+        ranges = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+        merged = ", ".join(str(r) for r in ranges[:5])
+        # WPS and Excel report forms put a merged title (2015年第三季度进展情况表) above the header
+        title = " (a title above the table: delete its rows, so that the update header is row 1)" \
+            if ranges[0].min_row == 1 and ranges[0].max_row == ranges[0].min_row and ranges[0].max_col > ranges[0].min_col else ""
+        return FileProblem("merged_cells", f"sheet {sheet.title!r} has merged cells ({merged}){title}; unmerge them so "
+                           "every report has its own row and every cell its own value")
     # Only the cells the file writes (openpyxl's store), never the declared dimensions.
     cells = {key: cell for key, cell in sheet._cells.items()
              if cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip())}

@@ -121,3 +121,9 @@ def test_an_excel_date_number_is_refused_with_the_day_it_names(text, day):
 @pytest.mark.parametrize("text", ["12345", "99999", "4191"])
 def test_other_numbers_are_not_called_excel_dates(text):
     assert "Excel" not in parse_date(text).message
+
+
+def test_a_title_in_the_first_row_is_named_as_such():
+    problem = map_columns(["2015年第三季度进展情况表", "", "", ""])
+    assert problem.code == "not_a_table" and "it looks like a title: delete the rows above the header" in problem.message
+    assert "title" not in map_columns(["3", "Q2", "创新支撑处"]).message

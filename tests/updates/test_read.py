@@ -236,3 +236,18 @@ def test_json_nested_100000_deep_is_a_named_rejection_not_a_recursion_error(tmp_
         deep = [deep]
     path.write_text(json.dumps([{"task": 3, "note": deep}]), encoding="utf-8")
     assert read_update_file(path).code == "too_deep"
+
+
+def test_a_merged_title_above_the_table_is_named_as_such(tmp_path):
+    def titled(sheet):
+        sheet.append(["2014年第二季度进展情况表"])
+        sheet.append(["task", "quarter", "department", "reported_on", "status"])
+        sheet.append([3, 2, "创新支撑处", "2014-06-30", "completed"])
+        sheet.merge_cells("A1:E1")
+    path = tmp_path / "q2.xlsx"
+    path.write_bytes(_xlsx_bytes(titled))
+    problem = read_update_file(path)
+    assert problem.code == "merged_cells"
+    assert "(A1:E1) (a title above the table: delete its rows, so that the update header is row 1)" in problem.message
+    path.write_bytes(_xlsx_bytes(_with_merged_cells))
+    assert "title" not in read_update_file(path).message   # a merged cell among the reports is no title
