@@ -40,12 +40,13 @@ WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "fl
                    "flows/updates/limits.py", "flows/tables/frames.py", "flows/parse_cache.py", "schemas/whitepaper.py",
                    "schemas/_fields.py")
 WHITEPAPER_LOOKUPS = ("categories.csv", "departments.csv", "translations.csv")
-UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/raw.py", "flows/updates/limits.py",
+UPDATE_CODE = ("flows/updates/read.py", "flows/updates/xlsx.py", "flows/updates/xls.py", "flows/updates/raw.py",
+               "flows/updates/limits.py",
                "flows/updates/columns.py", "flows/parse_cache.py",
                *(f"flows/updates/reports/{m}.py"
                  for m in ("forms", "header", "items", "read", "grid", "web_page", "word_doc")),
                "flows/whitepaper/html_page.py", "flows/whitepaper/word.py", "flows/whitepaper/layout.py")
-LIBRARIES = ("pandas", "pyarrow", "numpy", "openpyxl", "pandera", "pypinyin", "lxml", "python-docx", "rapidfuzz")
+LIBRARIES = ("pandas", "pyarrow", "numpy", "openpyxl", "xlrd", "pandera", "pypinyin", "lxml", "python-docx", "rapidfuzz")
 CHECKSUM_MAGIC = b"WPCACHE-SHA256"
 """Every entry ends with this and the SHA-256 of the bytes before it (flows/parse_cache.py's _verified_payload)."""
 

@@ -32,7 +32,7 @@ def _paper_tables(document: str, raw: Path) -> dict:
 
 @app.command()
 def check(
-    file: Path = typer.Argument(..., help="Progress-update file: .csv (UTF-8 or GB18030), .xlsx or .json; or a progress "
+    file: Path = typer.Argument(..., help="Progress-update file: .csv (UTF-8 or GB18030), .xlsx, .xls or .json; or a progress "
                                 "report (进展情况) as page text (.txt), web page (.html/.htm) or Word (.docx)."),
     document: str = typer.Option(..., "--document", help="White paper the updates are for, e.g. szsti-2014."),
     raw: Path = typer.Option(paths.RAW, "--raw", help="Folder with whitepapers/ (and lookups/)."),

@@ -1,4 +1,4 @@
-"""Read one progress-update file (.csv, .xlsx or .json) into rows of text cells, safely and without changing it.
+"""Read one progress-update file (.csv, .xlsx, .xls or .json) into rows of text cells, safely and without changing it.
 
 read_update_file is the one guard of a file's reading: whatever goes wrong inside it — a file past its budget
 (flows/updates/limits.py), a link or special file, or any exception a library raises — comes back as one
@@ -18,11 +18,14 @@ from pathlib import Path
 from flows.updates import limits
 from flows.updates.limits import Deadline, OverBudget
 from flows.updates.raw import FileProblem, Problem, RawRow, RawTable, blank, number_text, one_line
+from flows.updates.xls import OLE2_MAGIC, read_xls
 from flows.updates.xlsx import read_xlsx
 
 __all__ = ["FileProblem", "Problem", "RawRow", "RawTable", "decode_text", "guarded", "number_text", "read_update_file"]
 
-FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json"}
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".json": "json"}
+SAVE_AS = {".et": "a WPS Spreadsheets .et file: open it in WPS and save it as .xlsx",
+           ".ods": "an OpenDocument spreadsheet: save it as .xlsx"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 
 
@@ -57,21 +60,40 @@ def _read(path: Path, deadline: Deadline, csv_table) -> RawTable | FileProblem:
         raise problem
     file_format = FORMATS.get(path.suffix.lower())
     if file_format is None:
+        what = f"{SAVE_AS[path.suffix.lower()]}; " if path.suffix.lower() in SAVE_AS else ""
         return FileProblem("unsupported_format", f"files ending in {path.suffix or '(no extension)'!r} are not read; "
-                           "save the sheet as .csv (UTF-8 or GB18030), .xlsx or .json")
+                           f"{what}save the sheet as .csv (UTF-8 or GB18030), .xlsx, .xls or .json")
     data = limits.read_capped(path)
     if not data.strip(b" \t\r\n" + codecs.BOM_UTF8):
         return FileProblem("empty", "the file is empty; expected a header row and one row per report")
     if file_format == "csv":
         records = _csv_records(data, deadline)
         table = records if isinstance(records, FileProblem) else csv_table(*records)
+    elif file_format in ("xlsx", "xls"):
+        table = _read_workbook(data, file_format, deadline)
     else:
-        table = {"xlsx": read_xlsx, "json": _read_json}[file_format](data, deadline)
+        table = _read_json(data, deadline)
     if isinstance(table, FileProblem):
         return table
     if not (table.rows if isinstance(table, RawTable) else len(table)):
         return FileProblem("empty", "the file has a header but no report rows under it")
     return table
+
+
+def _read_workbook(data: bytes, file_format: str, deadline: Deadline) -> RawTable | FileProblem:
+    """A workbook read by what its bytes are, not its name: an .xls renamed .xlsx, or the reverse, is read all
+    the same. Web systems export a web page or XML under an .xls name, which Excel opens but no reader of workbooks
+    does: that is said."""
+    if data.startswith(OLE2_MAGIC):
+        return read_xls(data, deadline)
+    if data.startswith(b"PK") or file_format == "xlsx":
+        return read_xlsx(data, deadline)
+    head = data[:2048].lstrip(codecs.BOM_UTF8 + b" \t\r\n").lower()
+    if head.startswith((b"<", b"\xff\xfe<", b"\xfe\xff")):
+        return FileProblem("not_a_table", "the .xls file is a web page or XML saved under an .xls name (as web systems "
+                           "export tables); open it in Excel or WPS and save it as .xlsx, or save it as .csv")
+    return FileProblem("not_a_table", "the file is not an Excel workbook (neither .xls nor .xlsx inside); save the "
+                       "sheet as .xlsx or .csv")
 
 
 def _windows_936(err: UnicodeDecodeError) -> tuple[str, int]:

@@ -126,7 +126,7 @@ FILE_PROBLEMS = [
     ("not_a_table", lambda p: p.with_suffix(".json").write_text('{"task": 1}', encoding="utf-8")),
     ("missing_column", lambda p: p.with_suffix(".csv").write_text("task,quarter,department,status\n1,1,甲处,completed\n",
                                                                    encoding="utf-8")),
-    ("unsupported_format", lambda p: p.with_suffix(".xls").write_bytes(b"\xd0\xcf\x11\xe0")),
+    ("unsupported_format", lambda p: p.with_suffix(".et").write_bytes(b"\xd0\xcf\x11\xe0")),
     ("truncated", lambda p: p.with_suffix(".xlsx").write_bytes(b"PK\x03\x04 cut short")),
 ]
 

@@ -79,9 +79,9 @@ def test_truncated_last_row_is_told_apart_from_a_complete_file_without_a_final_l
 
 
 def test_unknown_extension_and_oversized_file(tmp_path, monkeypatch):
-    old_excel = tmp_path / "q2.xls"
-    old_excel.write_bytes(b"\xd0\xcf\x11\xe0")
-    assert read_update_file(old_excel).code == "unsupported_format"
+    spreadsheet = tmp_path / "q2.ods"   # .xls is read since: tests/updates/test_xls.py
+    spreadsheet.write_bytes(b"PK\x03\x04")
+    assert read_update_file(spreadsheet).code == "unsupported_format"
     big = tmp_path / "q2.csv"
     big.write_text(HEADER + ROW * 10, encoding="utf-8")
     monkeypatch.setattr(limits, "MAX_FILE_BYTES", 100)
