@@ -28,7 +28,7 @@ from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.sidecar import document_id_for, read_meta
 from flows.whitepaper.source_doc import NUMBERED, SECTION, Line, SourceDoc, WhitepaperError, numbered_items, paragraphs_span
 from flows.whitepaper.tasks import parse_tasks
-from flows.whitepaper.text import SourceError
+from flows.whitepaper.text import SourceError, cn_number
 
 __all__ = ["NotAWhitepaper", "ParsedWhitepaper", "WhitepaperError", "parse_whitepaper", "read_meta", "read_whitepaper",
            "write_tables_csv"]
@@ -63,19 +63,45 @@ def agency_of(document_id: str) -> str:
     return re.sub(r"-\d{4}$", "", document_id)
 
 
+def _section_key(ln: Line) -> str | None:
+    title = SECTION.match(ln.folded).group(2)
+    return next((key for key, (pattern, _) in SECTIONS.items()
+                 if pattern.search(title) and not (key == "tasks" and "完成情况" in title)), None)
+
+
+def _headings(doc: SourceDoc) -> list[tuple[int, Line, str | None]]:
+    """(line index, line, section key or None) of each line numbered like a section heading that ends a section.
+
+    Section 三 may number its tasks like headings (一、新建、改扩建中小学…。(民生实事) 目标:…): from a line 一、 that
+    is no section's heading, with no (一) task before it, such lines are section 三's until the next known heading.
+    """
+    headings, in_tasks = [], False
+    task_lines: bool | None = False   # inside section 三: False before any task line, True after a (一) one
+    for i, ln in enumerate(doc.lines):
+        if not (m := SECTION.match(ln.folded)):
+            if in_tasks and task_lines is False and NUMBERED.match(ln.folded):
+                task_lines = True     # (一) tasks: a line 五、… after them ends section 三, as it always did
+            continue
+        key = _section_key(ln)
+        if key is None and in_tasks and (task_lines is None or (task_lines is False and cn_number(m.group(1)) == 1)):
+            task_lines = None         # the tasks are numbered 一、 二、 …
+            continue
+        in_tasks, task_lines = key == "tasks", False
+        headings.append((i, ln, key))
+    return headings
+
+
 def _find_sections(doc: SourceDoc) -> dict[str, tuple[Line, list[Line]]]:
-    headings = [(i, ln) for i, ln in enumerate(doc.lines) if SECTION.match(ln.folded)]
+    headings = _headings(doc)
     found: dict[str, tuple[Line, list[Line]]] = {}
-    for k, (i, ln) in enumerate(headings):
-        title = SECTION.match(ln.folded).group(2)
+    for k, (i, ln, key) in enumerate(headings):
         end = headings[k + 1][0] if k + 1 < len(headings) else len(doc.lines)
-        for key, (pattern, template) in SECTIONS.items():
-            if pattern.search(title) and not (key == "tasks" and "完成情况" in title):
-                if key in found:
-                    raise WhitepaperError(f"{doc.where(ln)}: a second heading for section {template!r} "
-                                          f"(the first is on line {found[key][0].number}); expected each section once")
-                found[key] = (ln, doc.lines[i + 1:end])
-                break
+        if key is not None:
+            template = SECTIONS[key][1]
+            if key in found:
+                raise WhitepaperError(f"{doc.where(ln)}: a second heading for section {template!r} "
+                                      f"(the first is on line {found[key][0].number}); expected each section once")
+            found[key] = (ln, doc.lines[i + 1:end])
     missing = [template for key, (_, template) in SECTIONS.items() if key not in found]
     if missing:
         raise WhitepaperError(f"{doc.source_file}: no section heading like {', '.join(repr(m) for m in missing)}; "

@@ -4,23 +4,44 @@ Each task reads, in the template:
     (三)<title>。(市政府重点工作) 目标:<target>
     第一季度:<milestone>      … one line per quarter …
     创新支撑处牵头,创新服务处、社会发展处配合      ← the responsible divisions, last
+The quarter lines are read by quarters.py, the division line by divisions.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-from flows.whitepaper.lookups import Lookups, unknown_department_id
+from flows.whitepaper.divisions import task_divisions
+from flows.whitepaper.lookups import Lookups
 from flows.whitepaper.quantities import find_quantities
+from flows.whitepaper.quarters import QUARTER, milestone_notes
+from flows.whitepaper.quarters import milestones as quarter_milestones
 from flows.whitepaper.source_doc import NUMBERED, Line, SourceDoc, WhitepaperError
 from flows.whitepaper.text import cn_number
 
-QUARTER = re.compile(r"^(?:第\s*([一二三四1-4])\s*季度|([一二三四1-4])\s*季度|[Qq]([1-4]))\s*[:]?\s*")
-TARGET = re.compile(r"目标\s*[:]\s*")
+# 目标:… in the template; 工作目标:, 年度目标: or 任务目标: in other papers (the label is no part of the title).
+TARGET = re.compile(r"(?:工作|年度|任务)?目标\s*[:]\s*")
 CATEGORY_AT_END = re.compile(r"\(([^()]{1,20})\)\s*$")
-QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
-QUARTER_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+# How section 三 numbers its tasks. The template's (一) is read as it always was. Other papers write 1. / 1、 / 一、 /
+# (1): read only when the tasks run 1, 2, 3 … in that one style and each has a quarter line; otherwise refused, since
+# a numbered list inside a task (目标:⏎1.完成甲;⏎2.完成乙。) cannot then be told from the next task.
+TEMPLATE_STYLE = "(一)"
+OTHER_STYLES = {
+    "(1)": re.compile(r"^\(\s*(\d{1,3})\s*\)\s*"),
+    "1.": re.compile(r"^(\d{1,3})\s*\.(?!\d)\s*"),
+    "1、": re.compile(r"^(\d{1,3})\s*、\s*"),
+    "一、": re.compile(r"^([一二三四五六七八九十]+)\s*、\s*"),
+}
+
+
+def _numbering(ln: Line) -> tuple[str, re.Match] | None:
+    """The task numbering a line starts with, if any: (style, match); a quarter label (一、二季度:) is none."""
+    if m := NUMBERED.match(ln.folded):
+        return TEMPLATE_STYLE, m
+    if QUARTER.match(ln.folded):
+        return None
+    return next(((style, m) for style, pattern in OTHER_STYLES.items() if (m := pattern.match(ln.folded))), None)
 
 
 # The table's header row, on one line ("工作任务 目标及进度 责任部门") or, pasted from a web or Word table, one cell
@@ -30,32 +51,62 @@ HEADER_CELL = re.compile(r"序号|工作任务|任务|目标及进度|目标与�
 
 
 def _is_table_header(ln: Line, before_first_task: bool) -> bool:
-    if NUMBERED.match(ln.folded):
+    if _numbering(ln):
         return False
     cells = ln.folded.split()
     return ("工作任务" in ln.folded and "责任" in ln.folded) or (
         before_first_task and bool(cells) and all(HEADER_CELL.fullmatch(c) for c in cells))
 
 
-def _blocks(doc: SourceDoc, lines: list[Line]) -> list[tuple[Line, list[Line]]]:
-    blocks: list[tuple[Line, list[Line]]] = []
+def _style(doc: SourceDoc, lines: list[Line]) -> str:
+    """The template's (一) if any line uses it; else the style of the first line numbered 1 in another style."""
+    found = [(ln, n) for ln in lines if (n := _numbering(ln))]
+    if any(style == TEMPLATE_STYLE for _, (style, _) in found):
+        return TEMPLATE_STYLE
+    first = next(((ln, style) for ln, (style, m) in found if cn_number(m.group(1)) == 1), None)
+    if first is None:
+        seen = f"; the first numbered line, line {found[0][0].number}, starts {doc.span(found[0][0].start, found[0][0].end)[:12]!r}" \
+            if found else ""
+        raise WhitepaperError(f"{doc.source_file}: section 三 has no numbered task; expected lines like "
+                              f"'(一)<task>。(市政府重点工作) 目标:<target>'{seen}")
+    return first[1]
+
+
+def _refuse_numbering(doc: SourceDoc, ln: Line, style: str, why: str) -> WhitepaperError:
+    return WhitepaperError(f"{doc.where(ln)}: section 三 numbers its tasks '{style}' rather than the template's '(一)', and {why}; "
+                           "so the tasks cannot be told apart for certain: number them '(一)', '(二)' … as the template does")
+
+
+def _blocks(doc: SourceDoc, lines: list[Line]) -> tuple[str, list[tuple[Line, re.Match, list[Line]]]]:
+    """The numbering style and, per task, (first line, its numbering match, the lines after it)."""
+    style = _style(doc, lines)
+    blocks: list[tuple[Line, re.Match, list[Line]]] = []
     for ln in lines:
         if not ln.folded or _is_table_header(ln, not blocks):
             continue
-        if NUMBERED.match(ln.folded):
-            blocks.append((ln, []))
+        numbered = _numbering(ln)
+        if numbered and numbered[0] == style and (style == TEMPLATE_STYLE or cn_number(numbered[1].group(1)) == len(blocks) + 1):
+            blocks.append((ln, numbered[1], []))
+        elif numbered and numbered[0] == style and blocks:   # 1. 2. 4.: a gap, or a list inside a task
+            raise _refuse_numbering(doc, ln, style, f"this line is numbered {numbered[1].group(1)} where task {len(blocks) + 1} "
+                                    "or a line of the task before was expected")
         elif blocks:
-            blocks[-1][1].append(ln)
+            blocks[-1][2].append(ln)
         else:
             doc.note("tasks", None, "unparsed_line", f"line {ln.number} comes before the first task: {doc.span(ln.start, ln.end)[:60]!r}",
                      ln.start, ln.end)
-    if not blocks:
-        raise WhitepaperError(f"{doc.source_file}: section 三 has no numbered task; expected lines like '(一)<task>。(市政府重点工作) 目标:<target>'")
-    return blocks
+    if style != TEMPLATE_STYLE:
+        for (ln, _, body), nxt in zip(blocks, blocks[1:] + [None]):
+            if not any(QUARTER.match(b.folded) for b in body):
+                raise _refuse_numbering(doc, ln, style, "the task on this line has no quarter line (第一季度:…) before "
+                                        + (f"line {nxt[0].number}" if nxt else "the end of the section"))
+        doc.note("tasks", None, "task_numbering_style", f"section 三 numbers its {len(blocks)} tasks '{style}' (from line "
+                 f"{blocks[0][0].number}) rather than the template's '(一)'; read in that numbering, 1 to {len(blocks)} in order",
+                 blocks[0][0].start, blocks[0][0].end)
+    return style, blocks
 
 
-def _header(doc: SourceDoc, task_id: str, ln: Line, rest: list[Line], lookups: Lookups) -> dict:
-    body_start = ln.start + NUMBERED.match(ln.folded).end()
+def _header(doc: SourceDoc, task_id: str, ln: Line, body_start: int, rest: list[Line], lookups: Lookups) -> dict:
     head_end, target = ln.end, None
     m = TARGET.search(doc.folded, body_start, ln.end)
     if m:
@@ -85,70 +136,6 @@ def _header(doc: SourceDoc, task_id: str, ln: Line, rest: list[Line], lookups: L
             "target_zh": target_zh or None, "target_span": target}
 
 
-def _split_divisions(text: str) -> list[tuple[str, str]]:
-    """'A牵头,B、C配合' → [(A, lead), (B, support), (C, support)]; a list with no role word leads with its first."""
-    text = re.sub(r"^责任(?:部门|单位)\s*[:]\s*", "", text)
-    named: list[tuple[str, str | None]] = []
-    for group in re.split(r"[,;;,]", text):
-        group = group.strip()
-        role = "lead" if re.search(r"(牵头|负责)$", group) else "support" if re.search(r"(配合|协助|参与)$", group) else None
-        group = re.sub(r"(牵头|负责|配合|协助|参与)$", "", group)
-        named += [(name.strip(), role) for name in re.split(r"[、/]|\s+", group) if name.strip()]
-    return [(name, role or ("lead" if i == 0 else "support")) for i, (name, role) in enumerate(named)]
-
-
-def _milestones(doc: SourceDoc, task_id: str, label: str, ln: Line, body: list[Line], plan_year: int) -> list[dict]:
-    """One milestone per quarter, null text where the paper gives none; a wrapped line continues its quarter."""
-    by_quarter: dict[int, list] = {}
-    current = None
-    for line in body:
-        m = QUARTER.match(line.folded)
-        if m:
-            quarter = cn_number(next(g for g in m.groups() if g))
-            if quarter in by_quarter:
-                raise WhitepaperError(f"{doc.where(line)}: task {label} has a second {QUARTER_ZH[quarter]} line; expected each quarter once")
-            current = by_quarter[quarter] = [line, line.start + m.end(), line.end]
-        elif current is not None:
-            current[2] = line.end
-    rows = []
-    for quarter in range(1, 5):
-        month, day = QUARTER_END[quarter]
-        row = {"milestone_id": f"{task_id}-q{quarter}", "task_id": task_id, "document_id": doc.document_id,
-               "quarter": quarter, "due_date": dt.date(plan_year, month, day)}
-        if quarter not in by_quarter:
-            doc.note("milestones", row["milestone_id"], "missing_milestone", f"task {label} has no {QUARTER_ZH[quarter]} line",
-                     ln.start, ln.end)
-            rows.append({**row, "text_zh": None, "source_start": ln.start, "source_end": ln.end})
-            continue
-        line, start, end = by_quarter[quarter]
-        text = doc.span(start, end).strip() or None
-        if text is None:
-            doc.note("milestones", row["milestone_id"], "empty_milestone", f"task {label} {QUARTER_ZH[quarter]} is empty in the source",
-                     line.start, line.end)
-        rows.append({**row, "text_zh": text, "source_start": line.start if text is None else start, "source_end": end})
-    return rows
-
-
-def _milestone_notes(doc: SourceDoc, label: str, rows: list[dict]) -> None:
-    for i, row in enumerate(rows):
-        if row["text_zh"] is None:
-            continue
-        q = QUARTER_ZH[row["quarter"]]
-        # 第二季度:完成受理与初审。  完成专家评审并提出方案报市人才办。 ← two cells run together
-        if re.search(r"[。;;]\s{2,}\S", doc.folded[row["source_start"]:row["source_end"]]):
-            nxt = rows[i + 1] if i + 1 < len(rows) else None
-            hint = (f"; {QUARTER_ZH[nxt['quarter']]} is empty, so the second item may belong there"
-                    if nxt is not None and nxt["text_zh"] is None else "")
-            doc.note("milestones", row["milestone_id"], "multiple_items_in_milestone",
-                     f"task {label} {q} holds two items separated by blank space{hint}", row["source_start"], row["source_end"])
-        for earlier in rows[:i]:
-            if earlier["text_zh"] == row["text_zh"]:
-                doc.note("milestones", row["milestone_id"], "duplicate_milestone_text",
-                         f"task {label} {q} repeats the text of {QUARTER_ZH[earlier['quarter']]} word for word",
-                         row["source_start"], row["source_end"])
-                break
-
-
 def _targets(doc: SourceDoc, task_id: str, spans: list[tuple[str | None, int, int]]) -> list[dict]:
     rows = []
     for milestone_id, start, end in spans:
@@ -164,67 +151,41 @@ def _targets(doc: SourceDoc, task_id: str, spans: list[tuple[str | None, int, in
     return rows
 
 
-def _divisions(doc: SourceDoc, task_id: str, label: str, line: Line, agency_id: str, lookups: Lookups,
-               departments: dict[str, dict]) -> list[dict]:
-    named = _split_divisions(line.folded)
-    if not named:
-        raise WhitepaperError(f"{doc.where(line)}: task {label} names no responsible division; expected e.g. 'X处牵头,Y处配合' or 'X处'")
-    leads = [name for name, role in named if role == "lead"]
-    if len(leads) > 1:
-        doc.note("task_departments", task_id, "multiple_leads", f"task {label} names {len(leads)} lead divisions ({'、'.join(leads)}); "
-                 "the first is recorded as lead, the others as support", line.start, line.end)
-    rows, seen = [], set()
-    offset = 0
-    for seq, (name, role) in enumerate(named, start=1):
-        if role == "lead" and name != leads[0]:
-            role = "support"
-        slug, name_en = lookups.departments.get((agency_id, name), (None, None))
-        known = slug is not None
-        taken = {d: row["name_zh"] for d, row in departments.items()}
-        department_id = f"{agency_id}-{slug}" if known else unknown_department_id(agency_id, name, taken)
-        if not known and department_id not in departments:
-            doc.note("departments", department_id, "unknown_department",
-                     f"division {name!r} is not in raw/lookups/departments.csv for {agency_id}; English name left empty",
-                     line.start, line.end)
-        departments.setdefault(department_id, {"department_id": department_id, "agency_id": agency_id, "name_zh": name, "name_en": name_en})
-        if department_id in seen:
-            doc.note("task_departments", task_id, "repeated_division", f"task {label} names {name} twice; kept once", line.start, line.end)
-            continue
-        seen.add(department_id)
-        at = doc.folded.find(name, line.start + offset, line.end)
-        start, end = (at, at + len(name)) if at >= 0 else (line.start, line.end)
-        offset = max(offset, end - line.start) if at >= 0 else offset
-        rows.append({"task_id": task_id, "department_id": department_id, "role": role, "department_seq": len(rows) + 1,
-                     "source_start": start, "source_end": end})
-    return rows
-
-
 def parse_tasks(doc: SourceDoc, lines: list[Line], plan_year: int, agency_id: str, lookups: Lookups) -> dict[str, list[dict]]:
-    """Rows of tasks, milestones, targets, departments and task_departments from the lines of section 三."""
+    """Rows of tasks, milestones, targets, departments and task_departments from the lines of section 三:
+    {"tasks": [...], "milestones": [...], "departments": [...], "task_departments": [...], "targets": [...]}.
+
+    WhitepaperError (naming file, line and what was expected) when section 三 has no numbered task, a task ends
+    without its division line, a quarter is named twice, or tasks numbered otherwise than (一) do not run 1, 2, 3 …
+    each with its quarter lines.
+    """
     tasks, milestones, targets, links = [], [], [], []
     departments: dict[str, dict] = {}
-    for seq, (ln, body) in enumerate(_blocks(doc, lines), start=1):
-        printed = NUMBERED.match(ln.folded).group(1)
-        label = f"({printed})"
+    style, blocks = _blocks(doc, lines)
+    for seq, (ln, numbered, body) in enumerate(blocks, start=1):
         task_id = f"{doc.document_id}-{seq:02d}"
-        if cn_number(printed) != seq:
-            doc.note("tasks", task_id, "numbering_out_of_order", f"task {seq} of section 三 is numbered {label}", ln.start, ln.end)
+        if style == TEMPLATE_STYLE:
+            label = f"({numbered.group(1)})"
+            if cn_number(numbered.group(1)) != seq:
+                doc.note("tasks", task_id, "numbering_out_of_order", f"task {seq} of section 三 is numbered {label}", ln.start, ln.end)
+        else:
+            label = f"({numbered.group(1)})" if style == "(1)" else numbered.group(1)     # task 3, task 三
         if not body or QUARTER.match(body[-1].folded):
             where = doc.where(body[-1] if body else ln)
             raise WhitepaperError(f"{where}: task {label} ends without its responsible divisions; "
                               "expected a last line such as 'X处牵头,Y处、Z处配合' or a single division name")
         division_line, body = body[-1], body[:-1]
-        head = _header(doc, task_id, ln, body, lookups)
+        head = _header(doc, task_id, ln, ln.start + numbered.end(), body, lookups)
         target_span = head.pop("target_span")
         tasks.append({"task_id": task_id, "document_id": doc.document_id, "task_seq": seq, **head,
                       "source_start": ln.start, "source_end": ln.end})
         first_quarter = next((i for i, b in enumerate(body) if QUARTER.match(b.folded)), len(body))
-        rows = _milestones(doc, task_id, label, ln, body[first_quarter:], plan_year)
-        _milestone_notes(doc, label, rows)
+        rows = quarter_milestones(doc, task_id, label, ln, body[first_quarter:], plan_year)
+        milestone_notes(doc, label, rows)
         milestones += rows
         spans = ([(None, *target_span)] if target_span else []) + [(r["milestone_id"], r["source_start"], r["source_end"])
                                                                    for r in rows if r["text_zh"]]
         targets += _targets(doc, task_id, spans)
-        links += _divisions(doc, task_id, label, division_line, agency_id, lookups, departments)
+        links += task_divisions(doc, task_id, label, division_line, agency_id, lookups, departments)
     return {"tasks": tasks, "milestones": milestones, "departments": list(departments.values()),
             "task_departments": links, "targets": targets}

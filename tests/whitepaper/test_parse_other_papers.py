@@ -226,3 +226,31 @@ def test_numbering_out_of_order_is_noted_not_renumbered():
         ("x-2016-r01", 1, "负责科技工作。"), ("x-2016-r02", 2, "负责人才工作。")]
     assert ("responsibilities", "x-2016-r02", "numbering_out_of_order") in rows(
         parsed.tables["quality_notes"], "table_name", "row_id", "flag")
+
+
+# --- tasks numbered like the section headings (jyj-2015 as one site printed it) -------------------------------
+
+TWO_TASKS_LIKE_HEADINGS = ("一、任务甲。（民生实事） 目标：完成甲。\n第一季度：甲一。\n第二季度：甲二。\n第三季度：甲三。\n第四季度：甲四。\n科技处\n"
+                           "二、任务乙。 目标：完成乙。\n第一季度：乙一。\n第二季度：乙二。\n第三季度：乙三。\n第四季度：乙四。\n科技处\n")
+
+
+def test_tasks_numbered_like_headings_stay_in_section_three():
+    # 一、新建、改扩建中小学，增加公办学位供给。（民生实事） 目标：… — was taken for a section heading, which left
+    # section 三 with no task ('section 三 has no numbered task'); a 四、 task would have been dropped unseen
+    text = MINI.replace("（一）任务甲。 目标：完成甲。\n第一季度：甲一。\n第二季度：甲二。\n第三季度：甲三。\n第四季度：甲四。\n科技处\n",
+                        TWO_TASKS_LIKE_HEADINGS)
+    parsed = parse_whitepaper(text.encode(), "x-2016", "x.txt", lookups=Lookups())
+    assert rows(parsed.tables["tasks"], "task_id", "title_zh", "category_zh", "target_zh") == [
+        ("x-2016-01", "任务甲。", "民生实事", "完成甲。"), ("x-2016-02", "任务乙。", None, "完成乙。")]
+    assert rows(parsed.tables["milestones"], "milestone_id", "text_zh")[4:6] == [("x-2016-02-q1", "乙一。"), ("x-2016-02-q2", "乙二。")]
+    assert rows(parsed.tables["contacts"], "channel", "value") == [("phone", "88000000")]
+    assert ("tasks", None, "task_numbering_style") in rows(parsed.tables["quality_notes"], "table_name", "row_id", "flag")
+    assert_offsets_index_the_text(parsed)
+
+
+def test_a_heading_after_template_tasks_still_ends_section_three():
+    # (一) tasks, then 五、… : section 三 ends there as before, and 四、公众参与 still starts section 四
+    text = MINI.replace("科技处\n\n四、", "科技处\n\n五、其他说明\n\n  本表如有调整另行公布。\n\n四、")
+    parsed = parse_whitepaper(text.encode(), "x-2016", "x.txt", lookups=Lookups())
+    assert rows(parsed.tables["task_departments"], "task_id", "role") == [("x-2016-01", "lead")]
+    assert [m for (m,) in rows(parsed.tables["milestones"], "text_zh")] == ["甲一。", "甲二。", "甲三。", "甲四。"]

@@ -1,0 +1,104 @@
+"""flows/whitepaper/quarters.py: quarter lines as other agencies write them — placeholders, one line for several
+quarters, all quarters on one line (the template's own forms: test_tasks_quarters.py)."""
+
+import pytest
+
+from flows.whitepaper.text import SourceError
+from tests.whitepaper.helpers import notes, one_task, tasks_of
+
+
+def _milestones(quarters: str):
+    doc, t = tasks_of(one_task(quarters=quarters))
+    for row in t["milestones"]:
+        if row["text_zh"] is not None:
+            assert doc.text[row["source_start"]:row["source_end"]] == row["text_zh"]
+    return doc, [(m["milestone_id"], m["text_zh"]) for m in t["milestones"]], t
+
+
+# --- placeholders: a quarter that plans nothing (jyj-2015 task 1 二季度：—, task 4 第一季度：无) ------------------
+
+@pytest.mark.parametrize("placeholder", ["—", "－", "-", "/", "／", "——", "无", "暂无", "（无）", "(无)", "无。"])
+def test_a_placeholder_is_an_empty_quarter_noted_and_kept_in_the_source(placeholder):
+    doc, rows, t = _milestones(f"一季度：甲一。\n二季度：{placeholder}\n三季度：甲三。\n四季度：甲四。\n")
+    # was ("sztb-2016-01-q2", "—"): a milestone with text, counted as planned and shown unreported past due
+    assert rows == [("sztb-2016-01-q1", "甲一。"), ("sztb-2016-01-q2", None), ("sztb-2016-01-q3", "甲三。"),
+                    ("sztb-2016-01-q4", "甲四。")]
+    q2 = t["milestones"][1]
+    assert doc.text[q2["source_start"]:q2["source_end"]] == f"二季度：{placeholder}"
+    empty = [n for n in doc.notes if n["flag"] == "empty_milestone"]
+    assert [(n["row_id"], doc.text[n["source_start"]:n["source_end"]]) for n in empty] == [
+        ("sztb-2016-01-q2", f"二季度：{placeholder}")]
+    assert f"placeholder {placeholder!r}" in empty[0]["detail"]
+
+
+@pytest.mark.parametrize("text", ["无锡项目落地。", "-5%以内。", "暂无变化则持续推进。", "持续推进"])
+def test_text_that_only_starts_like_a_placeholder_is_kept(text):
+    _, rows, _ = _milestones(f"第一季度：{text}\n第二季度：甲二。\n第三季度：甲三。\n第四季度：甲四。\n")
+    assert rows[0] == ("sztb-2016-01-q1", text)
+
+
+# --- one line for several quarters (jyj-2015 task 5: 第一、二季度：制定督导评估方案，完成自评。) -----------------------
+
+@pytest.mark.parametrize("label, quarters", [
+    ("第一、二季度：", (1, 2)), ("一、二季度：", (1, 2)), ("第一至二季度：", (1, 2)), ("第一至第二季度：", (1, 2)),
+    ("第1-2季度：", (1, 2)), ("第一、二、三季度：", (1, 2, 3)), ("Q1-Q2：", (1, 2)), ("Q1、Q2：", (1, 2)), ("上半年：", (1, 2)),
+])
+def test_one_line_for_several_quarters_gives_each_the_text_and_a_note(label, quarters):
+    rest = "".join(f"第{'一二三四'[q - 1]}季度：甲{q}。\n" for q in range(1, 5) if q not in quarters)
+    doc, rows, t = _milestones(f"{label}制定方案，完成自评。\n{rest}")
+    assert [text for _, text in rows] == ["制定方案，完成自评。" if q in quarters else f"甲{q}。" for q in range(1, 5)]
+    several = [n for n in doc.notes if n["flag"] == "milestone_for_several_quarters"]
+    assert [n["row_id"] for n in several] == [f"sztb-2016-01-q{q}" for q in quarters]
+    assert all(doc.text[n["source_start"]:n["source_end"]] == f"{label}制定方案，完成自评。" for n in several)
+    # one statement for two quarters is no repeat of a quarter's text by another
+    assert "duplicate_milestone_text" not in [flag for _, _, flag in notes(doc)]
+
+
+def test_jyj_task_5_target_label_and_combined_quarters():
+    text = ("工作任务 目标及进度 责任部门\n"
+            "（五）加强教育督导评估。（市政府重点工作） 工作目标：完成10个区（新区）教育现代化督导评估。\n\n"
+            "第一、二季度：制定督导评估方案，完成自评。\n\n第三季度：开展实地督导评估。\n\n第四季度：发布督导评估报告。\n\n督导室\n")
+    doc, t = tasks_of(text)
+    task = t["tasks"][0]
+    # was title '加强教育督导评估。（市政府重点工作） 工作', no category, and the 第一、二季度 line inside the target
+    assert (task["title_zh"], task["category_zh"], task["target_zh"]) == (
+        "加强教育督导评估。", "市政府重点工作", "完成10个区（新区）教育现代化督导评估。")
+    assert [(m["milestone_id"], m["text_zh"]) for m in t["milestones"]] == [
+        ("sztb-2016-01-q1", "制定督导评估方案，完成自评。"), ("sztb-2016-01-q2", "制定督导评估方案，完成自评。"),
+        ("sztb-2016-01-q3", "开展实地督导评估。"), ("sztb-2016-01-q4", "发布督导评估报告。")]
+    assert [(row_id, flag) for _, row_id, flag in notes(doc) if flag == "milestone_for_several_quarters"] == [
+        ("sztb-2016-01-q1", "milestone_for_several_quarters"), ("sztb-2016-01-q2", "milestone_for_several_quarters")]
+
+
+def test_a_quarter_named_again_after_a_combined_line_is_an_error():
+    with pytest.raises(SourceError, match=r"line 5: task \(一\) has a second 第二季度 line"):
+        tasks_of(one_task(quarters="第一、二季度：甲。\n第三季度：甲三。\n第二季度：又一。\n第四季度：甲四。\n"))
+
+
+# --- all quarters on one line (jyj-2015 task 1 as another site printed it) ---------------------------------
+
+@pytest.mark.parametrize("line", [
+    "第一季度：制定计划；第二季度：开工建设；第三季度：建成20公里；第四季度：通车",
+    "一季度：制定计划。二季度：开工建设。三季度：建成20公里。四季度：通车",
+    "第一季度：制定计划，第二季度：开工建设，第三季度：建成20公里，第四季度：通车",
+    "第一季度：制定计划  第二季度：开工建设  第三季度：建成20公里  第四季度：通车",
+])
+def test_all_four_quarters_on_one_line_give_four_milestones(line):
+    doc, rows, t = _milestones(line + "\n")
+    # was Q1 holding the whole line and Q2-Q4 null, with notes saying 'has no 第二季度 line'
+    assert [text.rstrip("。") for _, text in rows] == ["制定计划", "开工建设", "建成20公里", "通车"]
+    assert [(n[1], n[2]) for n in notes(doc) if n[0] == "milestones"] == [
+        ("sztb-2016-01-q2", "quarters_on_one_line"), ("sztb-2016-01-q3", "quarters_on_one_line"),
+        ("sztb-2016-01-q4", "quarters_on_one_line")]
+    assert [(r["target_id"], r["value_text_zh"]) for r in t["targets"]] == [("sztb-2016-01-q3-t1", "20公里")]
+
+
+def test_a_quarter_mentioned_inside_a_sentence_is_no_label():
+    _, rows, _ = _milestones("第一季度：完成第二季度招标准备，上半年完成评审。\n第二季度：甲二。\n第三季度：甲三。\n第四季度：甲四。\n")
+    assert rows[0] == ("sztb-2016-01-q1", "完成第二季度招标准备，上半年完成评审。")
+
+
+def test_two_quarters_on_one_line_and_the_rest_below():
+    _, rows, _ = _milestones("第一季度：甲一。第二季度：—\n第三季度：甲三。\n第四季度：甲四。\n")
+    assert rows == [("sztb-2016-01-q1", "甲一。"), ("sztb-2016-01-q2", None), ("sztb-2016-01-q3", "甲三。"),
+                    ("sztb-2016-01-q4", "甲四。")]
