@@ -5,17 +5,20 @@ A paper in raw/whitepapers/ is read as
   - the web page itself (.html, .htm): html_page.py;
   - Word (.docx): word.py.
 Each gives the canonical text the offsets index: for a web page or a Word document, its text as extracted,
-one paragraph or table cell per line. Any other file there (.doc, .pdf, .wps, …) is refused: `refusal` says why.
+one paragraph or table cell per line, and its task table in the template's lines, read by its header
+(task_table.py). Any other file there (.doc, .pdf, .wps, …) is refused: `refusal` says why.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.whitepaper.html_page import html_lines
 from flows.whitepaper.lookups import pinyin_slug
+from flows.whitepaper.task_table import TaskTables
 from flows.whitepaper.text import SourceError, check_not_empty, decode
 from flows.whitepaper.word import docx_lines
 
@@ -85,24 +88,44 @@ def refused_entry(source_file: str, path: Path) -> tuple[str, str]:
     return rule, f"{source_file}: refused, {what}; a white paper is read from {ACCEPTED}"
 
 
+@dataclass(frozen=True)
+class PaperText:
+    """A paper's canonical text, its encoding, and what the table reader noted about the source (task_table.py):
+    (table_name, flag, detail, source_start, source_end) with offsets into text."""
+
+    text: str
+    encoding: str
+    notes: list[tuple[str, str, str, int, int]] = field(default_factory=list)
+
+
 def read_text(raw: bytes, form: str, source_file: str) -> tuple[str, str]:
-    """(canonical text, encoding) of a paper's bytes in the given form; SourceError naming the file if unreadable
-    (rule empty for a file of no bytes or only whitespace, in any form: lxml and python-docx would call it no page
-    or no zip)."""
+    """(canonical text, encoding) of a paper's bytes in the given form; SourceError naming the file if unreadable."""
+    paper = read_paper(raw, form, source_file)
+    return paper.text, paper.encoding
+
+
+def read_paper(raw: bytes, form: str, source_file: str) -> PaperText:
+    """PaperText of a paper's bytes in the given form, a task table read by its header (task_table.TaskTables);
+    SourceError naming the file if unreadable or its task table's header is not understood (rule empty for a file
+    of no bytes or only whitespace, in any form: lxml and python-docx would call it no page or no zip)."""
     check_not_empty(raw, source_file, f"a white paper's text in this {FORM_NAMES.get(form, form)}")
     if form == "text":
-        return decode(raw, source_file)
+        return PaperText(*decode(raw, source_file))
     if form == "html":
-        lines, encoding = html_lines(raw, source_file)
+        lines, encoding = html_lines(raw, source_file, TaskTables(source_file))
     elif form == "docx":
-        lines, encoding = docx_lines(raw, source_file), "utf-8"
+        lines, encoding = docx_lines(raw, source_file, TaskTables(source_file)), "utf-8"
     else:
         raise SourceError(f"{source_file}: unknown form {form!r}; a white paper is read from {ACCEPTED}")
     if not lines:
         raise SourceError(f"{source_file}: the {FORM_NAMES[form]} holds no text; expected a white paper")
     # Only \n separates lines of the canonical text (text.canonical): a \r or \x0b inside a paragraph ends one too.
-    text = "\n".join(re.sub(r"[\r\x0b\x0c]", "\n", ln) for ln in lines)
-    return text, encoding
+    pieces = [re.sub(r"[\r\x0b\x0c]", "\n", ln) for ln in lines]
+    notes, at = [], 0
+    for line, piece in zip(lines, pieces):
+        notes += [(*note, at, at + len(piece)) for note in getattr(line, "notes", ())]
+        at += len(piece) + 1
+    return PaperText("\n".join(pieces), encoding, notes)
 
 
 def id_from_name(path: Path) -> str:

@@ -15,7 +15,8 @@ import re
 import lxml.etree
 import lxml.html
 
-from flows.whitepaper.layout import Cell, reading_order
+from flows.whitepaper.layout import Cell, ReadTable, reading_order
+from flows.whitepaper.task_table import carry_notes
 from flows.whitepaper.text import SourceError
 
 BLOCKS = {"address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",
@@ -83,12 +84,15 @@ def parse_html(raw: bytes, source_file: str):
     return root, encoding
 
 
-def html_lines(raw: bytes, source_file: str) -> tuple[list[str], str]:
-    """(text lines in reading order, encoding) of a saved web page; SourceError if it is not one (parse_html)."""
+def html_lines(raw: bytes, source_file: str, read_table: ReadTable = reading_order) -> tuple[list[str], str]:
+    """(text lines in reading order, encoding) of a saved web page; SourceError if it is not one (parse_html).
+
+    read_table turns a table's rows of cells into its lines (a white paper's task table: task_table.TaskTables).
+    """
     root, encoding = parse_html(raw, source_file)
     body = root.find("body")
     lines: list[str] = []
-    _walk(body if body is not None else root, lines, [])
+    _walk(body if body is not None else root, lines, [], read_table)
     return [ln for ln in (_clean(ln) for ln in lines) if ln], encoding
 
 
@@ -101,7 +105,7 @@ def _text(s: str | None) -> str:
     return SOURCE_BREAK.sub(" ", s) if s else ""
 
 
-def _walk(el, lines: list[str], current: list[str]) -> None:
+def _walk(el, lines: list[str], current: list[str], read_table: ReadTable = reading_order) -> None:
     """Append el's text to current (the line being built) and finished lines to lines."""
     tag = el.tag.lower() if isinstance(el.tag, str) else None
     if tag is None:                       # a comment or processing instruction: only its tail is text
@@ -113,14 +117,14 @@ def _walk(el, lines: list[str], current: list[str]) -> None:
         return
     if tag == "table":
         _flush(lines, current)
-        lines += reading_order(_table_rows(el))
+        lines += read_table(_table_rows(el, read_table))
         return
     block = tag in BLOCKS
     if block:
         _flush(lines, current)
     current.append(_text(el.text))
     for child in el:
-        _walk(child, lines, current)
+        _walk(child, lines, current, read_table)
         current.append(_text(child.tail))
     if block:
         _flush(lines, current)
@@ -132,7 +136,7 @@ def _flush(lines: list[str], current: list[str]) -> None:
         current.clear()
 
 
-def _table_rows(table) -> list[list[Cell]]:
+def _table_rows(table, read_table: ReadTable = reading_order) -> list[list[Cell]]:
     """The table's own rows (not those of tables nested in its cells), each a list of cells."""
     rows = []
     for tr in table.iter("tr"):
@@ -147,7 +151,7 @@ def _table_rows(table) -> list[list[Cell]]:
             if not _hidden(td):
                 current.append(_text(td.text))
                 for child in td:
-                    _walk(child, cell_lines, current)
+                    _walk(child, cell_lines, current, read_table)
                     current.append(_text(child.tail))
                 _flush(cell_lines, current)
             cells.append(Cell(cell_lines, _span(td, "rowspan"), _span(td, "colspan")))
@@ -169,4 +173,4 @@ def _span(td, name: str) -> int:
 
 def _clean(line: str) -> str:
     """A line without the HTML whitespace around it; NBSP and ideographic spaces inside are the page's own."""
-    return line.strip(" \t\n\r\f") if line.strip() else ""
+    return carry_notes(line, line.strip(" \t\n\r\f")) if line.strip() else ""

@@ -14,6 +14,7 @@ ties to another is simply read left to right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -24,6 +25,10 @@ class Cell:
     lines: list[str]
     rowspan: int = 1
     colspan: int = 1
+
+
+ReadTable = Callable[[list[list[Cell]]], list[str]]
+"""What the web-page and Word readers call on each table's rows of cells for its lines: reading_order by default."""
 
 
 def place(rows: list[list[Cell]]) -> dict[tuple[int, int], Cell]:

@@ -21,7 +21,7 @@ from flows.tables.validate import validate_tables
 from flows.updates.limits import MAX_WHITEPAPER_BYTES, OverBudget, read_capped
 from flows.whitepaper.contacts import parse_contacts
 from flows.whitepaper.english import add_english, untranslated_detail
-from flows.whitepaper.forms import FORM_NAMES, form_of, read_text, refusal
+from flows.whitepaper.forms import FORM_NAMES, form_of, read_paper, refusal
 from flows.whitepaper.header import chrome_note, header_region, read_publication, trailing_chrome
 from flows.whitepaper.lookups import Lookups, load_lookups
 from flows.whitepaper.quantities import find_quantities
@@ -192,7 +192,8 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
     frames=False (which implies it) returns the rows unframed, to be framed once for all papers.
     """
     try:
-        text, encoding = read_text(raw, form, source_file)
+        paper = read_paper(raw, form, source_file)
+        text, encoding = paper.text, paper.encoding
     except SourceError as err:
         paper_err = WhitepaperError(str(err))
         if err.rule:                  # empty, html_too_deep: the rule document_rejections gives it
@@ -237,6 +238,9 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         **task_tables,
         "contacts": parse_contacts(doc, contact_lines),
     }
+    for table, flag, detail, start, end in paper.notes:   # the table reader's: a merged cell belongs to its task
+        task = [t["task_id"] for t in task_tables["tasks"] if t["source_start"] <= start] if flag == "merged_cell" else []
+        doc.note(table, task[-1] if task else None, flag, detail, start, end)
     for flag, detail, start, end in header_notes:   # last, so that the notes of the paper's text keep their ids
         doc.note("documents", document_id, flag, detail, start, end)
     if missing := add_english(tables, lookups.translations):  # one note per paper, never a failure

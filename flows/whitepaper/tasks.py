@@ -17,10 +17,12 @@ from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.quarters import QUARTER, milestone_notes
 from flows.whitepaper.quarters import milestones as quarter_milestones
 from flows.whitepaper.source_doc import NUMBERED, Line, SourceDoc, WhitepaperError
+from flows.whitepaper.task_table import header_role
 from flows.whitepaper.text import cn_number
 
-# 目标:… in the template; 工作目标:, 年度目标: or 任务目标: in other papers (the label is no part of the title).
-TARGET = re.compile(r"(?:工作|年度|任务)?目标\s*[:]\s*")
+# 目标:… in the template; 工作目标:, 年度目标:, 全年目标: or 任务目标: in other papers and in the lines task_table.py
+# writes for a table's target column (the label is no part of the title).
+TARGET = re.compile(r"(?:工作|年度|全年|任务)?目标\s*[:]\s*")
 CATEGORY_AT_END = re.compile(r"\(([^()]{1,20})\)\s*$")
 
 # How section 三 numbers its tasks. The template's (一) is read as it always was. Other papers write 1. / 1、 / 一、 /
@@ -50,12 +52,17 @@ HEADER_CELL = re.compile(r"序号|工作任务|任务|目标及进度|目标与�
                          r"|配合部门|备注")
 
 
+def _is_header_cell(cell: str) -> bool:
+    # header_role knows the headers task_table.py reads a table by (年度目标, 进度安排, 第一季度 …), as it writes them
+    return bool(HEADER_CELL.fullmatch(cell)) or header_role(cell) is not None
+
+
 def _is_table_header(ln: Line, before_first_task: bool) -> bool:
     if _numbering(ln):
         return False
     cells = ln.folded.split()
     return ("工作任务" in ln.folded and "责任" in ln.folded) or (
-        before_first_task and bool(cells) and all(HEADER_CELL.fullmatch(c) for c in cells))
+        before_first_task and bool(cells) and all(_is_header_cell(c) for c in cells))
 
 
 def _style(doc: SourceDoc, lines: list[Line]) -> str:

@@ -23,7 +23,7 @@ from docx.text.paragraph import Paragraph
 
 from flows.updates import limits
 from flows.updates.limits import OverBudget
-from flows.whitepaper.layout import Cell, reading_order
+from flows.whitepaper.layout import Cell, ReadTable, reading_order
 from flows.whitepaper.text import SourceError
 
 
@@ -44,16 +44,19 @@ def open_docx(raw: bytes, source_file: str) -> Document:
                           "expected a .docx saved by Word or WPS") from None
 
 
-def docx_lines(raw: bytes, source_file: str) -> list[str]:
+def docx_lines(raw: bytes, source_file: str, read_table: ReadTable = reading_order) -> list[str]:
     """Text lines of a .docx in reading order; SourceError naming the file if it is not one python-docx can read,
-    OverBudget past its budget (open_docx)."""
-    return document_lines(open_docx(raw, source_file))
+    OverBudget past its budget (open_docx). read_table as for document_lines."""
+    return document_lines(open_docx(raw, source_file), read_table)
 
 
-def document_lines(document: Document) -> list[str]:
-    """Text lines of an open Word document in reading order, empty lines left out."""
+def document_lines(document: Document, read_table: ReadTable = reading_order) -> list[str]:
+    """Text lines of an open Word document in reading order, empty lines left out.
+
+    read_table turns a table's rows of cells into its lines (a white paper's task table: task_table.TaskTables).
+    """
     lines: list[str] = []
-    _container(document, lines)
+    _container(document, lines, read_table)
     return [ln for ln in lines if ln.strip()]
 
 
@@ -83,15 +86,15 @@ class _WordNodes(limits.NodeTally):
                              "thousand more): keep only the report or white paper")
 
 
-def _container(container, lines: list[str]) -> None:
+def _container(container, lines: list[str], read_table: ReadTable = reading_order) -> None:
     for item in container.iter_inner_content():
         if isinstance(item, Paragraph):
             lines += item.text.split("\n")
         elif isinstance(item, Table):
-            lines += reading_order(_rows(item))
+            lines += read_table(_rows(item, read_table))
 
 
-def _rows(table: Table) -> list[list[Cell]]:
+def _rows(table: Table, read_table: ReadTable = reading_order) -> list[list[Cell]]:
     """The table's rows of origin cells; a cell continuing a vertical merge adds a row to the cell above it."""
     # layout.place puts a cell past those spanning down into its row, which is what vMerge means; the grid
     # columns here only find which cells continue a merge (w:gridBefore, columns left empty, is rare and ignored).
@@ -112,7 +115,7 @@ def _rows(table: Table) -> list[list[Cell]]:
             while r + rowspan < len(grid) and any(c == col and below.vMerge == "continue" for c, below in grid[r + rowspan]):
                 rowspan += 1
             lines: list[str] = []
-            _container(_Cell(tc, table), lines)
+            _container(_Cell(tc, table), lines, read_table)
             cells.append(Cell(lines, rowspan, tc.grid_span))
         rows.append(cells)
     return rows

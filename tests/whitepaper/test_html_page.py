@@ -3,6 +3,7 @@
 import pytest
 
 from flows.whitepaper.html_page import MAX_DEPTH, html_lines
+from flows.whitepaper.task_table import TaskTables
 from flows.whitepaper.text import SourceError
 
 
@@ -90,3 +91,16 @@ def test_a_page_nested_deeper_than_the_parser_reads_is_refused_not_cut_short(dep
                        r"HTML parser \(libxml2\)") as err:
         html_lines(_nested(depth), "x.html")
     assert err.value.rule == "html_too_deep"
+
+
+def test_a_task_table_with_a_row_number_lead_and_support_columns_is_read_by_its_header():
+    q = "".join(f"<p>第{n}季度:甲{n}</p>" for n in "一二三四")
+    table = ("<table><tr><td>序号</td><td>工作任务</td><td>目标及进度</td><td>牵头部门</td><td>配合部门</td></tr>"
+             f"<tr><td>1</td><td>(一)任务甲</td><td><p>目标:甲</p>{q}</td><td rowspan='2'>甲处</td><td>乙处</td></tr>"
+             f"<tr><td>2</td><td>(二)任务乙</td><td><p>目标:乙</p>{q}</td><td></td></tr></table>")
+    got, _ = html_lines(f"<html><body>{table}</body></html>".encode(), "x.html", TaskTables("x.html"))
+    quarters = [f"第{n}季度:甲{n}" for n in "一二三四"]
+    assert got == ["序号", "工作任务", "目标及进度", "牵头部门", "配合部门", "(一)任务甲", "目标:甲", *quarters, "甲处牵头，乙处配合",
+                   "(二)任务乙", "目标:乙", *quarters, "甲处牵头"]
+    assert [note[1] for ln in got for note in getattr(ln, "notes", ())] == ["merged_cell"]
+    assert lines(table)[5:7] == ["1", "2"]       # without the task-table reader: cell by cell, row numbers included

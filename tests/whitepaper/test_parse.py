@@ -235,3 +235,28 @@ def test_write_tables_csv_round_trips(sztb, tmp_path):
     with (tmp_path / "out" / "milestones.csv").open(encoding="utf-8", newline="") as fh:
         milestones = list(csv.DictReader(fh))
     assert (milestones[6]["milestone_id"], milestones[6]["text_zh"], milestones[6]["due_date"]) == ("sztb-2016-02-q3", "", "2016-09-30")
+
+
+def test_a_web_page_with_quarter_columns_and_a_merged_division_cell(tmp_path):
+    from tests.whitepaper.helpers import MINI
+    before, after = MINI.split("工作任务 目标及进度 责任部门\n")
+    after = after.split("\n\n四、")[1]
+    row = "<tr><td>{}</td><td>完成{}。</td>" + "".join(f"<td>{{}}{n}。</td>" for n in "一二三四")
+    table = ('<table><tr><td rowspan="2">工作任务</td><td rowspan="2">年度目标</td><td colspan="4">进度安排</td>'
+             '<td rowspan="2">责任部门</td></tr><tr><td>第一季度</td><td>第二季度</td><td>第三季度</td><td>第四季度</td></tr>'
+             + (row + '<td rowspan="2">科技处</td></tr>').format("（一）任务甲。", "甲", *"甲甲甲甲")
+             + (row + "</tr>").format("（二）任务乙。", "乙", *"乙乙乙乙") + "</table>")
+    page = "".join(f"<p>{ln}</p>" for ln in before.split("\n") if ln) + table + f"<p>四、{after.split(chr(10))[0]}</p>"
+    path = tmp_path / "ftkc-2016.html"
+    path.write_text(page + "".join(f"<p>{ln}</p>" for ln in after.split("\n")[1:] if ln), encoding="utf-8")
+    parsed = read_whitepaper(path, lookups=Lookups())
+    t = parsed.tables
+    assert rows(t["tasks"], "title_zh", "target_zh") == [("任务甲。", "完成甲。"), ("任务乙。", "完成乙。")]
+    assert rows(t["milestones"], "milestone_id", "text_zh")[4:] == [
+        ("ftkc-2016-02-q1", "乙一。"), ("ftkc-2016-02-q2", "乙二。"), ("ftkc-2016-02-q3", "乙三。"), ("ftkc-2016-02-q4", "乙四。")]
+    assert rows(t["task_departments"], "task_id", "role") == [("ftkc-2016-01", "lead"), ("ftkc-2016-02", "lead")]
+    merged = t["quality_notes"][t["quality_notes"].flag == "merged_cell"]
+    assert rows(merged, "table_name", "row_id") == [("task_departments", "ftkc-2016-02")]
+    assert parsed.text[merged.source_start.iloc[0]:merged.source_end.iloc[0]] == "科技处"
+    assert "unparsed_line" not in set(t["quality_notes"].flag)
+    assert_offsets_index_the_text(parsed)

@@ -307,3 +307,12 @@ def test_a_combined_quarter_label_is_no_task_numbered_like_a_heading():
     doc, t = tasks_of(_numbered(["一、", "二、"], quarters="一、二季度：甲。\n三季度：甲三。\n四季度：甲四。\n"))
     assert [r["title_zh"] for r in t["tasks"]] == ["任务1。", "任务2。"]
     assert [m["text_zh"] for m in t["milestones"][:4]] == ["甲。", "甲。", "甲三。", "甲四。"]
+
+
+def test_a_year_target_line_and_the_header_cells_of_quarter_columns_as_task_table_writes_them():
+    text = ("工作任务\n年度目标\n进度安排\n第一季度\n第二季度\n第三季度\n第四季度\n责任部门\n"
+            "（一）任务甲。（民生实事）\n年度目标：完成甲。\n" + QUARTERS + "建设处\n")
+    doc, t = tasks_of(text)
+    assert [(r["title_zh"], r["target_zh"]) for r in t["tasks"]] == [("任务甲。", "完成甲。")]
+    assert [m["text_zh"] for m in t["milestones"]] == ["甲一。", "甲二。", "甲三。", "甲四。"]
+    assert notes(doc) == [("departments", "sztb-jian-she-chu-2ca8980d", "unknown_department")]   # no unparsed_line

@@ -6,6 +6,7 @@ import docx
 import pytest
 
 from flows.whitepaper.text import SourceError
+from flows.whitepaper.task_table import TaskTables
 from flows.whitepaper.word import docx_lines
 
 
@@ -57,3 +58,21 @@ def test_a_line_break_inside_a_paragraph_ends_a_line():
 def test_not_a_docx_names_the_file(raw, message):
     with pytest.raises(SourceError, match=message):
         docx_lines(raw, "x.docx")
+
+
+def test_a_task_table_continued_with_its_header_typed_again_and_a_division_merged_over_two_tasks():
+    document = docx.Document()
+    header = ["工作任务", "目标及进度", "责任部门"]
+    table = document.add_table(rows=5, cols=3)
+    for r, texts in enumerate([header, ["(一)任务甲", "目标:甲", "甲处"], header, ["(二)任务乙", "目标:乙", ""],
+                               ["(三)任务丙", "目标:丙", ""]]):
+        for cell, text in zip(table.rows[r].cells, texts):
+            cell.text = text
+    table.cell(3, 2).merge(table.cell(4, 2)).text = "乙处"
+    got = docx_lines(saved(document), "x.docx", TaskTables("x.docx"))
+    assert got == ["工作任务", "目标及进度", "责任部门", "(一)任务甲", "目标:甲", "甲处", "(二)任务乙", "目标:乙", "乙处",
+                   "(三)任务丙", "目标:丙", "乙处"]
+    assert [(ln, note[1]) for ln in got for note in getattr(ln, "notes", ())] == [
+        ("(二)任务乙", "repeated_table_header"), ("乙处", "merged_cell")]
+    assert got[-1].notes[0][0] == "task_departments"
+    assert "the 责任部门 cell '乙处' is one cell merged down over the rows of task (二) and of task (三)" in got[-1].notes[0][2]
