@@ -265,11 +265,9 @@ def _reuse_release(final: Path, info: ReleaseInfo, staging: Path, out_root: Path
 def _check_names(tables: dict[str, pd.DataFrame], views: dict[str, str], macros: dict[str, str]) -> None:
     if not tables:
         raise ValueError("no tables were given")
-    reserved = [n for n in (*tables, *views, *macros) if n == RELEASE_INFO]
-    if reserved:
+    if RELEASE_INFO in {*tables, *views, *macros}:
         raise ValueError(f"{RELEASE_INFO} is written by the publisher itself; it cannot be a table, view or macro")
-    clash = sorted(set(macros) & (set(tables) | set(views)))
-    if clash:
+    if clash := sorted(set(macros) & (set(tables) | set(views))):
         raise ValueError(f"{', '.join(clash)}: a macro cannot share its name with a table or view")
 
 
