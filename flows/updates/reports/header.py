@@ -17,17 +17,22 @@ from dataclasses import dataclass
 from flows.whitepaper.text import cn_number, fold
 
 _MONTH = r"(1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])"
-PERIODS = [  # (pattern on the folded title, quarter): the first that matches wins, so 上半年 before 年度
+_TO = r"\s*月?\s*[-—~～至到]\s*"
+PERIODS = [  # (pattern on the folded title, quarter): the first that matches wins, so 下半年 before 半年
     (re.compile(r"第?([一二三四1-4])季度"), None),
-    # 1-6月, 1月至9月, 一至十二月, 前9个月: from January to a month's end, the quarter ending there; "1-10月" ends in
-    # no quarter (below), and its 2015年度… must not make it the fourth
-    (re.compile(r"(?:1|一)\s*月?\s*[-—~～至到]\s*" + _MONTH + r"\s*月"), "months"),
+    # 1-6月, 4-6月, 1月至9月, 一至十二月, 前9个月, 截至9月底: months to a month's end, the quarter ending there; a
+    # period that ends in no quarter ("1-10月", "10月份") names none (below), and its 2015年度… must not make it the fourth
+    (re.compile(r"(?<![\d一二三四五六七八九十])" + _MONTH + _TO + _MONTH + r"\s*月"), "months"),
     (re.compile(r"前\s*" + _MONTH + r"\s*个?月"), "months"),
+    (re.compile(r"截[至止]\s*(?:\d{4}\s*年\s*)?" + _MONTH + r"\s*月\s*(?:底|末|\d{1,2}\s*日)"), "months"),
     (re.compile(r"(?<![\d一二三四五六七八九十])" + _MONTH + r"\s*月份"), "month"),   # 10月份进展情况: one month's report
+    (re.compile(r"下半年"), 4),
     (re.compile(r"上半年|半年"), 2),
     (re.compile(r"前三季度|1-3季度|一至三季度"), 3),
-    (re.compile(r"下半年|全年|年度"), 4),
+    (re.compile(r"全年"), 4),
 ]
+YEAR_WORD = re.compile(r"年度")
+"""2014年度…白皮书: the paper's year, read as the whole year only when no line of the title names a period."""
 TITLE_WORDS = re.compile(r"进展|进度|完成情况|落实情况|执行情况|推进情况|实施情况|工作情况")
 CHROME = re.compile(r"您现在的位置|当前位置|首页\s*>|>\s*首页|^\s*(?:字体|字号|打印|关闭|分享)")
 DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -58,21 +63,32 @@ class ReportHeader:
     period_end: dt.date | None
 
 
-def quarter_of(title: str) -> tuple[int | None, str | None]:
+def quarter_of(title: str, year_word: bool = True) -> tuple[int | None, str | None]:
     """(quarter, phrase as written) named by a title; (None, phrase) for a period that ends in no quarter (1-10月,
     10月份: whether its rows speak of the third quarter or the fourth is not said, so none is guessed); (None, None)
-    when the title names no period."""
+    when the title names no period. year_word: a bare 年度 counts as the fourth quarter (the last resort)."""
     folded = fold(title)
     for pattern, quarter in PERIODS:
         if m := pattern.search(folded):
             phrase = title[m.start():m.end()]
             if quarter in ("months", "month"):
-                month = cn_number(m.group(1))
-                if quarter == "month" or month % 3:
+                month = cn_number(m.groups()[-1])
+                if quarter == "month" or month % 3 or (len(m.groups()) == 2 and cn_number(m.group(1)) > month):
                     return None, phrase
                 quarter = month // 3
             return (quarter or cn_number(m.group(1))), phrase
+    if year_word and (m := YEAR_WORD.search(folded)):
+        return 4, title[m.start():m.end()]
     return None, None
+
+
+def title_year(title: str, phrase: str | None) -> int | None:
+    """The year a title names for its period: the last one before the period's phrase (2013年度工作完成情况及2014年
+    第一季度进展情况 is about 2014), else the first one."""
+    folded, at = fold(title), title.find(phrase) if phrase else -1
+    years = [(m.start(), int(m.group(1))) for m in YEAR.finditer(folded)]
+    before = [y for start, y in years if 0 <= at and start < at]
+    return before[-1] if before else (years[0][1] if years else None)
 
 
 def find_title(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -118,13 +134,15 @@ def period_end(text: str) -> dt.date | None:
 def read_header(text: str, paragraphs: list[tuple[int, int]], item_lines: set[int]) -> ReportHeader:
     title_span = find_title(text, paragraphs) or (0, 0)
     title = text[title_span[0]:title_span[1]]
-    quarter, phrase = quarter_of(title)
+    quarter, phrase = quarter_of(title, year_word=False)
     if quarter is None and phrase is None:
         # a title may put its period on a line of its own: 重点民生实事进展情况 / （第二季度）
         before_items = [(s, e) for s, e in paragraphs[:25] if s not in item_lines and e - s <= 40 and s > title_span[0]]
-        quarter, phrase = next((q for q in (quarter_of(text[s:e]) for s, e in before_items[:3]) if q[0]), (None, None))
-    year = YEAR.search(fold(title))
-    year = int(year.group(1)) if year else None
+        quarter, phrase = next((q for q in (quarter_of(text[s:e], year_word=False) for s, e in before_items[:3])
+                                if q[0]), (None, None))
+    if quarter is None and phrase is None:
+        quarter, phrase = quarter_of(title)
+    year = title_year(title, phrase)
     reported_on = publication_date(text, paragraphs, item_lines)
     return ReportHeader(title, title_span, year, quarter, phrase, reported_on,
                         stated_period_end(text, paragraphs, item_lines, year))

@@ -85,6 +85,31 @@ def test_a_period_that_ends_in_no_quarter_names_no_quarter_and_is_not_a_year(tit
     assert (header.quarter, header.period_phrase) == (None, phrase)   # the line below is not read over the title's period
 
 
+@pytest.mark.parametrize("title, quarter, phrase", [
+    ("2014年下半年工作进展情况", 4, "下半年"),                  # not the 半年 of 上半年
+    ("2014年4-6月进展情况", 2, "4-6月"),                      # a quarter's months
+    ("2014年4月至9月进展情况", 3, "4月至9月"),
+    ("2014年度公共服务白皮书进展情况（截至9月底）", 3, "截至9月底"),
+    ("进展情况（截至2014年6月30日）", 2, "截至2014年6月30日"),
+])
+def test_more_ways_a_title_names_a_quarter(title, quarter, phrase):
+    assert quarter_of(title) == (quarter, phrase)
+
+
+def test_a_period_on_the_next_line_wins_over_the_papers_year_in_the_title():
+    text = "深圳市科技创新委员会2014年度公共服务白皮书进展情况\n（第二季度）\n发布时间：2014-07-10 09:30\n（一）任务"
+    header = read_header(text, text_blocks(text), set())
+    assert (header.quarter, header.period_phrase, header.year) == (2, "第二季度", 2014)
+    text = "深圳市科技创新委员会2014年度公共服务白皮书进展情况\n发布时间：2015-01-10\n（一）任务"
+    assert read_header(text, text_blocks(text), set()).quarter == 4   # 年度 alone: the whole year, as before
+
+
+def test_the_year_is_the_one_the_period_is_in():
+    text = "深圳市科技创新委员会2013年度工作完成情况及2014年第一季度进展情况\n发布时间：2014-04-10\n（一）任务"
+    header = read_header(text, text_blocks(text), set())
+    assert (header.year, header.quarter) == (2014, 1)
+
+
 def test_periods_to_a_quarters_end_in_other_spellings():
     assert quarter_of("2014年1月至12月进展情况") == (4, "1月至12月")
     assert quarter_of("一至十二月进展情况") == (4, "一至十二月")

@@ -81,8 +81,11 @@ def test_a_report_without_a_date_is_rejected_as_a_whole(tmp_path, seed):
 
 
 def test_a_title_without_a_period_and_a_file_without_items_are_file_rejections(tmp_path):
-    no_period = write_report(tmp_path / "a", dataclasses.replace(NARRATIVE, title="白皮书进展情况"), "text")
+    no_period = write_report(tmp_path / "a", dataclasses.replace(NARRATIVE, title="白皮书进展情况", intro="各项任务进展如下："),
+                             "text")
     assert read_report(no_period).code == "report_without_quarter"
+    stated = write_report(tmp_path / "c", dataclasses.replace(NARRATIVE, title="白皮书进展情况"), "text")
+    assert read_report(stated).cells["quarter"].to_pylist()[0] == "2"   # its intro: 截至2014年6月30日
     months = write_report(tmp_path / "b", dataclasses.replace(NARRATIVE, title="2014年度公共服务白皮书1-10月进展情况"), "text")
     problem = read_report(months)
     assert problem.code == "report_period_not_quarter"
