@@ -153,6 +153,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     # Of every row's cells (0.4 GB at a million rows) settling needs only the raw cells, and the rejections only
     # the spans of progress reports' rows: the rest is let go before the rows are settled.
     raw_cells = rows["raw_cells"]
+    percent_sign = rows["percent_complete"].str.contains("%", regex=False).to_numpy(dtype=bool)   # 0.80% is a percent
     reported = rows.loc[rows["report_id"] != "", ["source_file", "source_row", "report_id", "source_start", "source_end"]]
     del rows
     release_free_memory()   # the rows' cells, before the cache is written and the rows settled
@@ -171,7 +172,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     release_free_memory()
     rejections += settled
     report_fields_.rejection_spans(rejections, reported)
-    notes += conflict_notes + fraction_notes(kept)
+    notes += conflict_notes + fraction_notes(kept, percent_sign)
     accepted = kept["source_file"].value_counts().to_dict()
     rejected_rows = pd.Series([r["source_file"] for r in rejections if r["level"] == "row"], dtype=object).value_counts().to_dict()
     for source, c in counts.items():
@@ -183,11 +184,13 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
     return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts, sources)
 
 
-def fraction_notes(kept: pd.DataFrame) -> list[dict]:
-    """A quality note per file whose accepted rows give a percent_complete above 0 and at most 1: a share written as
-    a fraction (0.8 for 80 %), as a script or a cell in General format gives it, or truly under 1 %. Which one is
+def fraction_notes(kept: pd.DataFrame, percent_sign) -> list[dict]:
+    """A quality note per file whose accepted rows give a percent_complete above 0 and at most 1 without a % sign
+    (percent_sign: by row position, the cell as read holds one, as a percent-formatted cell reads): a share written
+    as a fraction (0.8 for 80 %), as a script or a cell in General format gives it, or truly under 1 %. Which one is
     not known, so the figure is published as written and the note asks the division."""
-    low = kept.loc[(kept["percent_complete"] > 0) & (kept["percent_complete"] <= 1), ["document_id", "source_file", "source_row"]]
+    low = (kept["percent_complete"] > 0) & (kept["percent_complete"] <= 1) & ~percent_sign[kept.index.to_numpy()]
+    low = kept.loc[low, ["document_id", "source_file", "source_row"]]
     notes = []
     for (doc, source), part in low.groupby(["document_id", "source_file"], sort=True):
         rows = sorted(part["source_row"].astype(int).tolist())

@@ -41,9 +41,13 @@ def read_xls(data: bytes, deadline: limits.Deadline) -> RawTable | FileProblem:
         return FileProblem("hidden_sheet", f"the first sheet ({sheet.name!r}) is hidden; the report table must be the "
                            "first, visible sheet")
     if sheet.merged_cells:
-        merged = ", ".join(_range(*r) for r in sorted(sheet.merged_cells)[:5])
-        return FileProblem("merged_cells", f"sheet {sheet.name!r} has merged cells ({merged}); unmerge them so every "
-                           "report has its own row and every cell its own value")
+        ranges = sorted(sheet.merged_cells)
+        merged = ", ".join(_range(*r) for r in ranges[:5])
+        rlo, rhi, clo, chi = ranges[0]   # a merged title above the header, as in the .xlsx reader
+        title = " (a title above the table: delete its rows, so that the update header is row 1)" \
+            if rlo == 0 and rhi == 1 and chi - clo > 1 else ""
+        return FileProblem("merged_cells", f"sheet {sheet.name!r} has merged cells ({merged}){title}; unmerge them so "
+                           "every report has its own row and every cell its own value")
     if sheet.nrows * sheet.ncols > limits.MAX_CELLS:
         return FileProblem("too_large_range", f"the table runs from A1 to {_cell(sheet.nrows - 1, sheet.ncols - 1)} "
                            f"({sheet.nrows * sheet.ncols:,} cells); at most {limits.MAX_CELLS:,} are read: delete what "

@@ -273,9 +273,10 @@ def test_rows_whose_checks_raise_reject_their_file_only(tmp_path, monkeypatch):
 
 def test_a_percent_between_0_and_1_is_published_as_written_with_one_note_per_file(tmp_path):
     rows = [report(status="in_progress", percent_complete=0.8), report(task=2, department="乙处", status="in_progress", percent_complete="1"),
-            report(task=3, status="in_progress", percent_complete=80), report(quarter=2, status="not_started", percent_complete=0)]
+            report(task=3, status="in_progress", percent_complete=80), report(quarter=2, status="not_started", percent_complete=0),
+            report(task=3, reported_on="2014-03-30", status="in_progress", percent_complete="0.5%")]   # a percent as written
     result = ingest(tmp_path, [write_updates(folder(tmp_path), "json", rows)])
-    assert sorted(result.updates["percent_complete"].tolist()) == [0.0, 0.8, 1.0, 80.0]   # never silently scaled
+    assert sorted(result.updates["percent_complete"].tolist()) == [0.0, 0.5, 0.8, 1.0, 80.0]   # never silently scaled
     notes = result.quality_notes[result.quality_notes["flag"] == "percent_maybe_fraction"]
     assert len(notes) == 1 and notes.iloc[0]["document_id"] == DOC
     assert notes.iloc[0]["detail"].startswith(f"raw/updates/{DOC}/updates.json: 2 row(s) give percent_complete between "

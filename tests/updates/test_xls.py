@@ -97,7 +97,7 @@ def _empty_first_row(sheet):
 
 
 @pytest.mark.parametrize("build, code, words", [
-    (_merged, "merged_cells", "(A1:E1)"),
+    (_merged, "merged_cells", "(A1:E1) (a title above the table: delete its rows"),
     (_hidden_header, "hidden_rows", "row 1 (the header)"),
     (_hidden_column, "hidden_columns", "(H)"),
     (_empty_first_row, "not_a_table", "row 1 of sheet '进展' is empty"),
