@@ -4,8 +4,10 @@ The template gives each quarter its own line, after the task's title and target:
     第一季度:发布项目申请指南。
     第二季度:完成受理与初审。
 Other papers label a quarter 一季度, 第1季度 or Q1, write one line for several quarters
-(第一、二季度:制定督导评估方案,完成自评。), run all four into one line
-(一季度:完成前期工作。二季度:做好开工准备。三季度:…), or fill a quarter with a placeholder (二季度:—).
+(第一、二季度:制定督导评估方案,完成自评。 第一季度—第二季度:…), run all four into one line
+(一季度:完成前期工作。二季度:做好开工准备。三季度:…), fill a quarter with a placeholder (二季度:—, 本季度无计划, …),
+label by months (1-3月:, 1-6月: — the quarter the range ends in, as a quarter's milestone is due by its end), or add
+a line for the whole year (全年:…), which is no quarter's milestone (whole_year_lines; tasks.py reads it).
 """
 
 from __future__ import annotations
@@ -20,20 +22,26 @@ QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 QUARTER_ZH = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
 _Q = r"[一二三四1-4]"
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_DASH = r"(?:至|到|-+|~)"
 # Matched on folded text (full-width ：，、 and dashes already folded). The alternatives naming several quarters come
 # first, so that 第一、二季度 is not read as a 第一 … line.
 _LABEL = (rf"(?:第?\s*(?P<list>{_Q}(?:\s*(?:[、,]|和|及|与)\s*第?\s*{_Q})+)\s*季度"       # 第一、二季度  一、二季度
-          rf"|第?\s*(?P<lo>{_Q})\s*(?:至|到|-|~)\s*第?\s*(?P<hi>{_Q})\s*季度"             # 第一至二季度  第1-2季度
+          rf"|第?\s*(?P<lo>{_Q})\s*(?:季度)?\s*{_DASH}\s*第?\s*(?P<hi>{_Q})\s*季度"      # 第一至二季度  1-2季度  第一季度—第二季度
           r"|(?P<qlist>[Qq][1-4](?:\s*[、,/]\s*[Qq][1-4])+)"                              # Q1、Q2
-          r"|[Qq](?P<qlo>[1-4])\s*(?:至|到|-|~)\s*[Qq]?(?P<qhi>[1-4])"                    # Q1-Q2
+          rf"|[Qq](?P<qlo>[1-4])\s*{_DASH}\s*[Qq]?(?P<qhi>[1-4])"                        # Q1-Q2
+          rf"|(?P<mlo>{_MONTH})\s*(?:月份?)?\s*{_DASH}\s*(?P<mhi>{_MONTH})\s*月份?(?=\s*:)"  # 1-3月:  1-6月:  (with its colon)
           rf"|第?\s*(?P<one>{_Q})\s*季度|[Qq](?P<q>[1-4])"                               # 第一季度  一季度  Q1
-          r"|(?P<half>[上下])半年(?=\s*:))")                                            # 上半年:  (with its colon only)
+          r"|(?P<half>[上下])半年(?=\s*:)"                                               # 上半年:  (with its colon only)
+          r"|(?P<year>全年度?)(?=\s*:))")                                                # 全年:  no quarter's: whole_year_lines
 QUARTER = re.compile(rf"{_LABEL}\s*:?\s*")             # used with .match only
 # A label inside a line, after the end of the previous quarter's sentence and with its colon:
 #   一季度:完成年度项目前期工作,落实建设用地。二季度:做好开工准备。三季度:…
 INLINE = re.compile(rf"(?<=[。;,\s])\s*{_LABEL}\s*:\s*")
 # What papers print in a quarter that plans nothing: 二季度:— , 第一季度:无 (folding makes —/－ '-', （无） '(无)').
-PLACEHOLDER = re.compile(r"^(?:-+|/+|无|暂无|\(无\)|\(暂无\))[。.]?$")
+# Also 本季度无计划, 暂不安排, … (an ellipsis for an empty cell).
+PLACEHOLDER = re.compile(r"^(?:-+|/+|…+|\.{3,}|。{3,}|无|暂无|\(无\)|\(暂无\)"
+                         r"|(?:本季度|该季度)(?:暂无|无)|(?:本季度|该季度)?(?:暂无|无|暂不|不)(?:计划|安排|任务|工作安排|工作计划|工作任务))[。.]?$")
 
 
 def quarters_of(m: re.Match) -> tuple[int, ...]:
@@ -47,7 +55,16 @@ def quarters_of(m: re.Match) -> tuple[int, ...]:
         return tuple(range(lo, hi + 1)) if lo <= hi else (lo, hi)
     if g["half"]:
         return (1, 2) if g["half"] == "上" else (3, 4)
+    if g["year"]:
+        return ()
+    if g["mhi"]:
+        return ((cn_number(g["mhi"]) - 1) // 3 + 1,)     # 1-6月: by the end of June, 第二季度 (month_range_label)
     return (cn_number(g["one"] or g["q"]),)
+
+
+def months_of(m: re.Match) -> tuple[int, int] | None:
+    """The months a label 1-6月 names, (1, 6); None for a label naming quarters."""
+    return (cn_number(m.group("mlo")), cn_number(m.group("mhi"))) if m.group("mhi") else None
 
 
 def _segments(doc: SourceDoc, body: list[Line]) -> list[dict]:
@@ -56,7 +73,7 @@ def _segments(doc: SourceDoc, body: list[Line]) -> list[dict]:
     for line in body:
         m = QUARTER.match(doc.folded, line.start, line.end)
         if m:
-            segments.append({"quarters": quarters_of(m), "line": line, "label": (line.start, m.end()),
+            segments.append({"quarters": quarters_of(m), "months": months_of(m), "line": line, "label": (line.start, m.end()),
                              "start": m.end(), "end": line.end, "inline_after": None})
         elif segments:
             segments[-1]["end"] = line.end      # a wrapped line continues its quarter
@@ -65,14 +82,20 @@ def _segments(doc: SourceDoc, body: list[Line]) -> list[dict]:
         for i in INLINE.finditer(doc.folded, m.end() if m else line.start, line.end):
             previous = segments[-1]
             previous["end"] = i.start()
-            segments.append({"quarters": quarters_of(i), "line": line, "label": (i.start(), i.end()), "start": i.end(),
-                             "end": line.end, "inline_after": previous})
+            segments.append({"quarters": quarters_of(i), "months": months_of(i), "line": line, "label": (i.start(), i.end()),
+                             "start": i.end(), "end": line.end, "inline_after": previous})
     for seg in segments:
         if any(s["inline_after"] is seg for s in segments):
             # 第一季度:…；第二季度:… — the ；/， between two quarters on one line is part of neither
             while seg["end"] > seg["start"] and (doc.folded[seg["end"] - 1].isspace() or doc.folded[seg["end"] - 1] in ";,"):
                 seg["end"] -= 1
     return segments
+
+
+def whole_year_lines(doc: SourceDoc, body: list[Line]) -> list[tuple[Line, int, int, int]]:
+    """(line, label start, text start, end) of each 全年: line among a task's quarter lines: no quarter's milestone, so
+    milestones() leaves it out (it ends the quarter before it); tasks.py reads it as the target or notes it."""
+    return [(seg["line"], seg["label"][0], seg["start"], seg["end"]) for seg in _segments(doc, body) if not seg["quarters"]]
 
 
 def _label_text(doc: SourceDoc, seg: dict) -> str:
@@ -88,7 +111,7 @@ def milestones(doc: SourceDoc, task_id: str, label: str, ln: Line, body: list[Li
     """
     by_quarter: dict[int, dict] = {}
     for seg in _segments(doc, body):
-        for quarter in seg["quarters"]:
+        for quarter in seg["quarters"]:      # none for a 全年: line (whole_year_lines)
             if quarter in by_quarter:
                 raise WhitepaperError(f"{doc.where(seg['line'])}: task {label} has a second {QUARTER_ZH[quarter]} line; "
                                       "expected each quarter once")
@@ -124,6 +147,15 @@ def _how_written(doc: SourceDoc, milestone_id: str, label: str, quarter: int, se
         doc.note("milestones", milestone_id, "milestone_for_several_quarters",
                  f"task {label} writes one milestone for {named} (labelled {_label_text(doc, seg)!r}, line {seg['line'].number}); "
                  f"the same text is recorded for each of them, {QUARTER_ZH[quarter]} included", seg["label"][0], seg["end"])
+    last = QUARTER_END[quarter][0]
+    if seg["months"] and seg["months"] != (last - 2, last):      # 4-6月 is 第二季度 in other words: no note
+        lo, hi = seg["months"]
+        due = "by the end of it, as the source says" if hi == last else f"by its end, where the source says by the end of {hi}月"
+        before = "; the quarters before it get no text of their own from this line" if lo <= last - 3 else ""
+        doc.note("milestones", milestone_id, "month_range_label",
+                 f"task {label} labels a milestone {_label_text(doc, seg)!r} (months {lo} to {hi}, line {seg['line'].number}): "
+                 f"read as the milestone of {QUARTER_ZH[quarter]}, the quarter the range ends in, due {due}{before}",
+                 seg["label"][0], seg["end"])
     if seg["inline_after"] is not None and quarter == seg["quarters"][0]:
         doc.note("milestones", milestone_id, "quarters_on_one_line",
                  f"task {label} writes {_label_text(doc, seg)!r} inside the line of "

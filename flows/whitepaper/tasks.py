@@ -14,7 +14,7 @@ import re
 from flows.whitepaper.divisions import task_divisions
 from flows.whitepaper.lookups import Lookups
 from flows.whitepaper.quantities import find_quantities
-from flows.whitepaper.quarters import QUARTER, milestone_notes
+from flows.whitepaper.quarters import QUARTER, milestone_notes, whole_year_lines
 from flows.whitepaper.quarters import milestones as quarter_milestones
 from flows.whitepaper.source_doc import NUMBERED, Line, SourceDoc, WhitepaperError
 from flows.whitepaper.task_table import header_role
@@ -113,7 +113,25 @@ def _blocks(doc: SourceDoc, lines: list[Line]) -> tuple[str, list[tuple[Line, re
     return style, blocks
 
 
-def _header(doc: SourceDoc, task_id: str, ln: Line, body_start: int, rest: list[Line], lookups: Lookups) -> dict:
+def _whole_year(doc: SourceDoc, task_id: str, label: str, body: list[Line], has_target: bool) -> tuple[int, int] | None:
+    """A 全年: line is no quarter's milestone: the target when the task states none (its span), else noted on its own."""
+    target = None
+    for line, label_start, start, end in whole_year_lines(doc, body):
+        text = doc.span(start, end).strip()
+        if not has_target and target is None and text:
+            target = (start, end)
+            doc.note("tasks", task_id, "target_from_whole_year_line", f"task {label} states no 目标 (target); its line for the "
+                     f"whole year, line {line.number} ({doc.span(label_start, start).strip()!r}), is read as the target",
+                     label_start, end)
+        else:
+            doc.note("tasks", task_id, "whole_year_line", f"task {label} has a line for the whole year, line {line.number}: "
+                     f"{text!r}; it is no quarter's milestone" + (" and the task has its target" if has_target else "")
+                     + ", so it is kept only in this note", label_start, end)
+    return target
+
+
+def _header(doc: SourceDoc, task_id: str, label: str, ln: Line, body_start: int, rest: list[Line], lookups: Lookups,
+            schedule: list[Line]) -> dict:
     head_end, target = ln.end, None
     m = TARGET.search(doc.folded, body_start, ln.end)
     if m:
@@ -137,6 +155,8 @@ def _header(doc: SourceDoc, task_id: str, ln: Line, body_start: int, rest: list[
         doc.note("tasks", task_id, "unknown_category", f"category {category!r} is not in raw/lookups/categories.csv; English name left empty",
                  c.start(), c.end())
     target_zh = doc.span(*target).strip() if target else None
+    if year_target := _whole_year(doc, task_id, label, schedule, bool(target_zh)):    # 全年: among the quarter lines
+        target, target_zh = year_target, doc.span(*year_target).strip()
     if not target_zh:
         doc.note("tasks", task_id, "missing_target", "the task states no 目标 (target)", ln.start, ln.end)
     return {"title_zh": doc.span(body_start, title_end).strip(), "category_zh": category, "category_en": category_en,
@@ -182,11 +202,11 @@ def parse_tasks(doc: SourceDoc, lines: list[Line], plan_year: int, agency_id: st
             raise WhitepaperError(f"{where}: task {label} ends without its responsible divisions; "
                               "expected a last line such as 'X处牵头,Y处、Z处配合' or a single division name")
         division_line, body = body[-1], body[:-1]
-        head = _header(doc, task_id, ln, ln.start + numbered.end(), body, lookups)
+        first_quarter = next((i for i, b in enumerate(body) if QUARTER.match(b.folded)), len(body))
+        head = _header(doc, task_id, label, ln, ln.start + numbered.end(), body, lookups, body[first_quarter:])
         target_span = head.pop("target_span")
         tasks.append({"task_id": task_id, "document_id": doc.document_id, "task_seq": seq, **head,
                       "source_start": ln.start, "source_end": ln.end})
-        first_quarter = next((i for i, b in enumerate(body) if QUARTER.match(b.folded)), len(body))
         rows = quarter_milestones(doc, task_id, label, ln, body[first_quarter:], plan_year)
         milestone_notes(doc, label, rows)
         milestones += rows

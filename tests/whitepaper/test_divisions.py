@@ -84,3 +84,71 @@ def test_the_template_forms_give_no_new_note():
     doc, _ = tasks_of(one_task("规划处牵头，建设处、运输处配合"))
     assert notes(doc) == [("departments", "sztb-jian-she-chu-2ca8980d", "unknown_department"),
                           ("departments", "sztb-yun-shu-chu-1138218f", "unknown_department")]
+
+
+# --- labels that split groups whatever separates them, roles with 单位/部门, 共同, 等, more unit endings --------------
+
+@pytest.mark.parametrize("line, expected", [
+    # was 政策规划处 (lead), 配合:创新服务处 (a division of that name, lead demoted to support), 社会发展处
+    ("牵头：政策规划处  配合：创新服务处、社会发展处",
+     [("政策规划处", "lead", 1), ("创新服务处", "support", 2), ("社会发展处", "support", 3)]),
+    # was one division 政策规划处。配合单位：市财政委
+    ("牵头单位：政策规划处。配合单位：市财政委", [("政策规划处", "lead", 1), ("市财政委", "support", 2)]),
+    ("配合部门：市财政委 牵头部门：政策规划处", [("市财政委", "support", 1), ("政策规划处", "lead", 2)]),
+    # role words after the names, groups separated by a space or 。: was 政策规划处牵头 as a name
+    ("政策规划处牵头 创新服务处、社会发展处配合",
+     [("政策规划处", "lead", 1), ("创新服务处", "support", 2), ("社会发展处", "support", 3)]),
+    ("政策规划处牵头。创新服务处配合", [("政策规划处", "lead", 1), ("创新服务处", "support", 2)]),
+    # was 政策规划处（牵头单位） and 市人才办（配合单位）, the role inside the name
+    ("政策规划处（牵头单位），市人才办（配合单位）", [("政策规划处", "lead", 1), ("市人才办", "support", 2)]),
+    ("政策规划处（牵头部门）、市人才办（协办单位）", [("政策规划处", "lead", 1), ("市人才办", "support", 2)]),
+    # was one division each: 深圳海关和出入境检验检疫局, 市科协和市社科联
+    ("深圳海关和出入境检验检疫局", [("深圳海关", "lead", 1), ("出入境检验检疫局", "support", 2)]),
+    ("市科协和市社科联配合，政策规划处牵头", [("市科协", "support", 1), ("市社科联", "support", 2), ("政策规划处", "lead", 3)]),
+    ("市公安局交通警察支队和市城管局", [("市公安局交通警察支队", "lead", 1), ("市城管局", "support", 2)]),
+    ("市政府办公厅和市委组织部", [("市政府办公厅", "lead", 1), ("市委组织部", "support", 2)]),
+    ("深投控集团及招商银行配合，政策规划处牵头", [("深投控集团", "support", 1), ("招商银行", "support", 2), ("政策规划处", "lead", 3)]),
+    # was 市人才办等 and 市人才办等单位
+    ("政策规划处牵头，市财政委、市人才办等配合", [("政策规划处", "lead", 1), ("市财政委", "support", 2), ("市人才办", "support", 3)]),
+    ("政策规划处牵头，市人才办等单位配合", [("政策规划处", "lead", 1), ("市人才办", "support", 2)]),
+])
+def test_other_forms_of_the_division_list(line, expected):
+    assert _links(line) == expected
+
+
+def test_labels_separated_by_spaces_give_no_multiple_leads_note():
+    doc, _ = tasks_of(one_task("牵头：政策规划处  配合：创新服务处、社会发展处"))
+    # was multiple_leads: 政策规划处、配合:创新服务处、社会发展处
+    assert [flag for _, _, flag in notes(doc) if flag != "unknown_department"] == []
+
+
+@pytest.mark.parametrize("line", ["政策规划处和创新服务处共同牵头", "政策规划处（共同牵头）、创新服务处（共同牵头）",
+                                  "共同牵头：政策规划处、创新服务处"])
+def test_a_joint_lead_keeps_one_lead_and_is_noted(line):
+    # was one division 政策规划处和创新服务处共同 (lead); a task has one lead (flows/tables/validate.py), so the rule
+    # of multiple_leads holds: the first lead, the others support, and joint_lead says the source made them joint
+    doc, t = tasks_of(one_task(line))
+    assert _links(line) == [("政策规划处", "lead", 1), ("创新服务处", "support", 2)]
+    flags = [(row_id, flag) for _, row_id, flag in notes(doc) if flag != "unknown_department"]
+    assert ("sztb-2016-01", "multiple_leads") in flags and ("sztb-2016-01", "joint_lead") in flags
+    joint = next(n for n in doc.notes if n["flag"] == "joint_lead")
+    assert "政策规划处、创新服务处 jointly (共同牵头)" in joint["detail"]
+
+
+def test_an_open_ended_list_is_noted_with_its_words():
+    doc, t = tasks_of(one_task("政策规划处牵头，市财政委、市人才办等配合"))
+    assert [d["name_zh"] for d in t["departments"]] == ["政策规划处", "市财政委", "市人才办"]
+    etc = [n for n in doc.notes if n["flag"] == "open_ended_division_list"]
+    assert [(n["table_name"], n["row_id"], doc.text[n["source_start"]:n["source_end"]]) for n in etc] == [
+        ("task_departments", "sztb-2016-01", "市人才办等")]
+
+
+def test_names_joined_by_a_conjunction_at_new_unit_endings_are_noted():
+    doc, _ = tasks_of(one_task("深圳海关和出入境检验检疫局"))
+    split = [doc.text[n["source_start"]:n["source_end"]] for n in doc.notes if n["flag"] == "division_list_split_on_conjunction"]
+    assert split == ["深圳海关和出入境检验检疫局"]
+
+
+@pytest.mark.parametrize("line", ["信息系统运行和维护中心", "市规划和国土资源委员会", "产学研合作与技术转移处"])
+def test_a_name_whose_first_part_ends_like_no_unit_stays_whole(line):
+    assert _named(line) == [(line, None)]

@@ -102,3 +102,78 @@ def test_two_quarters_on_one_line_and_the_rest_below():
     _, rows, _ = _milestones("第一季度：甲一。第二季度：—\n第三季度：甲三。\n第四季度：甲四。\n")
     assert rows == [("sztb-2016-01-q1", "甲一。"), ("sztb-2016-01-q2", None), ("sztb-2016-01-q3", "甲三。"),
                     ("sztb-2016-01-q4", "甲四。")]
+
+
+# --- a dash between two quarter labels, month labels, a line for the whole year, more placeholders ------------
+
+@pytest.mark.parametrize("label, quarters", [
+    # was 第一季度 holding '—第二季度：制定方案，完成自评。' and 第二季度 missing
+    ("第一季度—第二季度：", (1, 2)), ("第一季度－第二季度：", (1, 2)), ("第一季度至第二季度：", (1, 2)), ("第二季度——第三季度：", (2, 3)),
+    ("一至二季度：", (1, 2)), ("1-2季度：", (1, 2)), ("Q1—Q2：", (1, 2)),
+])
+def test_a_range_of_quarters_gives_each_the_text_and_a_note(label, quarters):
+    test_one_line_for_several_quarters_gives_each_the_text_and_a_note(label, quarters)
+
+
+def test_month_labels_name_the_quarter_they_end_in():
+    # was no milestone at all (four missing_milestone notes) and the whole schedule read into the target
+    doc, rows, t = _milestones("1-6月：制定方案。\n7-9月：组织分配。\n10－12月：完成筹集1000套。\n")
+    assert rows == [("sztb-2016-01-q1", None), ("sztb-2016-01-q2", "制定方案。"), ("sztb-2016-01-q3", "组织分配。"),
+                    ("sztb-2016-01-q4", "完成筹集1000套。")]
+    assert t["tasks"][0]["target_zh"] == "完成甲。"
+    # 1-6月 is due by the end of June: 第二季度's, noted; 7-9月 and 10-12月 are quarters in other words: no note
+    assert [(n[1], n[2]) for n in notes(doc) if n[0] == "milestones"] == [
+        ("sztb-2016-01-q1", "missing_milestone"), ("sztb-2016-01-q2", "month_range_label")]
+    months = next(n for n in doc.notes if n["flag"] == "month_range_label")
+    assert doc.text[months["source_start"]:months["source_end"]] == "1-6月：制定方案。"
+    assert "read as the milestone of 第二季度, the quarter the range ends in" in months["detail"]
+
+
+@pytest.mark.parametrize("label, quarter, noted", [
+    ("1-3月：", 1, False), ("4-6月：", 2, False), ("1—3月：", 1, False), ("一至三月：", 1, False), ("1月-3月：", 1, False),
+    ("2-3月：", 1, True), ("1-5月：", 2, True), ("1-9月：", 3, True),
+])
+def test_a_month_range_is_the_quarter_it_ends_in(label, quarter, noted):
+    rest = "".join(f"第{'一二三四'[q - 1]}季度：甲{q}。\n" for q in range(1, 5) if q != quarter)
+    doc, rows, _ = _milestones(f"{label}乙。\n{rest}")
+    assert [text for _, text in rows] == ["乙。" if q == quarter else f"甲{q}。" for q in range(1, 5)]
+    assert ("month_range_label" in [flag for _, _, flag in notes(doc)]) is noted
+
+
+def test_a_whole_year_line_is_no_milestone_of_the_fourth_quarter():
+    doc, rows, t = _milestones(QUARTERS_TEXT + "\n全年：持续开展政策宣传。\n")
+    # was 第四季度 '甲四。⏎⏎全年：持续开展政策宣传。'
+    assert rows[3] == ("sztb-2016-01-q4", "甲四。")
+    assert t["tasks"][0]["target_zh"] == "完成甲。"
+    year = [n for n in doc.notes if n["flag"] == "whole_year_line"]
+    assert [(n["table_name"], n["row_id"], doc.text[n["source_start"]:n["source_end"]]) for n in year] == [
+        ("tasks", "sztb-2016-01", "全年：持续开展政策宣传。")]
+    assert "multiple_items_in_milestone" not in [flag for _, _, flag in notes(doc)]
+
+
+def test_a_whole_year_line_is_the_target_of_a_task_without_one():
+    text = one_task(head="（一）任务甲。（市政府重点工作）", quarters="全年：建成50公里。\n" + QUARTERS_TEXT + "\n")
+    doc, t = tasks_of(text)
+    assert t["tasks"][0]["target_zh"] == "建成50公里。"
+    assert [r["text_zh"] for r in t["milestones"]] == ["甲一。", "甲二。", "甲三。", "甲四。"]
+    assert [(r["target_id"], r["value_text_zh"]) for r in t["targets"]] == [("sztb-2016-01-t1", "50公里")]
+    assert [flag for _, _, flag in notes(doc) if flag != "unknown_department"] == ["target_from_whole_year_line"]
+
+
+def test_a_whole_year_line_inside_a_quarter_line_is_cut_off():
+    _, rows, _ = _milestones("第一季度：甲一。\n第二季度：甲二。\n第三季度：甲三。\n第四季度：甲四。全年：持续宣传。\n")
+    assert rows[3] == ("sztb-2016-01-q4", "甲四。")
+
+
+@pytest.mark.parametrize("placeholder", ["本季度无计划", "暂不安排", "暂不安排。", "…", "……", "...", "本季度无", "无安排", "暂无计划"])
+def test_more_placeholders_are_empty_quarters(placeholder):
+    # was published as the milestone's text
+    test_a_placeholder_is_an_empty_quarter_noted_and_kept_in_the_source(placeholder)
+
+
+@pytest.mark.parametrize("text", ["无计划地推进的项目清理完毕。", "不断推进", "全年完成率100%。"])
+def test_text_that_only_starts_like_the_new_placeholders_is_kept(text):
+    test_text_that_only_starts_like_a_placeholder_is_kept(text)
+
+
+QUARTERS_TEXT = "第一季度：甲一。\n第二季度：甲二。\n第三季度：甲三。\n第四季度：甲四。"
