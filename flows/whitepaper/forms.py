@@ -91,11 +91,13 @@ def refused_entry(source_file: str, path: Path) -> tuple[str, str]:
 @dataclass(frozen=True)
 class PaperText:
     """A paper's canonical text, its encoding, and what the table reader noted about the source (task_table.py):
-    (table_name, flag, detail, source_start, source_end) with offsets into text."""
+    (table_name, flag, detail, source_start, source_end) with offsets into text; aside, the (start, end) of the
+    lines of a task table that are no part of any task (a group row, a 备注 cell), which the task parser passes by."""
 
     text: str
     encoding: str
     notes: list[tuple[str, str, str, int, int]] = field(default_factory=list)
+    aside: list[tuple[int, int]] = field(default_factory=list)
 
 
 def read_text(raw: bytes, form: str, source_file: str) -> tuple[str, str]:
@@ -121,11 +123,12 @@ def read_paper(raw: bytes, form: str, source_file: str) -> PaperText:
         raise SourceError(f"{source_file}: the {FORM_NAMES[form]} holds no text; expected a white paper")
     # Only \n separates lines of the canonical text (text.canonical): a \r or \x0b inside a paragraph ends one too.
     pieces = [re.sub(r"[\r\x0b\x0c]", "\n", ln) for ln in lines]
-    notes, at = [], 0
+    notes, aside, at = [], [], 0
     for line, piece in zip(lines, pieces):
         notes += [(*note, at, at + len(piece)) for note in getattr(line, "notes", ())]
+        aside += [(at, at + len(piece))] if getattr(line, "aside", False) else []
         at += len(piece) + 1
-    return PaperText("\n".join(pieces), encoding, notes)
+    return PaperText("\n".join(pieces), encoding, notes, aside)
 
 
 def id_from_name(path: Path) -> str:

@@ -16,7 +16,7 @@ import lxml.etree
 import lxml.html
 
 from flows.whitepaper.layout import Cell, ReadTable, reading_order
-from flows.whitepaper.task_table import carry_notes
+from flows.whitepaper.table_header import carry_notes
 from flows.whitepaper.text import SourceError
 
 BLOCKS = {"address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "div",

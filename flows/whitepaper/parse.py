@@ -78,7 +78,7 @@ def _headings(doc: SourceDoc) -> list[tuple[int, Line, str | None]]:
     headings, in_tasks = [], False
     task_lines: bool | None = False   # inside section 三: False before any task line, True after a (一) one
     for i, ln in enumerate(doc.lines):
-        if not (m := SECTION.match(ln.folded)):
+        if not (m := SECTION.match(ln.folded)) or doc.is_aside(ln):     # a table's group row 二、民生实事 is no heading
             if in_tasks and task_lines is False and NUMBERED.match(ln.folded):
                 task_lines = True     # (一) tasks: a line 五、… after them ends section 三, as it always did
             continue
@@ -203,7 +203,7 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         err = WhitepaperError(f"{source_file}: {over.message}")
         err.rule = over.code
         raise err from None
-    doc = SourceDoc(document_id, source_file, text)
+    doc = SourceDoc(document_id, source_file, text, aside=paper.aside)
     if not _looks_like_a_paper(doc):
         raise NotAWhitepaper(f"{source_file}: not a white paper: this {FORM_NAMES[form]} has at most one heading of "
                              "the template's four sections (一、工作职责 … 四、公众参与、监督渠道) and no title "
@@ -239,7 +239,7 @@ def parse_whitepaper(raw: bytes, document_id: str, source_file: str = "<memory>"
         "contacts": parse_contacts(doc, contact_lines),
     }
     for table, flag, detail, start, end in paper.notes:   # the table reader's: a merged cell belongs to its task
-        task = [t["task_id"] for t in task_tables["tasks"] if t["source_start"] <= start] if flag == "merged_cell" else []
+        task = [t["task_id"] for t in task_tables["tasks"] if t["source_start"] <= start] if flag in ("merged_cell", "table_extra_column") else []
         doc.note(table, task[-1] if task else None, flag, detail, start, end)
     for flag, detail, start, end in header_notes:   # last, so that the notes of the paper's text keep their ids
         doc.note("documents", document_id, flag, detail, start, end)

@@ -28,6 +28,7 @@ class SourceDoc:
     folded: str = ""
     lines: list[Line] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
+    aside: list[tuple[int, int]] = field(default_factory=list)   # lines of a task table no task's (forms.PaperText)
 
     def __post_init__(self):
         self.folded = fold(self.text)
@@ -42,6 +43,9 @@ class SourceDoc:
         """Record an anomaly of the source; the parser never changes a value because of one."""
         self.notes.append({"document_id": self.document_id, "table_name": table, "row_id": row_id,
                            "flag": flag, "detail": detail, "source_start": start, "source_end": end})
+
+    def is_aside(self, line: Line) -> bool:
+        return any(start <= line.start and line.end <= end for start, end in self.aside)
 
     def where(self, line: Line) -> str:
         return f"{self.source_file}, line {line.number}"

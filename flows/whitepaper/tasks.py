@@ -17,12 +17,12 @@ from flows.whitepaper.quantities import find_quantities
 from flows.whitepaper.quarters import QUARTER, milestone_notes, whole_year_lines
 from flows.whitepaper.quarters import milestones as quarter_milestones
 from flows.whitepaper.source_doc import NUMBERED, Line, SourceDoc, WhitepaperError
-from flows.whitepaper.task_table import header_role
+from flows.whitepaper.table_header import header_role
 from flows.whitepaper.text import cn_number
 
 # 目标:… in the template; 工作目标:, 年度目标:, 全年目标: or 任务目标: in other papers and in the lines task_table.py
 # writes for a table's target column (the label is no part of the title).
-TARGET = re.compile(r"(?:工作|年度|全年|任务)?目标\s*[:]\s*")
+TARGET = re.compile(r"(?:工作|年度|全年|任务|主要|具体|预期)?目标\s*[:]\s*")
 CATEGORY_AT_END = re.compile(r"\(([^()]{1,20})\)\s*$")
 
 # How section 三 numbers its tasks. The template's (一) is read as it always was. Other papers write 1. / 1、 / 一、 /
@@ -188,6 +188,7 @@ def parse_tasks(doc: SourceDoc, lines: list[Line], plan_year: int, agency_id: st
     """
     tasks, milestones, targets, links = [], [], [], []
     departments: dict[str, dict] = {}
+    lines = [ln for ln in lines if not doc.is_aside(ln)]     # a table's group rows and 备注 cells (task_table.py)
     style, blocks = _blocks(doc, lines)
     for seq, (ln, numbered, body) in enumerate(blocks, start=1):
         task_id = f"{doc.document_id}-{seq:02d}"

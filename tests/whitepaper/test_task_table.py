@@ -1,10 +1,17 @@
 """flows/whitepaper/task_table.py: a task table read by its header cells into the template's lines."""
 
+import html
+import io
+
+import docx
 import pytest
 
+from flows import paths
 from flows.whitepaper.layout import Cell, reading_order
+from flows.whitepaper.parse import parse_whitepaper
 from flows.whitepaper.task_table import NotedLine, TaskTables, header_role
 from flows.whitepaper.text import SourceError
+from flows.whitepaper.word import docx_lines
 
 Q = ["第一季度：甲一。", "第二季度：甲二。", "第三季度：甲三。", "第四季度：甲四。"]
 
@@ -96,6 +103,124 @@ def test_a_task_table_without_divisions_is_refused_other_tables_are_read_cell_by
 
 
 @pytest.mark.parametrize("text, role", [("工作任务", "task"), (" 第三 季度：", "q3"), ("Q4", "q4"), ("配合单位", "support"),
-                                        ("年度目标", "target"), ("备注", None)])
+                                        ("年度目标", "target"), ("主要目标", "target"), ("备注", "remarks"),
+                                        ("完成时限", "deadline"), ("完成标志", None)])
 def test_header_roles(text, role):
     assert header_role(text) == role
+
+
+# A table split across pages, a row heading a group of tasks, a 备注 column: the tables of a nine-column paper.
+HEADER9 = ["序号", "工作任务", "年度目标", "第一季度", "第二季度", "第三季度", "第四季度", "牵头部门", "配合部门"]
+QL = ["第一季度：", "第二季度：", "第三季度：", "第四季度："]
+
+
+def task_row(n: int, name: str, support: str = "") -> list[Cell]:
+    return [c(str(n)), c(f"({'一二三四'[n - 1]}){name}任务"), c(f"完成{name}。"), *(c(f"{name}{q}。") for q in "一二三四"),
+            c(f"{name}处"), c(support)]
+
+
+def task_lines(n: int, name: str, support: str = "") -> list[str]:
+    return [f"({'一二三四'[n - 1]}){name}任务", f"年度目标：完成{name}。", *(f"{QL[i]}{name}{q}。" for i, q in enumerate("一二三四")),
+            f"{name}处牵头" + (f"，{support}配合" if support else "")]
+
+
+def test_a_row_of_one_cell_across_the_table_is_a_heading_aside_from_every_task_and_noted():
+    rows = [[c(h) for h in HEADER9], task_row(1, "甲"), [c("二、民生实事", colspan=9)], task_row(2, "乙", "丙处")]
+    lines = read(rows)
+    assert lines == [*HEADER9, *task_lines(1, "甲"), "二、民生实事", *task_lines(2, "乙", "丙处")]
+    assert [ln for ln in lines if getattr(ln, "aside", False)] == ["二、民生实事"]
+    assert notes(lines) == [("二、民生实事", "tasks", "table_group_row")]
+    assert "row 3 is one cell across the whole task table, '二、民生实事'" in lines[16].notes[0][2]
+
+
+def test_a_headerless_table_after_a_task_table_with_its_columns_and_numbering_is_read_by_its_header():
+    tables = TaskTables("x.html")
+    first = tables([[c(h) for h in HEADER9], task_row(1, "甲"), task_row(2, "乙", "丙处")])
+    second = tables([task_row(3, "丙"), task_row(4, "丁")])
+    assert first + second == [*HEADER9, *task_lines(1, "甲"), *task_lines(2, "乙", "丙处"), *task_lines(3, "丙"),
+                              *task_lines(4, "丁")]
+    assert notes(second) == [("(三)丙任务", "tasks", "table_continued_without_header")]
+    assert "x.html, table 2 has no header row; it has the 9 columns of the task table before it (table 1)" in \
+        second[0].notes[0][2]
+    # A table that does not fit (numbering not going on, other columns, no task table before) is read cell by cell.
+    for before, after in (([[c(h) for h in HEADER9], task_row(1, "甲")], [task_row(3, "丙")]),
+                          ([[c(h) for h in HEADER9], task_row(1, "甲")], [task_row(2, "乙")[:8]]),
+                          ([[c("1"), c("热线")]], [task_row(2, "乙")])):
+        tables = TaskTables("x.html")
+        tables(before)
+        assert tables(after) == reading_order(after)
+
+
+def test_a_table_continued_with_its_header_typed_again_skips_that_header_and_notes_it():
+    tables = TaskTables("x.html")
+    first = tables([[c(h) for h in HEADER9], task_row(1, "甲"), task_row(2, "乙")])
+    second = tables([[c(h) for h in HEADER9], task_row(3, "丙")])
+    assert second == task_lines(3, "丙")
+    assert notes(second) == [("(三)丙任务", "tasks", "repeated_table_header")]
+    assert "table 2: its header (序号 | 工作任务 | 年度目标 | 第一季度" in second[0].notes[0][2]
+    assert first[:9] == HEADER9
+
+
+def test_remarks_and_deadline_columns_are_labelled_lines_aside_an_alternative_target_header_is_the_target():
+    rows = [[c("序号"), c("工作任务"), c("主要目标"), c("完成时限"), c("责任部门"), c("备注")],
+            [c("1"), c("(一)任务甲"), c("完成甲。"), c("2014年12月"), c("甲处"), c("市政府重点工作")],
+            [c("2"), c("(二)任务乙"), c("完成乙。"), c(), c("乙处"), c()]]
+    lines = read(rows)
+    assert lines[6:] == ["(一)任务甲", "备注：市政府重点工作", "完成时限：2014年12月", "主要目标：完成甲。", "甲处",
+                         "(二)任务乙", "主要目标：完成乙。", "乙处"]
+    assert [ln for ln in lines if getattr(ln, "aside", False)] == ["备注：市政府重点工作", "完成时限：2014年12月"]
+    assert notes(lines) == [("备注：市政府重点工作", "tasks", "table_extra_column"),
+                            ("完成时限：2014年12月", "tasks", "table_extra_column")]
+    assert "the 备注 cell of task (一), '市政府重点工作', is kept as a line of its own" in lines[7].notes[0][2]
+
+
+def test_word_tables_split_across_pages_with_a_remarks_column():
+    document = docx.Document()
+    for part in ([task_row(1, "甲")], [task_row(2, "乙")]):
+        table = document.add_table(rows=2, cols=10)
+        for cell, text in zip(table.rows[0].cells, [*HEADER9, "备注"]):
+            cell.text = text
+        for cell, text in zip(table.rows[1].cells, [*("\n".join(x.lines) for x in part[0]), "民生实事"]):
+            cell.text = text
+        document.add_paragraph("")
+    out = io.BytesIO()
+    document.save(out)
+    lines = docx_lines(out.getvalue(), "x.docx", TaskTables("x.docx"))
+    assert lines == [*HEADER9, "备注", task_lines(1, "甲")[0], "备注：民生实事", *task_lines(1, "甲")[1:],
+                     task_lines(2, "乙")[0], "备注：民生实事", *task_lines(2, "乙")[1:]]
+    assert [n[1] for ln in lines for n in getattr(ln, "notes", ())] == ["table_extra_column", "repeated_table_header",
+                                                                              "table_extra_column"]
+
+
+def _paper(*tables: list[list[str | tuple[str, int]]]) -> bytes:
+    """The seed paper as a web page, its section 三 the given tables (a cell (text, colspan) spans columns)."""
+    seed = (paths.REPO / "raw/whitepapers/szsti-2014.txt").read_text(encoding="utf-8").split("\n")
+    three, four = seed.index("三、2014年度工作任务目标"), next(i for i, ln in enumerate(seed) if ln.startswith("四、"))
+    p = lambda lines: "".join(f"<p>{html.escape(ln)}</p>" for ln in lines if ln.strip())  # noqa: E731
+    cell = lambda x: f"<td colspan='{x[1]}'>{x[0]}</td>" if isinstance(x, tuple) else f"<td>{x}</td>"  # noqa: E731
+    body = "".join("<table>" + "".join("<tr>" + "".join(map(cell, r)) + "</tr>" for r in t) + "</table>" for t in tables)
+    return f"<html><body>{p(seed[:three + 1])}{body}{p(seed[four:])}</body></html>".encode()
+
+
+def _row(n: int, name: str, support: str = "") -> list[str]:
+    return [str(n), f"({'一二三四'[n - 1]}){name}任务。", f"完成{name}。", *(f"{name}{q}。" for q in "一二三四"), "综合计划处", support]
+
+
+def test_a_paper_with_a_group_row_a_split_table_and_remarks_parses_each_task_whole():
+    header = [*HEADER9, "备注"]
+    parsed = parse_whitepaper(_paper([header, [("一、市政府重点工作", 10)], [*_row(1, "甲"), "重点"],
+                                      [("二、民生实事", 10)], [*_row(2, "乙", "产业化处"), ""]],
+                                     [[*_row(3, "丙"), ""]]), "x", "x.html", form="html")
+    tasks, milestones = parsed.tables["tasks"], parsed.tables["milestones"]
+    assert list(tasks["target_zh"]) == ["完成甲。", "完成乙。", "完成丙。"]
+    assert list(milestones["text_zh"]) == [f"{n}{q}。" for n in "甲乙丙" for q in "一二三四"]
+    links = parsed.tables["task_departments"]
+    assert sorted(set(links["department_id"].str.split("-").str[1:-1].str.join("-"))) == ["chan-ye-hua-chu",
+                                                                                            "zong-he-ji-hua-chu"]
+    flags = parsed.tables["quality_notes"]
+    found = flags[flags["flag"].str.startswith("table_")]
+    assert list(found["flag"]) == ["table_group_row", "table_extra_column", "table_group_row",
+                                   "table_continued_without_header"]
+    assert [parsed.text[s:e] for s, e in zip(found["source_start"], found["source_end"])] == [
+        "一、市政府重点工作", "备注：重点", "二、民生实事", "(三)丙任务。"]
+    assert list(found["row_id"].fillna("")) == ["", "x-01", "", ""]
