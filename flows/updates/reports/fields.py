@@ -20,7 +20,7 @@ UPDATE_COLUMNS = ["report_id", "source_start", "source_end", "period_end", "stat
 TYPED_FROM = ["report_id", "source_start", "source_end", "period_end", "status", "task_match_method", "task_match_score",
               "department_source"]
 """The columns of the rows read that typed() turns into UPDATE_COLUMNS (the last three only exist for reports)."""
-TASK_PROBLEMS = {"unknown_task", "task_wording_mismatch"}
+TASK_PROBLEMS = {"unknown_task", "task_wording_mismatch", "several_tasks"}
 
 
 def report_id(document_id: str, source_file: str) -> str:
@@ -59,6 +59,8 @@ def merge_problems(read: list[Problem], checked: list[Problem]) -> list[Problem]
     division left empty with it) is said once, by the match's reason."""
     if any(p.code in TASK_PROBLEMS for p in read):
         checked = [p for p in checked if p.code not in ("missing_task", "missing_department")]
+    if any(p.code == "missing_status" for p in read):      # the item's own reason says what is missing and where
+        checked = [p for p in checked if p.code != "missing_status"]
     return list(read) + list(checked)
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.updates.reports.forms import ReportText, Span
+from flows.updates.reports.forms import ReportText, Span, Table, _cells
 from flows.whitepaper.text import fold
 
 NUMERAL = "一二三四五六七八九十百零〇两"
 STYLES = {  # numbering style → pattern of a heading line; group 1 is the number as written
-    "paren": re.compile(rf"^\s*([(（]\s*[{NUMERAL}\d]+\s*[)）])"),
+    "paren": re.compile(rf"^\s*([(（]\s*[{NUMERAL}]+\s*[)）])"),
+    "paren_digit": re.compile(r"^\s*([(（]\s*\d+\s*[)）])"),    # （1）: a level of its own, under （一） or over 1.
     "dun": re.compile(rf"^\s*([{NUMERAL}]+\s*[、.．])"),
     "arabic": re.compile(r"^\s*(\d+\s*[、.．](?!\d))"),
     "ordinal": re.compile(rf"^\s*(第[{NUMERAL}\d]+(?:项|条|个))"),
@@ -43,6 +44,7 @@ HEADER = {  # column → words a header cell of the table shape holds (the first
     "number": re.compile(r"^\s*(?:序号|编号|序)\s*$"),
     "evaluation": re.compile(r"评价|^\s*(?:目标)?完成情况\s*$|完成情况(?!.*进展)"),
     "progress": re.compile(r"进展|进度情况|推进情况"),
+    "remark": re.compile(r"^\s*备\s*注\s*$"),
     "units": re.compile(r"单位|部门"),           # every such column: 牵头单位 and 配合单位 both name divisions
     "heading": re.compile(r"任务|项目|事项|实事|内容"),
 }
@@ -57,6 +59,9 @@ class Item:
     progress: str               # the progress paragraphs exactly as written (text[progress_span])
     span: Span                  # the whole item: heading to evaluation (table: the row's first to last cell)
     shape: str                  # narrative | table
+    remark: str = ""            # a table's 备注 cell as written (kept with the row's cells, not in the note)
+    verdict: str = ""           # the whole evaluation as written, its later clauses too
+    evaluation_column: bool = True  # False: a table without an evaluation column (完成情况/进度评价)
 
 
 def units_of(text: str) -> list[str]:
@@ -67,7 +72,20 @@ def units_of(text: str) -> list[str]:
 
 def phrase(text: str) -> str:
     """The evaluation a status is read from: its first clause ("按进度完成，达到预期目标。" → 按进度完成)."""
-    return re.split(r"[。．.；;，,！!]", text.strip(), maxsplit=1)[0].strip()
+    return re.split(r"[。．.；;，,！!\n]", text.strip(), maxsplit=1)[0].strip()
+
+
+CONTRARY = re.compile(r"滞后|延期|延迟|推迟|未完成|未能|未达|未按|尚未|暂停|取消|停止|未启动|未开展")
+"""Words of a later clause of an evaluation that say other than a first clause of progress or completion."""
+NEGATED = re.compile(r"^(?:无|没有|不存在|未出现|未发生)")     # 已完成，无滞后: the later clause agrees
+
+
+def contrary_clause(verdict: str) -> str | None:
+    """The later clause of an evaluation that gainsays its first (按计划推进，部分滞后 → 部分滞后), else None."""
+    clauses = [c.strip() for c in re.split(r"[。．.；;，,！!\n]", verdict) if c.strip()]
+    if not clauses or CONTRARY.search(clauses[0]):
+        return None
+    return next((c for c in clauses[1:] if CONTRARY.search(c) and not NEGATED.match(c)), None)
 
 
 def evaluation_in(line: str) -> re.Match | None:
@@ -105,11 +123,12 @@ def narrative_items(report: ReportText) -> list[Item]:
         m = STYLES[style].match(fold(heading))
         number = heading[m.start(1):m.end(1)]      # fold keeps lengths: the number as written
         units = [u for m in UNITS_IN_BRACKETS.finditer(heading) for u in units_of(m.group(1))]
-        evaluation, end, progress = None, he, []
+        evaluation, verdict, end, progress = None, "", he, []
         for s, e in body:
             line = fold(text[s:e])
             if m := evaluation_in(line):
-                evaluation, end = phrase(text[s + m.start(1):s + m.end(1)]) or None, e
+                verdict = text[s + m.start(1):s + m.end(1)]
+                evaluation, end = phrase(verdict) or None, e
                 if m.start() > 0 and text[s:s + m.start()].strip():     # the verdict closes a progress paragraph
                     progress.append((s, s + len(text[s:s + m.start()].rstrip())))
                 break
@@ -120,7 +139,7 @@ def narrative_items(report: ReportText) -> list[Item]:
             end = e
         # no evaluation line: the item ends at the next one, and its row is rejected for the missing status
         progress_text = text[progress[0][0]:progress[-1][1]] if progress else ""
-        items.append(Item(number.strip(), heading, units, evaluation, progress_text, (hs, end), "narrative"))
+        items.append(Item(number.strip(), heading, units, evaluation, progress_text, (hs, end), "narrative", verdict=verdict))
     return items
 
 
@@ -139,34 +158,73 @@ def _cell(row: list[Span | None], columns: list[int]) -> Span | None:
     return next((row[c] for c in columns if c < len(row) and row[c] is not None), None)
 
 
+GROUP_LINE = 40
+"""Longest line between two parts of a table read as a group row of it (二、民生实事), not as the table's end."""
+
+
+def _tables(report: ReportText) -> list[Table]:
+    """The report's tables, a table broken by a line of its own kept whole: in page text a group row
+    (二、民生实事, one cell, so no separator) or a header whose table starts after it splits the run of tabbed lines;
+    a short line between two tables is read as a group row of one table, a tabbed line beside a table as its row."""
+    text, tables, rows, pending = report.text, [], None, []
+    for block in report.blocks:
+        if isinstance(block, Table):
+            rows = (rows or []) + pending + block.rows
+            pending = []
+            continue
+        s, e = block
+        cells = _cells(text, s, e)
+        if len(cells) >= 3 and (rows is not None or _columns(text, cells)):   # a tabbed line left alone: a row
+            rows = (rows or []) + pending + [cells]
+            pending = []
+        elif rows is not None and e - s <= GROUP_LINE and len(pending) < 2:
+            pending.append([block])                          # a group row, if the table goes on after it
+        elif rows is not None:
+            tables.append(Table(rows))
+            rows, pending = None, []
+    return tables + ([Table(rows)] if rows is not None else [])
+
+
+def _group_row(row: list[Span | None]) -> bool:
+    """A row that is one cell (二、民生实事 across the table, or alone in its row): a heading of the rows under it."""
+    return len({c for c in row if c is not None}) == 1 and (len(row) == 1 or sum(c is not None for c in row) != 1
+                                                             or row[0] is not None)
+
+
 def table_items(report: ReportText) -> list[Item]:
     text = report.text
     items: list[Item] = []
-    for table in report.tables():
+    for table in _tables(report):
         columns, carried = None, {}
         for row in table.rows:
-            if columns is None or _columns(text, row):       # the header, or the header repeated on a new page
-                columns = columns or _columns(text, row)
+            if columns is None or (header := _columns(text, row)):   # the header, or repeated on a new page
+                header = _columns(text, row)      # a second header row under a first (牵头 | 配合) adds nothing
+                columns = header if columns is None or (header and set(header) >= set(columns)) else columns
+                continue
+            if _group_row(row):
+                carried = {}                                 # the rows under it are new tasks, never the one above
                 continue
             cell = {role: _cell(row, cols) for role, cols in columns.items() if role != "units"}
             unit_cells = [row[c] for c in columns.get("units", []) if c < len(row) and row[c] is not None]
             if cell.get("heading") is not None:          # a new task; else the task above spans this row
                 carried = {"number": cell.get("number"), "heading": cell["heading"], "units": unit_cells}
-            elif not carried:
-                continue
+            elif not carried:                # a report under no task (first in its group): an item naming none,
+                carried = {"number": cell.get("number"), "heading": None, "units": []}   # rejected as such
             unit_cells = unit_cells or carried["units"]
-            if not unit_cells:               # 增加学位（主办单位：区教育局） in the task cell itself
+            if not unit_cells and carried["heading"]:    # 增加学位（主办单位：区教育局） in the task cell itself
                 unit_cells = [(carried["heading"][0] + m.start(1), carried["heading"][0] + m.end(1))
                               for m in UNITS_IN_BRACKETS.finditer(text[carried["heading"][0]:carried["heading"][1]])]
             if cell.get("progress") is None and cell.get("evaluation") is None:
                 continue                                   # a row with neither progress nor evaluation is no report
             number, heading, progress, evaluation = carried["number"], carried["heading"], cell.get("progress"), cell.get("evaluation")
             spans = [s for s in (number, heading, progress, evaluation, *unit_cells, *row) if s]
-            items.append(Item(text[number[0]:number[1]] if number else None, text[heading[0]:heading[1]],
+            items.append(Item(text[number[0]:number[1]] if number else None, text[heading[0]:heading[1]] if heading else "",
                               [u for s, e in unit_cells for u in units_of(text[s:e])],
                               (phrase(text[evaluation[0]:evaluation[1]]) or None) if evaluation else None,
                               text[progress[0]:progress[1]] if progress else "",
-                              (min(s for s, _ in spans), max(e for _, e in spans)), "table"))
+                              (min(s for s, _ in spans), max(e for _, e in spans)), "table",
+                              text[slice(*cell["remark"])] if cell.get("remark") else "",
+                              text[slice(*evaluation)] if evaluation else "", "evaluation" in columns))
     return items
 
 

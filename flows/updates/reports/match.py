@@ -3,9 +3,10 @@
 An item names its task by number — （三） is task 3 — and repeats the promise in its heading; the number is
 trusted only when the wording confirms it: the similarity of the heading to the task's title must reach
 THRESHOLD, by METHOD. In a table, 序号 may be a running number instead (1, 2, 3 for the tasks the report
-covers): there a number the wording does not confirm gives way to the wording alone. In the narrative shape
-the number is the paper's, and a number the wording does not confirm is rejected, with the best candidate
-named. An item that names no unit is reported for the task's lead division, and the row says so.
+covers): there a number the wording does not confirm gives way to the wording alone, as it does for narrative
+items numbered 1, 2, 3… in order (read.numbering). Otherwise a narrative number is the paper's, and a number the
+wording does not confirm is rejected, with the best candidate named. A heading reaching THRESHOLD on two tasks
+speaks of both: rejected (several_tasks), never given to one. An item that names no unit is reported for the task's lead division, and the row says so.
 """
 
 from __future__ import annotations
@@ -51,8 +52,14 @@ def _scores(heading: str, titles: dict[str, str]) -> dict[str, float]:
 
 
 def match_task(number_text: str, heading: str, shape: str, paper: Paper,
-               titles: dict[str, str]) -> tuple[str, str, float] | Problem:
-    """(task_id, method, score) of an item, or the Problem naming the best candidate."""
+               titles: dict[str, str], running: bool = False) -> tuple[str, str, float] | Problem:
+    """(task_id, method, score) of an item, or the Problem naming the best candidate.
+
+    running: the report numbers its items 1, 2, 3… whatever their tasks (a table's 序号 always may), so a number
+    the wording does not confirm gives way to the wording alone, as in a table."""
+    if not wording(heading):
+        return Problem("unknown_task", f"item {number_text or '(no number)'} names no task: its 工作任务 cell is empty and no "
+                       "row above it (under the same group row) names one; write the task in the row")
     scores = _scores(heading, titles)
     ranked = sorted(scores, key=lambda t: (-scores[t], paper.seq_by_task[t]))
     best = ranked[0] if ranked else None
@@ -61,18 +68,24 @@ def match_task(number_text: str, heading: str, shape: str, paper: Paper,
     rule = f"the wording must reach {THRESHOLD:.0f} by {METHOD}"
     seq = item_number(number_text)
     task_id = paper.task_by_seq.get(seq) if seq is not None else None
+    several = [t for t in ranked if scores[t] >= THRESHOLD]
+    if len(several) > 1:        # distinct tasks score at most 50 against each other: the item speaks of several
+        named = "; ".join(f"task {paper.seq_by_task[t]} {titles[t]!r} ({scores[t]:.0f})" for t in several)
+        return Problem("several_tasks", f"item {number_text or '(no number)'} {heading!r} repeats the wording of "
+                       f"several tasks ({named}): one item, one evaluation, and which task the evaluation is for is "
+                       "not guessed; report each task as its own item (its own heading and evaluation)")
     if task_id is not None and scores[task_id] >= THRESHOLD:
         return task_id, "number+wording", round(scores[task_id], 1)
-    if shape == "table" or seq is None:
+    if shape == "table" or running or seq is None:
         if best and scores[best] >= THRESHOLD and (len(ranked) == 1 or scores[ranked[1]] < scores[best]):
             return best, "wording", round(scores[best], 1)
-    if task_id is not None and shape != "table":
+    if task_id is not None and shape != "table" and not running:
         return Problem("task_wording_mismatch", f"item {number_text} {heading!r} is numbered as task {seq} "
                        f"({titles[task_id]!r}) but its wording matches it only {scores[task_id]:.0f}; {rule}; {candidate}")
     seqs = sorted(paper.task_by_seq)
     has = f"tasks {seqs[0]}–{seqs[-1]}" if seqs else "no tasks"
-    if shape == "table" and seq is not None:
-        named = f"is row {seq} of the table, which may be a running number"
+    if (shape == "table" or running) and seq is not None:
+        named = f"is {'row' if shape == 'table' else 'item'} {seq} of the report, which may be a running number"
     else:
         named = f"is numbered {seq}, but {paper.document_id} has {has}" if seq is not None else "has no number"
     return Problem("unknown_task", f"item {number_text or '(no number)'} {heading!r} {named}, and no task's title "
@@ -99,7 +112,8 @@ def resolve_reports(rows: pd.DataFrame, papers: dict[str, Paper]) -> pd.DataFram
         row = rows.loc[i]
         paper = papers[row["document_id"]]
         problems = list(row["problems"])
-        found = match_task(row["report_item"], row["report_heading"], row["report_shape"], paper, paper.titles)
+        found = match_task(row["report_item"], row["report_heading"], row["report_shape"], paper, paper.titles,
+                           running=str(row.get("report_numbering", "")) == "running")
         if isinstance(found, Problem):
             problems.append(found)
         else:

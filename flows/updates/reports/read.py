@@ -10,6 +10,7 @@ span; the canonical text travels with the rows (UpdateColumns.source_text). Neve
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyarrow
@@ -17,15 +18,16 @@ import pyarrow
 from flows.updates.columns import UpdateColumns
 from flows.updates import limits
 from flows.updates.limits import OverBudget
-from flows.updates.read import FileProblem
+from flows.updates.read import FileProblem, Problem
 from flows.updates.reports import forms
 from flows.updates.reports.header import read_header
-from flows.updates.reports.items import Item, report_items
+from flows.updates.reports.items import EVALUATION, Item, contrary_clause, report_items
+from flows.updates.reports.match import item_number
 from flows.whitepaper.text import SourceError, is_empty
 
 CELLS = ["task", "quarter", "department", "reported_on", "status", "note"]
-REPORT_COLUMNS = ["report_item", "report_heading", "report_shape", "report_year", "period_end", "source_start",
-                  "source_end"]
+REPORT_COLUMNS = ["report_item", "report_heading", "report_shape", "report_numbering", "report_year", "period_end",
+                  "source_start", "source_end"]
 """Columns a report's rows carry beside the update format's (every other file gives them empty)."""
 SHOWN = {"序号": "number", "工作任务": "heading", "责任单位": "units", "进展情况": "progress", "进度评价": "evaluation"}
 
@@ -34,13 +36,45 @@ def is_report(path: Path) -> bool:
     return forms.form_of(path) is not None
 
 
-def _rows(item: Item, header, number: int) -> list[dict[str, str]]:
+def numbering(items: list[Item]) -> str:
+    """running when the report numbers its items 1, 2, 3… in order (whatever tasks they are), else paper: a
+    report on some of the tasks numbers them afresh, and there the number names no task of the paper."""
+    numbers = [item_number(i.number or "") for i in items]
+    return "running" if len(numbers) > 1 and numbers == list(range(1, len(numbers) + 1)) else "paper"
+
+
+def missing_evaluation(item: Item) -> Problem:
+    """Why an item without an evaluation gives no status, and what its end says (a verdict is never read unlabelled)."""
+    where = ("the table has no evaluation column (完成情况/进度评价/目标完成情况)" if not item.evaluation_column else
+             "its row's evaluation cell (完成情况/进度评价) is empty" if item.shape == "table" else
+             "expected a line 进度评价：… (or 【进度评价】…, 评价：…, 完成情况：…) after its progress")
+    last = re.split(r"[，,；;。]", item.progress.strip().rstrip("。.；; "))[-1].strip() if item.progress.strip() else ""
+    tail = (f"; its progress ends {last!r}, which is not read as the evaluation without a label: if it is, write "
+            f"进度评价：{last}" if last and len(last) <= 12 else "")
+    return Problem("missing_status", f"item {item.number or '(no number)'} {item.heading[:40]!r} has no evaluation: {where}{tail}")
+
+
+def item_problems(item: Item) -> tuple[Problem, ...]:
+    """What the item's own text says against a row of it: no evaluation, or one that says two things."""
+    if item.evaluation is None:
+        return (missing_evaluation(item),)
+    if contrary := contrary_clause(item.verdict):
+        return (Problem("mixed_evaluation", f"item {item.number or '(no number)'} {item.heading[:40]!r}: its evaluation "
+                        f"{item.verdict.strip()!r} says {item.evaluation!r} and then {contrary!r}, so which status holds is "
+                        f"not guessed; write one evaluation (滞后, or {item.evaluation} with the shortfall in the progress)"),)
+    return ()
+
+
+def _rows(item: Item, header, number: str) -> list[dict[str, str]]:
     shown = {zh: ("、".join(item.units) if key == "units" else getattr(item, key)) or "" for zh, key in SHOWN.items()}
     shown.update({"季度": header.period_phrase or "", "发布时间": str(header.reported_on)})
+    if item.remark:
+        shown["备注"] = item.remark
     raw = json.dumps(shown, ensure_ascii=False)
     base = {"task": "", "quarter": str(header.quarter), "reported_on": header.reported_on.isoformat(),
             "status": item.evaluation or "", "note": item.progress, "report_item": item.number or "",
-            "report_heading": item.heading, "report_shape": item.shape, "report_year": str(header.year or ""),
+            "report_heading": item.heading, "report_shape": item.shape,
+            "report_numbering": number, "report_year": str(header.year or ""),
             "period_end": header.period_end.isoformat() if header.period_end else "",
             "source_start": str(item.span[0]), "source_end": str(item.span[1]), "raw_cells": raw}
     return [{**base, "department": unit} for unit in item.units] or [{**base, "department": ""}]
@@ -66,9 +100,12 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
         return FileProblem("unreadable", f"the {form} file cannot be read ({type(err).__name__}: {err})")
     items = report_items(report)
     if not items:
+        verdicts = sum(bool(EVALUATION.match(report.text[s:e])) for s, e in report.lines())
+        found = (f"; it has {verdicts} evaluation line(s) but no numbered heading before them: number each item's heading "
+                 "(（一）, 一、, 1.), which names its task" if verdicts else "")
         return FileProblem("not_a_report", "no progress items found: expected numbered items (（一）…) each with an "
                            "evaluation line (进度评价：…), or a table with 工作任务 and 进展情况 columns "
-                           "(raw/updates/README.md, progress reports)")
+                           f"(raw/updates/README.md, progress reports){found}")
     item_lines = {s for item in items for s, e in report.lines() if item.span[0] <= s < item.span[1]}
     header = read_header(report.text, report.lines(), item_lines)
     if header.reported_on is None:
@@ -82,8 +119,10 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
     if header.quarter is None:
         return FileProblem("report_without_quarter", f"the title {header.title!r} names no period: expected 第二季度, "
                            "二季度, 上半年, 前三季度, 第四季度 or 全年 in the report's title")
-    rows = [row for item in items for row in _rows(item, header, len(items))]
+    order = numbering(items) if items[0].shape == "narrative" else "running"
+    rows = [(row, item_problems(item)) for item in items for row in _rows(item, header, order)]
+    rows, problems = [r for r, _ in rows], [p for _, p in rows]
     columns = {c: pyarrow.array([r[c] for r in rows], pyarrow.string()) for c in [*CELLS, *REPORT_COLUMNS]}
     return UpdateColumns(f"report-{form}", [*CELLS, *REPORT_COLUMNS], list(range(1, len(rows) + 1)),
-                         pyarrow.array([r["raw_cells"] for r in rows], pyarrow.string()), [() for _ in rows], columns,
+                         pyarrow.array([r["raw_cells"] for r in rows], pyarrow.string()), problems, columns,
                          source_text=report.text)

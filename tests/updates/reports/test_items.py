@@ -1,7 +1,7 @@
 """The items of a report in either shape: numbering levels, units, evaluation, spans, rows spanning a task."""
 
 from flows.updates.reports.forms import ReportText, text_blocks
-from flows.updates.reports.items import report_items, units_of
+from flows.updates.reports.items import contrary_clause, phrase, report_items, units_of
 
 
 def _items(text: str):
@@ -84,3 +84,33 @@ def test_a_verdict_closing_the_last_paragraph():
 def test_units_in_the_task_cell_of_a_table():
     text = "序号\t工作任务\t进展情况\t进度评价\n1\t增加学位（主办单位：区教育局、区工务局）\t新建。\t已完成\n"
     assert [i.units for i in _items(text)] == [["区教育局", "区工务局"]]
+
+
+def test_items_numbered_in_brackets_over_paragraphs_numbered_in_brackets():
+    # （一） and （1） were one level: every paragraph (1) (2) an item of its own, the items' headings without evaluation
+    text = ("（二）提升质量（责任单位：创新支撑处）\n（1）完成评审。\n（2）完成八成。\n进度评价：按进度完成。\n"
+            "（五）实施计划\n（1）完成初审。\n进度评价：滞后。\n")
+    items = _items(text)
+    assert [(i.number, i.units, i.evaluation, i.progress) for i in items] == [
+        ("（二）", ["创新支撑处"], "按进度完成", "（1）完成评审。\n（2）完成八成。"), ("（五）", [], "滞后", "（1）完成初审。")]
+
+
+def test_a_table_cut_by_group_lines_and_its_remarks():
+    text = ("序号\t工作任务\t责任单位\t进展情况\t完成情况\t备注\n"
+            "一、重点工作\n"
+            "1\t增加学位\t区教育局\t新建。\t顺利推进\t无\n"
+            "\t\t区工务局\t施工。\t滞后\t\n"
+            "二、民生实事\n"
+            "\t\t区城管局\t选址。\t已完成\t\n"      # no task above it in its group: not the task before the group
+            "2\t建设公园\t区城管局\t选址。\t已完成\t推迟一月\n")
+    items = _items(text)
+    assert [(i.number, i.heading, i.units, i.evaluation, i.remark) for i in items] == [
+        ("1", "增加学位", ["区教育局"], "顺利推进", "无"), ("1", "增加学位", ["区工务局"], "滞后", ""),
+        (None, "", ["区城管局"], "已完成", ""), ("2", "建设公园", ["区城管局"], "已完成", "推迟一月")]
+
+
+def test_an_evaluation_saying_two_things_and_one_on_two_lines():
+    assert contrary_clause("按计划推进，部分滞后") == "部分滞后"
+    assert contrary_clause("按进度完成，达到预期目标。") is None and contrary_clause("已完成，无滞后") is None
+    assert contrary_clause("滞后，已督促加快") is None             # the first clause is the verdict, and is not hopeful
+    assert phrase("正在推进\n详见附件") == "正在推进"

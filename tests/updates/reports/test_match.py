@@ -58,3 +58,24 @@ def test_rejected_with_the_best_candidate(paper, titles, number, heading, shape,
 
 def test_the_lead_division_is_the_first_lead_named(paper):
     assert lead_of("szsti-2014-02", paper) == "创新支撑处" and lead_of("szsti-2014-05", paper) == "政策规划处"
+
+
+def test_an_item_on_two_tasks_is_refused_naming_both(paper, titles):
+    # it was task 8 by its number: the evaluation may be task 4's
+    for number in ("（八）", "3", ""):
+        problem = match_task(number, "组织实施重大技术攻关项目；加快未来产业发展，培育先导企业群体", "narrative", paper, titles)
+        assert isinstance(problem, Problem) and problem.code == "several_tasks"
+        assert "task 8 " in problem.message and "task 4 " in problem.message
+
+
+def test_running_numbers_in_the_narrative_give_way_to_the_wording(paper, titles):
+    assert match_task("1.", "突出创新增效", "narrative", paper, titles, running=True)[:2] == ("szsti-2014-09", "wording")
+    problem = match_task("1.", "突出创新增效", "narrative", paper, titles)
+    assert isinstance(problem, Problem) and problem.code == "task_wording_mismatch"
+    problem = match_task("1.", "增加义务教育学位", "narrative", paper, titles, running=True)
+    assert problem.code == "unknown_task" and "item 1 of the report, which may be a running number" in problem.message
+
+
+def test_a_row_under_no_task_is_refused_as_such(paper, titles):
+    problem = match_task("", "", "table", paper, titles)
+    assert problem.code == "unknown_task" and "names no task: its 工作任务 cell is empty" in problem.message
