@@ -14,18 +14,27 @@ from flows.cli.common import app, fail, parse_date, today_in_shanghai
 
 
 def _paper_tables(document: str, raw: Path) -> dict:
-    """The tables of raw/whitepapers/<document>.txt, parsed with the lookups under raw (or the repository's)."""
+    """The tables of the paper of raw/whitepapers/ whose document id is document, in any form the refresh reads
+    (.txt, .html/.htm, .docx; the id from its sidecar, else its file name), parsed with the lookups under raw (or
+    the repository's)."""
     from flows.tables.validate import TableValidationError
+    from flows.whitepaper.forms import find_paper_files
     from flows.whitepaper.lookups import load_lookups
     from flows.whitepaper.parse import WhitepaperError, read_whitepaper
+    from flows.whitepaper.sidecar import document_id_for
 
-    path = raw / "whitepapers" / f"{document}.txt"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in (raw / "whitepapers").glob("*.txt"))) or "none"
-        fail(f"{path}: no such white paper; --document must be one of: {known}", code=2)
+    ids = {}
+    for paper in (find_paper_files(raw / "whitepapers")[0] if (raw / "whitepapers").is_dir() else []):
+        try:
+            ids.setdefault(document_id_for(paper), paper)
+        except WhitepaperError:
+            continue   # a sidecar that names no id: the refresh says so; it is no paper to check against
+    if document not in ids:
+        fail(f"{raw / 'whitepapers'}: no white paper {document!r}; --document must be one of: "
+             f"{', '.join(sorted(ids)) or 'none'}", code=2)
     lookups = load_lookups(raw / "lookups") if (raw / "lookups" / "departments.csv").exists() else load_lookups()
     try:
-        return read_whitepaper(path, lookups=lookups).tables
+        return read_whitepaper(ids[document], lookups=lookups).tables
     except (WhitepaperError, TableValidationError, OSError) as err:
         fail(str(err))
 

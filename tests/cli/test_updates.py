@@ -80,3 +80,21 @@ def test_check_of_a_progress_report_shows_what_each_item_became(tmp_path, monkey
                                "wording 100), quarter 2, 创新支撑处 (named in the report), reported 2014-07-10, 按进度完成 → completed")
     assert "政策规划处 (not named: the task's lead division)" in lines[1]
     assert lines[5].startswith("q2.txt:row 6: «（七）优化高新区的产业和空间布局。（主办单位：高新区发展处）» → rejected: unknown status '稳中有进'")
+
+
+def test_check_reads_the_paper_in_the_form_it_was_published(tmp_path):
+    import html
+    import shutil
+
+    (tmp_path / "whitepapers").mkdir()
+    shutil.copytree(paths.RAW / "lookups", tmp_path / "lookups")
+    text = (paths.RAW / "whitepapers" / "szsti-2014.txt").read_text(encoding="utf-8")
+    page = "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines())
+    (tmp_path / "whitepapers" / "szsti-2014.html").write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+    path = paths.EXAMPLES / "updates" / "szsti-2014" / "ILLUSTRATIVE-2014-q3.xlsx"
+    result = runner.invoke(cli.app, ["check", str(path), "--document", "szsti-2014", "--raw", str(tmp_path),
+                                     "--as-of", "2015-01-31"])
+    assert result.exit_code == 1 and "no white paper" not in result.output, result.output
+    assert [line.split(": ", 1)[0].rsplit(":", 1)[-1] for line in result.output.splitlines()[:2]] == ["row 11", "row 12"]
+    unknown = runner.invoke(cli.app, ["check", str(path), "--document", "szsti-2099", "--raw", str(tmp_path)])
+    assert unknown.exit_code == 2 and "must be one of: szsti-2014" in unknown.output
