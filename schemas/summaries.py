@@ -6,8 +6,8 @@ Every summary is computed as of a date: the release's as_of_date in the views, a
 Known good, known bad and unknown are kept apart: a milestone is overdue, late or not on time only when an accepted
 report says so; past its due date with no report on its outcome it is unreported past due (a reporting gap), and
 every rate is over the outcomes that are known, null when none is. A report counts from the day it was made
-(updates.reported_on) and speaks for the day it states: a progress report's 截至 date (updates.period_end) when that
-is not after its publication, else reported_on. Columns whose meaning changed with this rule
+(updates.reported_on) and speaks for the day it states: a progress report's period end (updates.period_end: its 截至
+date, else the end of the period its title names) when that is not after its publication, else reported_on. Columns whose meaning changed with this rule
 carry meaning=2 (schemas/_fields.field), which makes the release a new major version.
 """
 

@@ -59,8 +59,10 @@ class Updates(pa.DataFrameModel):
     source_end: Series[pd.Int64Dtype] = field("原文结束位置(字符)", "For a progress report: offset where the item ends (its "
                                               "evaluation line, or its row's last cell), exclusive; null otherwise.",
                                               nullable=True, ge=0)
-    period_end: Series[Date] = field("截至日期", "For a progress report: the period end its text states (截至2014年6月30日); "
-                                     "null when it states none, and for the update format's files.", nullable=True)
+    period_end: Series[Date] = field("截至日期", "For a progress report: the day its text speaks for: the 截至 date it states "
+                                     "before its items (截至2014年6月30日; 截至9月底 in its title's year), else the end of the "
+                                     "period its title names (第二季度, 4-6月: 30 June; 前三季度: 30 September); null when "
+                                     "neither is known, and for the update format's files.", nullable=True)
     status_text_zh: Series[str] = field("进度评价原文", "For a progress report: the evaluation phrase as written (按进度完成), "
                                         "which raw/lookups/statuses.csv turned into status; null otherwise.", nullable=True)
     task_match_method: Series[str] = field("任务匹配方式", "For a progress report: number+wording (the item's number named the "

@@ -41,6 +41,8 @@ DATE_LINE = re.compile(r"^\s*[\[【(（]?\s*" + DATE + r"(?:\s+\d{1,2}:\d{2}(?::
 # "2014-07-10 09:30　来源：区政府办　浏览次数：120": a page's date among other publication details
 DATE_WITH_DETAILS = re.compile(r"^\s*" + DATE + r".*(?:来源|浏览|点击|作者|字号|阅读)")
 PERIOD_END = re.compile(r"截[至止]\s*(?:" + DATE + r"|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末))")
+# 截至9月底, 截止6月30日: the month (and day) without its year, which the title gives
+PERIOD_END_IN_YEAR = re.compile(r"截[至止]\s*(?<!\d)(\d{1,2})\s*月\s*(?:(底|末)|(\d{1,2})\s*日)")
 YEAR = re.compile(r"(\d{4})\s*年")
 CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
@@ -120,15 +122,34 @@ def publication_date(text: str, paragraphs: list[tuple[int, int]], item_lines: s
     return None
 
 
-def period_end(text: str) -> dt.date | None:
-    """The first 截至2014年6月30日 (or 截至6月底 with its year) the report states."""
-    m = PERIOD_END.search(fold(text))
+def period_end(text: str, year: int | None = None) -> dt.date | None:
+    """The first 截至2014年6月30日 (or 截至2014年6月底) the text states; with year (the title's), also 截至9月底 and
+    截至9月30日, which leave it out."""
+    folded = fold(text)
+    m = PERIOD_END.search(folded)
+    if m is not None:
+        if m.group(1):
+            return _date(m)
+        return _month_end(int(m.group(4)), int(m.group(5)))
+    m = PERIOD_END_IN_YEAR.search(folded) if year is not None else None
     if m is None:
         return None
-    if m.group(1):
-        return _date(m)
-    year, month = int(m.group(4)), int(m.group(5))
+    if m.group(2):
+        return _month_end(year, int(m.group(1)))
+    try:
+        return dt.date(year, int(m.group(1)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> dt.date | None:
     return dt.date(year, month, calendar.monthrange(year, month)[1]) if 1 <= month <= 12 else None
+
+
+def quarter_end(year: int | None, quarter: int | None) -> dt.date | None:
+    """The last day of a year's quarter: the day a report on the period its title names (第二季度, 4-6月, 上半年)
+    speaks for when its text states no 截至."""
+    return _month_end(year, 3 * quarter) if year is not None and quarter in (1, 2, 3, 4) else None
 
 
 def read_header(text: str, paragraphs: list[tuple[int, int]], item_lines: set[int]) -> ReportHeader:
@@ -145,7 +166,7 @@ def read_header(text: str, paragraphs: list[tuple[int, int]], item_lines: set[in
     year = title_year(title, phrase)
     reported_on = publication_date(text, paragraphs, item_lines)
     return ReportHeader(title, title_span, year, quarter, phrase, reported_on,
-                        stated_period_end(text, paragraphs, item_lines, year))
+                        stated_period_end(text, paragraphs, item_lines, year) or quarter_end(year, quarter))
 
 
 def stated_period_end(text: str, paragraphs: list[tuple[int, int]], item_lines: set[int], year: int | None) -> dt.date | None:
@@ -156,7 +177,7 @@ def stated_period_end(text: str, paragraphs: list[tuple[int, int]], item_lines: 
     for s, e in paragraphs:
         if first_item is not None and s >= first_item:
             break
-        end = period_end(text[s:e])
+        end = period_end(text[s:e], year)
         if end is not None and (year is None or end.year == year):
             return end
     return None

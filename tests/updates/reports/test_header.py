@@ -117,12 +117,27 @@ def test_periods_to_a_quarters_end_in_other_spellings():
 
 
 @pytest.mark.parametrize("intro, item, expected", [
-    ("截至2014年6月30日，部分任务进展如下：", "本季度已发布指南。", dt.date(2014, 6, 30)),    # the report's own statement
-    ("部分任务进展如下：", "截至2013年12月31日，平台已有会员企业300家。", None),          # a figure's date, inside an item
-    ("截至2013年12月31日，进展如下：", "本季度已发布指南。", None),                      # not the year the title names
+    ("截至2014年6月20日，部分任务进展如下：", "本季度已发布指南。", dt.date(2014, 6, 20)),    # the report's own statement
+    ("截至6月20日，部分任务进展如下：", "本季度已发布指南。", dt.date(2014, 6, 20)),         # its year the title's
+    ("截至5月底，部分任务进展如下：", "本季度已发布指南。", dt.date(2014, 5, 31)),
+    # else the end of the period the title names (第二季度): a figure's date inside an item, or another year's, is
+    # not the report's
+    ("部分任务进展如下：", "截至2013年12月31日，平台已有会员企业300家。", dt.date(2014, 6, 30)),
+    ("截至2013年12月31日，进展如下：", "本季度已发布指南。", dt.date(2014, 6, 30)),
 ])
 def test_the_period_end_is_the_reports_own_statement_before_its_items(intro, item, expected):
     text = f"2014年度公共服务白皮书第二季度进展情况\n发布时间：2014-07-10\n{intro}\n（六）任务\n{item}\n进度评价：已完成"
     blocks = text_blocks(text)
     items = {s for s, _ in blocks if s >= text.index("（六）")}
     assert read_header(text, blocks, items).period_end == expected
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("2014年4-6月进展情况", dt.date(2014, 6, 30)), ("2014年下半年进展情况", dt.date(2014, 12, 31)),
+    ("2014年度白皮书进展情况（截至9月底）", dt.date(2014, 9, 30)),   # the 截至 of the title, its year the title's
+    ("白皮书第二季度进展情况", None),                                  # no year: no day
+])
+def test_without_a_stated_period_end_the_report_speaks_for_the_end_of_the_period_its_title_names(title, expected):
+    text = f"{title}\n发布时间：2014-10-10\n（六）任务\n本季度已发布指南。\n进度评价：已完成"
+    blocks = text_blocks(text)
+    assert read_header(text, blocks, {s for s, _ in blocks if s >= text.index("（六）")}).period_end == expected
