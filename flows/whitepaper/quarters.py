@@ -4,7 +4,8 @@ The template gives each quarter its own line, after the task's title and target:
     第一季度:发布项目申请指南。
     第二季度:完成受理与初审。
 Other papers label a quarter 一季度, 第1季度 or Q1, write one line for several quarters
-(第一、二季度:制定督导评估方案,完成自评。 第一季度—第二季度:…), run all four into one line
+(第一、二季度:制定督导评估方案,完成自评。 第一季度—第二季度:… — the milestone of the last quarter named, due by its
+end, as 1-6月: is; the quarters before it get none), run all four into one line
 (一季度:完成前期工作。二季度:做好开工准备。三季度:…), fill a quarter with a placeholder (二季度:—, 本季度无计划, …),
 label by months (1-3月:, 1-6月: — the quarter the range ends in, as a quarter's milestone is due by its end), or add
 a line for the whole year (全年:…), which is no quarter's milestone (whole_year_lines; tasks.py reads it).
@@ -105,8 +106,9 @@ def _label_text(doc: SourceDoc, seg: dict) -> str:
 def milestones(doc: SourceDoc, task_id: str, label: str, ln: Line, body: list[Line], plan_year: int) -> list[dict]:
     """Rows of `milestones`, one per quarter 1‥4, from a task's lines from its first quarter label on.
 
-    text_zh is None where the paper gives no line, an empty one or a placeholder (—, 无, …); a line written for several
-    quarters gives each of them its text, the same span. Each such reading gets a quality note.
+    text_zh is None where the paper gives no line, an empty one or a placeholder (—, 无, …). A line written for several
+    quarters (第一、二季度:X) is the milestone of the last of them, due by its end, as a label 1-6月: is; the quarters
+    before it get no text from it (nothing due, as an empty quarter). Each such reading gets a quality note.
     WhitepaperError when a quarter is named twice.
     """
     by_quarter: dict[int, dict] = {}
@@ -129,7 +131,9 @@ def milestones(doc: SourceDoc, task_id: str, label: str, ln: Line, body: list[Li
         seg = by_quarter[quarter]
         start, end, label_start = seg["start"], seg["end"], seg["label"][0]
         text = doc.span(start, end).strip() or None
-        if text is not None and PLACEHOLDER.match(doc.folded[start:end].strip()):
+        if quarter != max(seg["quarters"]):
+            text = None      # 第一、二季度:X — X is due by the end of 第二季度; 第一季度 plans nothing of its own
+        elif text is not None and PLACEHOLDER.match(doc.folded[start:end].strip()):
             doc.note("milestones", row["milestone_id"], "empty_milestone", f"task {label} {QUARTER_ZH[quarter]} holds only "
                      f"the placeholder {text!r} in the source: nothing planned", label_start, end)
             text = None
@@ -143,10 +147,13 @@ def milestones(doc: SourceDoc, task_id: str, label: str, ln: Line, body: list[Li
 
 def _how_written(doc: SourceDoc, milestone_id: str, label: str, quarter: int, seg: dict) -> None:
     if len(seg["quarters"]) > 1:
-        named = "、".join(QUARTER_ZH[q] for q in seg["quarters"])
+        final = max(seg["quarters"])        # the last named: 第一、二季度 → 第二季度, Q1-Q3 → 第三季度
+        earlier = "、".join(QUARTER_ZH[q] for q in seg["quarters"] if q != final)
+        one = len(seg["quarters"]) == 2
         doc.note("milestones", milestone_id, "milestone_for_several_quarters",
-                 f"task {label} writes one milestone for {named} (labelled {_label_text(doc, seg)!r}, line {seg['line'].number}); "
-                 f"the same text is recorded for each of them, {QUARTER_ZH[quarter]} included", seg["label"][0], seg["end"])
+                 f"task {label} writes {doc.span(seg['label'][0], seg['end']).strip()!r} (line {seg['line'].number}): "
+                 f"written for {earlier} and {QUARTER_ZH[final]}: due at the end of {QUARTER_ZH[final]}; {earlier} "
+                 f"{'has' if one else 'have'} no milestone of {'its' if one else 'their'} own", seg["label"][0], seg["end"])
     last = QUARTER_END[quarter][0]
     if seg["months"] and seg["months"] != (last - 2, last):      # 4-6月 is 第二季度 in other words: no note
         lo, hi = seg["months"]
@@ -177,7 +184,6 @@ def milestone_notes(doc: SourceDoc, label: str, rows: list[dict]) -> None:
             doc.note("milestones", row["milestone_id"], "multiple_items_in_milestone",
                      f"task {label} {q} holds two items separated by blank space{hint}", row["source_start"], row["source_end"])
         for earlier in rows[:i]:
-            # 第一、二季度:… gives two rows one span: one statement, noted as milestone_for_several_quarters, no repeat
             if earlier["text_zh"] == row["text_zh"] and earlier["source_start"] != row["source_start"]:
                 doc.note("milestones", row["milestone_id"], "duplicate_milestone_text",
                          f"task {label} {q} repeats the text of {QUARTER_ZH[earlier['quarter']]} word for word",

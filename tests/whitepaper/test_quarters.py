@@ -3,6 +3,7 @@ quarters, all quarters on one line (the template's own forms: test_tasks_quarter
 
 import pytest
 
+from flows.whitepaper.quarters import QUARTER_ZH
 from flows.whitepaper.text import SourceError
 from tests.whitepaper.helpers import notes, one_task, tasks_of
 
@@ -38,20 +39,31 @@ def test_text_that_only_starts_like_a_placeholder_is_kept(text):
 
 
 # --- one line for several quarters (jyj-2015 task 5: 第一、二季度：制定督导评估方案，完成自评。) -----------------------
+# The milestone of the last quarter named, due by its end, as a label 1-6月： is 第二季度's; the quarters before it plan
+# nothing of their own (null, as an empty quarter). Was: the same text for each quarter named, so 第一季度 held a
+# milestone due 03-31 that the paper plans for 06-30, and a truthful 推进中 report at 03-31 made it overdue.
 
 @pytest.mark.parametrize("label, quarters", [
     ("第一、二季度：", (1, 2)), ("一、二季度：", (1, 2)), ("第一至二季度：", (1, 2)), ("第一至第二季度：", (1, 2)),
     ("第1-2季度：", (1, 2)), ("第一、二、三季度：", (1, 2, 3)), ("Q1-Q2：", (1, 2)), ("Q1、Q2：", (1, 2)), ("上半年：", (1, 2)),
 ])
-def test_one_line_for_several_quarters_gives_each_the_text_and_a_note(label, quarters):
+def test_one_line_for_several_quarters_is_the_milestone_of_the_last_named(label, quarters):
     rest = "".join(f"第{'一二三四'[q - 1]}季度：甲{q}。\n" for q in range(1, 5) if q not in quarters)
     doc, rows, t = _milestones(f"{label}制定方案，完成自评。\n{rest}")
-    assert [text for _, text in rows] == ["制定方案，完成自评。" if q in quarters else f"甲{q}。" for q in range(1, 5)]
+    last = quarters[-1]
+    assert [text for _, text in rows] == [
+        "制定方案，完成自评。" if q == last else None if q in quarters else f"甲{q}。" for q in range(1, 5)]
+    assert [str(m["due_date"]) for m in t["milestones"]] == ["2016-03-31", "2016-06-30", "2016-09-30", "2016-12-31"]
     several = [n for n in doc.notes if n["flag"] == "milestone_for_several_quarters"]
     assert [n["row_id"] for n in several] == [f"sztb-2016-01-q{q}" for q in quarters]
     assert all(doc.text[n["source_start"]:n["source_end"]] == f"{label}制定方案，完成自评。" for n in several)
-    # one statement for two quarters is no repeat of a quarter's text by another
-    assert "duplicate_milestone_text" not in [flag for _, _, flag in notes(doc)]
+    assert all(f"due at the end of {QUARTER_ZH[last]};" in n["detail"] for n in several)
+    # the earlier quarters are empty by this reading, not missing, and get no note but this one
+    assert [flag for table, _, flag in notes(doc) if table == "milestones"] == ["milestone_for_several_quarters"] * len(quarters)
+    # the row of the last quarter spans its text; the earlier ones the whole line, as an empty quarter's row does
+    for m in t["milestones"]:
+        if m["quarter"] in quarters[:-1]:
+            assert doc.text[m["source_start"]:m["source_end"]] == f"{label}制定方案，完成自评。"
 
 
 def test_jyj_task_5_target_label_and_combined_quarters():
@@ -63,8 +75,9 @@ def test_jyj_task_5_target_label_and_combined_quarters():
     # was title '加强教育督导评估。（市政府重点工作） 工作', no category, and the 第一、二季度 line inside the target
     assert (task["title_zh"], task["category_zh"], task["target_zh"]) == (
         "加强教育督导评估。", "市政府重点工作", "完成10个区（新区）教育现代化督导评估。")
+    # was 第一季度 holding the same text as 第二季度 (the line's milestone is due by the end of 第二季度)
     assert [(m["milestone_id"], m["text_zh"]) for m in t["milestones"]] == [
-        ("sztb-2016-01-q1", "制定督导评估方案，完成自评。"), ("sztb-2016-01-q2", "制定督导评估方案，完成自评。"),
+        ("sztb-2016-01-q1", None), ("sztb-2016-01-q2", "制定督导评估方案，完成自评。"),
         ("sztb-2016-01-q3", "开展实地督导评估。"), ("sztb-2016-01-q4", "发布督导评估报告。")]
     assert [(row_id, flag) for _, row_id, flag in notes(doc) if flag == "milestone_for_several_quarters"] == [
         ("sztb-2016-01-q1", "milestone_for_several_quarters"), ("sztb-2016-01-q2", "milestone_for_several_quarters")]
@@ -111,8 +124,8 @@ def test_two_quarters_on_one_line_and_the_rest_below():
     ("第一季度—第二季度：", (1, 2)), ("第一季度－第二季度：", (1, 2)), ("第一季度至第二季度：", (1, 2)), ("第二季度——第三季度：", (2, 3)),
     ("一至二季度：", (1, 2)), ("1-2季度：", (1, 2)), ("Q1—Q2：", (1, 2)),
 ])
-def test_a_range_of_quarters_gives_each_the_text_and_a_note(label, quarters):
-    test_one_line_for_several_quarters_gives_each_the_text_and_a_note(label, quarters)
+def test_a_range_of_quarters_is_the_milestone_of_the_last_named(label, quarters):
+    test_one_line_for_several_quarters_is_the_milestone_of_the_last_named(label, quarters)
 
 
 def test_month_labels_name_the_quarter_they_end_in():
