@@ -131,7 +131,9 @@ class DepartmentScorecard(pa.DataFrameModel):
     department_id: Series[str] = field("部门编号", "Division.")
     name_zh: Series[str] = field("部门名称", "Division name as printed.")
     name_en: Series[str] = field("部门名称(英文)", "English name from raw/lookups/departments.csv (departments.name_en): an UNOFFICIAL translation by this project; null when not in it.", nullable=True)
-    role: Series[str] = field("角色", "Milestones of the tasks the division leads (lead) or supports (support).", isin=["lead", "support"])
+    role: Series[str] = field("角色", "Milestones of the tasks the division leads (lead) or supports (support), with their "
+                              "outcomes whoever reported them: a support row is the record of the tasks the division "
+                              "supports, not of its own reports (last_reported_on is its own).", isin=["lead", "support"])
     as_of_date: Series[Date] = as_of_date()
     tasks: Series[int] = count("任务数", "Tasks the division holds this role for.")
     milestones_due: Series[int] = count("到期进度数", "Milestones of those tasks with text, due on or before as_of_date, not cancelled.")
