@@ -258,8 +258,9 @@ def check_row(cells: dict[str, str], paper: Paper, as_of: dt.date, statuses: dic
         else:
             percent = number[0]
     if percent is not None and (status == "completed" and percent != 100 or status == "not_started" and percent != 0):
+        fraction = "; 1 may be 100 % written as a fraction: write 100" if status == "completed" and percent == 1 else ""
         problems.append(Problem("percent_contradicts_status", f"status {status} with percent_complete {percent:g}: a completed "
-                                "milestone is 100 and one not started is 0 (or leave percent_complete empty)"))
+                                f"milestone is 100 and one not started is 0 (or leave percent_complete empty){fraction}"))
     milestone_id = None
     if task_id is not None and quarter is not None:
         milestone_id = paper.milestones.get((task_id, quarter))

@@ -281,3 +281,9 @@ def test_a_percent_between_0_and_1_is_published_as_written_with_one_note_per_fil
     assert len(notes) == 1 and notes.iloc[0]["document_id"] == DOC
     assert notes.iloc[0]["detail"].startswith(f"raw/updates/{DOC}/updates.json: 2 row(s) give percent_complete between "
                                               "0 and 1 (row(s) 1, 2)")
+
+
+def test_a_completed_row_with_percent_1_is_told_it_may_be_a_fraction(tmp_path):
+    result = ingest(tmp_path, [write_updates(folder(tmp_path), "csv", [report(percent_complete="1"), report(task=3, percent_complete=90)])])
+    reasons = result.rejections.sort_values("source_row")["reasons"].tolist()
+    assert reasons[0].endswith("; 1 may be 100 % written as a fraction: write 100") and "fraction" not in reasons[1]
