@@ -74,8 +74,11 @@ class Updates(pa.DataFrameModel):
                                             "numbering, brackets and punctuation); accepted from 60; null otherwise.",
                                             nullable=True, ge=0, le=100)
     department_source: Series[str] = field("部门来源", "For a progress report: named (the item or its 责任单位 cell named "
-                                           "the division) or task_lead (it named none, so the row is the task's lead "
-                                           "division's); null otherwise.", nullable=True, isin=["named", "task_lead"])
+                                           "the division), named_with_agency (it named the division after the "
+                                           "agency's own name, 市教育局体卫艺处, read as 体卫艺处; raw_cells keeps it as "
+                                           "written) or task_lead (it named none, so the row is the task's lead "
+                                           "division's); null otherwise.", nullable=True,
+                                           isin=["named", "named_with_agency", "task_lead"])
 
     class Config:
         name = "updates"

@@ -41,6 +41,7 @@ class Paper:
     task_targets: dict[str, list[TargetRef]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)   # task_id → title_zh (a progress report's items match it)
     empty_milestones: set[str] = field(default_factory=set)  # quarters the paper leaves empty: nothing to report on
+    agency_names: tuple[str, ...] = ()   # the agency as the paper names it (agency_zh, publisher_zh): 深圳市教育局
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], document_id: str) -> Paper:
@@ -68,9 +69,14 @@ def papers_of(tables: dict[str, pd.DataFrame], documents: list[str]) -> dict[str
                 keys[header_key(name)] = department_id
         names[department_id] = name_zh
     papers: dict[str, Paper] = {}
+    documents_table = tables["documents"]
+    named = {c for c in ("agency_zh", "publisher_zh") if c in documents_table}
+    agency_names = {doc: tuple(dict.fromkeys(n.strip() for n in ns if isinstance(n, str) and n.strip()))
+                    for doc, *ns in _records(documents_table, "document_id", *sorted(named))} if named else {}
     for doc in documents:
         keys, names = by_agency.get(agency[doc], ({}, {}))
         papers[doc] = _empty_paper(doc, plan_year[doc], keys, names)
+        papers[doc].agency_names = agency_names.get(doc, ())
     task_doc = {}
     for task_id, doc, seq, title in _records(tables["tasks"], "task_id", "document_id", "task_seq", "title_zh"):
         if doc in wanted:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from flows.updates.reports.forms import ReportText, Span, Table, _cells
+from flows.updates.reports.report_columns import resolve, roles, why
 from flows.whitepaper.text import fold
 
 NUMERAL = "一二三四五六七八九十百零〇两"
@@ -40,14 +41,6 @@ EVALUATION = re.compile(rf"^\s*(?:[【\[(（]\s*{EVALUATION_LABEL}\s*(?:[】\])�
 EVALUATION_INLINE = re.compile(r"[【\[(（]?\s*(?:进度评价|进展评价|完成情况评价|目标完成情况)\s*[】\])）]?\s*[:：]\s*([^()（）【】]*?)"
                                r"\s*[)）]?\s*[。.]?\s*$")
 UNIT_SPLIT = re.compile(r"[、，,；;/]|\s{2,}")
-HEADER = {  # column → words a header cell of the table shape holds (the first column to match takes it)
-    "number": re.compile(r"^\s*(?:序号|编号|序)\s*$"),
-    "evaluation": re.compile(r"评价|^\s*(?:目标)?完成情况\s*$|完成情况(?!.*进展)"),
-    "progress": re.compile(r"进展|进度情况|推进情况"),
-    "remark": re.compile(r"^\s*备\s*注\s*$"),
-    "units": re.compile(r"单位|部门"),           # every such column: 牵头单位 and 配合单位 both name divisions
-    "heading": re.compile(r"任务|项目|事项|实事|内容"),
-}
 
 
 @dataclass(frozen=True)
@@ -143,15 +136,26 @@ def narrative_items(report: ReportText) -> list[Item]:
     return items
 
 
-def _columns(text: str, row: list[Span | None]) -> dict[str, list[int]] | None:
-    """Columns of each role in a header row, or None when the row is not the header of a progress table."""
-    found: dict[str, list[int]] = {}
-    for c, cell in enumerate(row):
-        value = fold(text[cell[0]:cell[1]]) if cell else ""
-        role = next((r for r, pattern in HEADER.items() if pattern.search(value) and (r == "units" or r not in found)), None)
-        if role and (not found.get(role) or found[role][-1] != c):
-            found.setdefault(role, []).append(c)
-    return found if {"heading", "progress"} <= set(found) else None
+def _columns(text: str, row: list[Span | None], below: list[list[Span | None]] | None = None) -> dict[str, list[int]] | None:
+    """Columns of each role in a header row, or None when the row is not the header of a progress table; below:
+    the rows under it, which decide a 完成情况 column's role where its header alone does not."""
+    return resolve(roles(text, row), text, below)
+
+
+def table_trouble(report: ReportText) -> str | None:
+    """Why the report's table is not read as a progress table, when a row of it names a task column and a
+    progress or evaluation column of some kind (完成情况 beside 目标完成情况 holding verdicts only…); else None."""
+    text = report.text
+    for table in _tables(report):
+        for k, row in enumerate(table.rows):
+            found = roles(text, row)
+            if "heading" in found and {"progress", "evaluation", "completion"} & set(found):
+                return None if _columns(text, row, table.rows[k + 1:]) else why(text, row, found)
+    for s, e in report.lines():                    # a header line with neither: 工作任务 | 责任单位 | 完成时限
+        found = roles(text, cells := _cells(text, s, e))
+        if len(cells) >= 3 and "heading" in found and {"evaluation", "completion"} & set(found):
+            return why(text, cells, found)
+    return None
 
 
 def _cell(row: list[Span | None], columns: list[int]) -> Span | None:
@@ -196,9 +200,9 @@ def table_items(report: ReportText) -> list[Item]:
     items: list[Item] = []
     for table in _tables(report):
         columns, carried = None, {}
-        for row in table.rows:
-            if columns is None or (header := _columns(text, row)):   # the header, or repeated on a new page
-                header = _columns(text, row)      # a second header row under a first (牵头 | 配合) adds nothing
+        for k, row in enumerate(table.rows):
+            if columns is None or (header := _columns(text, row, table.rows[k + 1:])):   # the header, or repeated
+                header = _columns(text, row, table.rows[k + 1:])   # a second header row (牵头 | 配合) adds nothing
                 columns = header if columns is None or (header and set(header) >= set(columns)) else columns
                 continue
             if _group_row(row):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-DIVISION_SOURCE = {"named": "named in the report", "task_lead": "not named: the task's lead division"}
+DIVISION_SOURCE = {"named": "named in the report", "task_lead": "not named: the task's lead division",
+                   "named_with_agency": "named in the report after the agency's name, read without it"}
 
 
 def _heading(sources: dict[str, str], report_id: str, start, end) -> str:

@@ -21,9 +21,9 @@ from flows.updates.limits import OverBudget
 from flows.updates.read import FileProblem, Problem
 from flows.updates.reports import forms
 from flows.updates.reports.header import read_header
-from flows.updates.reports.items import EVALUATION, Item, contrary_clause, report_items
+from flows.updates.reports.items import EVALUATION, STYLES, Item, contrary_clause, report_items, table_trouble
 from flows.updates.reports.match import item_number
-from flows.whitepaper.text import SourceError, is_empty
+from flows.whitepaper.text import SourceError, fold, is_empty
 
 CELLS = ["task", "quarter", "department", "reported_on", "status", "note"]
 REPORT_COLUMNS = ["report_item", "report_heading", "report_shape", "report_numbering", "report_year", "period_end",
@@ -36,11 +36,22 @@ def is_report(path: Path) -> bool:
     return forms.form_of(path) is not None
 
 
-def numbering(items: list[Item]) -> str:
-    """running when the report numbers its items 1, 2, 3… in order (whatever tasks they are), else paper: a
-    report on some of the tasks numbers them afresh, and there the number names no task of the paper."""
+def numbering(items: list[Item], text: str = "") -> str:
+    """running when the report numbers its items 1, 2, 3… in order (whatever tasks they are); restarted when it
+    numbers them afresh under each group heading (二、民生实事 then （一）（二） again: each group 1, 2, 3…, a heading
+    line before every restart); else paper: a report on some of the tasks may skip numbers, and there the number
+    is the paper's. Running and restarted numbers name no task: the wording alone does (match.py)."""
     numbers = [item_number(i.number or "") for i in items]
-    return "running" if len(numbers) > 1 and numbers == list(range(1, len(numbers) + 1)) else "paper"
+    if len(numbers) > 1 and numbers == list(range(1, len(numbers) + 1)):
+        return "running"
+    groups: list[list[int | None]] = [numbers[:1]]
+    for prev, item, number in zip(items, items[1:], numbers[1:]):
+        gap = [fold(line) for line in text[prev.span[1]:item.span[0]].splitlines()]
+        if any(style.match(line) for line in gap for style in STYLES.values()):
+            groups.append([])                                   # a group heading between the two items
+        groups[-1].append(number)
+    afresh = len(groups) > 1 and all(g == list(range(1, len(g) + 1)) for g in groups)
+    return "restarted" if afresh else "paper"
 
 
 def missing_evaluation(item: Item) -> Problem:
@@ -99,6 +110,8 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
     except Exception as err:  # noqa: BLE001 - whatever a reader library raises on one file is that file's rejection
         return FileProblem("unreadable", f"the {form} file cannot be read ({type(err).__name__}: {err})")
     items = report_items(report)
+    if not items and (trouble := table_trouble(report)):
+        return FileProblem("not_a_report", f"no progress items found: {trouble} (raw/updates/README.md, progress reports)")
     if not items:
         verdicts = sum(bool(EVALUATION.match(report.text[s:e])) for s, e in report.lines())
         found = (f"; it has {verdicts} evaluation line(s) but no numbered heading before them: number each item's heading "
@@ -119,7 +132,7 @@ def read_report(path: Path) -> UpdateColumns | FileProblem:
     if header.quarter is None:
         return FileProblem("report_without_quarter", f"the title {header.title!r} names no period: expected 第二季度, "
                            "二季度, 上半年, 前三季度, 第四季度 or 全年 in the report's title")
-    order = numbering(items) if items[0].shape == "narrative" else "running"
+    order = numbering(items, report.text) if items[0].shape == "narrative" else "running"
     rows = [(row, item_problems(item)) for item in items for row in _rows(item, header, order)]
     rows, problems = [r for r, _ in rows], [p for _, p in rows]
     columns = {c: pyarrow.array([r[c] for r in rows], pyarrow.string()) for c in [*CELLS, *REPORT_COLUMNS]}

@@ -1,7 +1,7 @@
 """The items of a report in either shape: numbering levels, units, evaluation, spans, rows spanning a task."""
 
 from flows.updates.reports.forms import ReportText, text_blocks
-from flows.updates.reports.items import contrary_clause, phrase, report_items, units_of
+from flows.updates.reports.items import contrary_clause, phrase, report_items, table_trouble, units_of
 
 
 def _items(text: str):
@@ -114,3 +114,17 @@ def test_an_evaluation_saying_two_things_and_one_on_two_lines():
     assert contrary_clause("按进度完成，达到预期目标。") is None and contrary_clause("已完成，无滞后") is None
     assert contrary_clause("滞后，已督促加快") is None             # the first clause is the verdict, and is not hopeful
     assert phrase("正在推进\n详见附件") == "正在推进"
+
+
+def test_a_completion_column_is_the_progress_beside_an_evaluation_column_and_the_evaluation_beside_progress():
+    year_end = ("序号\t工作任务\t责任单位\t年度目标\t完成情况\t目标完成情况\n"
+                "1\t增加学位\t区教育局\t3万个\t新增学位3.1万个。\t已完成\n")
+    assert [(i.heading, i.progress, i.evaluation) for i in _items(year_end)] == [("增加学位", "新增学位3.1万个。", "已完成")]
+    quarter = ("序号\t工作任务\t责任单位\t进展情况\t完成情况\n"
+               "1\t增加学位\t区教育局\t新建。\t顺利推进\n")
+    assert [(i.progress, i.evaluation) for i in _items(quarter)] == [("新建。", "顺利推进")]
+    verdicts = ("序号\t工作任务\t责任单位\t完成情况\t目标完成情况\n"
+                "1\t增加学位\t区教育局\t已完成\t按进度完成\n")
+    assert _items(verdicts) == []
+    report = ReportText(verdicts, text_blocks(verdicts))
+    assert "完成情况 holds only evaluation words" in table_trouble(report)

@@ -6,7 +6,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from flows.updates.read import Problem
-from flows.updates.reports.match import THRESHOLD, lead_of, match_task, wording
+from flows.updates.reports.match import THRESHOLD, lead_of, match_task, without_agency, wording
 from flows.updates.rules import Paper
 
 
@@ -79,3 +79,18 @@ def test_running_numbers_in_the_narrative_give_way_to_the_wording(paper, titles)
 def test_a_row_under_no_task_is_refused_as_such(paper, titles):
     problem = match_task("", "", "table", paper, titles)
     assert problem.code == "unknown_task" and "names no task: its 工作任务 cell is empty" in problem.message
+
+
+def test_numbers_restarted_under_group_headings_give_way_to_the_wording(paper, titles):
+    assert match_task("（一）", "突出创新增效", "narrative", paper, titles, restarted=True)[:2] == ("szsti-2014-09", "wording")
+    problem = match_task("（二）", "增加义务教育学位", "narrative", paper, titles, restarted=True)
+    assert problem.code == "unknown_task" and "is item 2 of its group" in problem.message
+
+
+def test_the_agencys_own_name_before_a_division_is_read_without_it(paper):
+    assert paper.agency_names == ("深圳市科技创新委员会", "深圳科技创新委员会")
+    for written in ("深圳市科技创新委员会创新支撑处", "市科技创新委员会创新支撑处", "科技创新委员会创新支撑处牵头"):
+        assert without_agency(written, paper) in ("创新支撑处", "创新支撑处牵头")
+    # the name alone, another agency's prefix, an abbreviation, or no division after the prefix: left as written
+    for written in ("创新支撑处", "市发展改革委创新支撑处", "市科技创新委创新支撑处", "市科技创新委员会人事处", "市科技创新委员会"):
+        assert without_agency(written, paper) is None
