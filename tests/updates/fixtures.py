@@ -116,3 +116,19 @@ def ingest(tmp_path: Path, files: list[Path], tables: dict[str, pd.DataFrame] | 
 def folder(tmp_path: Path) -> Path:
     """The tiny paper's folder under tmp_path/raw/updates/."""
     return tmp_path / "raw" / "updates" / DOC
+
+
+TINY_HEADER = ["task", "quarter", "department", "reported_on", "status"]
+TINY_ROW = [1, 1, "甲处", "2014-03-31", "completed"]
+
+
+def tiny_workbook(rows: int = 2) -> bytes:
+    """An .xlsx as openpyxl saves it: the update header and rows copies of one good row of the tiny paper."""
+    import io
+
+    workbook = openpyxl.Workbook()
+    for row in [TINY_HEADER, *[TINY_ROW] * rows]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

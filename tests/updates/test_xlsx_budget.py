@@ -5,14 +5,12 @@ which it builds as trees) to MAX_XLSX_NODES; each part as either of openpyxl's p
 import io
 import zipfile
 
-import openpyxl
 import pytest
 
 from flows.updates import limits, xlsx
 from flows.updates.read import FileProblem, read_update_file
+from tests.updates.fixtures import tiny_workbook as _workbook
 
-HEADER = ["task", "quarter", "department", "reported_on", "status"]
-ROW = [1, 1, "甲处", "2014-03-31", "completed"]
 SHEET, STYLES, STRINGS = "xl/worksheets/sheet1.xml", "xl/styles.xml", "xl/sharedStrings.xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
@@ -20,14 +18,6 @@ STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 # The workbook of _workbook(2) has about 700 nodes outside its rows (its theme most) and 60 in them.
 OTHER_BUDGET, SHEET_BUDGET = 2_000, 1_000
 
-
-def _workbook(rows: int = 2) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in [HEADER, *[ROW] * rows]:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _rewrite(data: bytes, changes: dict[str, bytes], added: dict[str, bytes] | None = None) -> bytes:

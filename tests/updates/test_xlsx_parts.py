@@ -5,24 +5,14 @@ import io
 import random
 import zipfile
 
-import openpyxl
 import pytest
 
 from flows.updates import limits, xlsx
 from flows.updates.read import FileProblem, read_update_file
+from tests.updates.fixtures import tiny_workbook as _workbook
 
-HEADER = ["task", "quarter", "department", "reported_on", "status"]
-ROW = [1, 1, "甲处", "2014-03-31", "completed"]
 SHEET = "xl/worksheets/sheet1.xml"
 
-
-def _workbook(rows: int) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in [HEADER, *[ROW] * rows]:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _sheet_moved_to(data: bytes, name: str) -> bytes:
