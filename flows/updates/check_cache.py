@@ -54,7 +54,7 @@ def paper_digest(paper: Paper) -> str:
              sorted(paper.departments.items()), sorted(paper.department_names.items()),
              sorted((t, sorted(r.items())) for t, r in paper.responsible.items()),
              sorted(paper.milestone_targets.items()), sorted(paper.task_targets.items()), sorted(paper.titles.items()),
-             sorted(paper.empty_milestones))
+             sorted(paper.empty_milestones), paper.agency_names)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
