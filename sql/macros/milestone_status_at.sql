@@ -1,7 +1,8 @@
 -- milestone_status_at(as_of): every milestone's reported status as of a date.
 -- A report counts from the day it was made (reported_on on or before as_of) and speaks for the day it states
--- (status_on): a progress report's 截至 date (period_end) when it states one up to its publication, else
--- reported_on. Published on 2014-07-10, "截至2014年6月30日 已完成" is completed on 2014-06-30, on time.
+-- (status_on): a progress report's period end (period_end: its 截至 date, else the end of the period its title
+-- names) when that is up to its publication, else reported_on. Published on 2014-07-10, "截至2014年6月30日 已完成",
+-- or 已完成 in a 第二季度进展情况, is completed on 2014-06-30, on time.
 -- Its status is that of the report stating the latest day; on the same day the lead division's report wins
 -- (then the division named first, then the later report). No report is not_reported, never delayed.
 -- Overdue is a known bad outcome: past its due date, not completed or cancelled, and the latest report, made on

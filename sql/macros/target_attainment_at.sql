@@ -5,7 +5,8 @@
 -- is part of it: 新增1个产业集群 and 新增1个专业园 share unit, comparator and value but count different things.
 -- A bare number (=) or a range (between) is met once the number or the range's lower bound is reached.
 -- A figure counts from the day it was reported (reported_on on or before as_of) and speaks for the day it states
--- (status_on): a progress report's 截至 date (period_end) when it states one up to its publication, else reported_on.
+-- (status_on): a progress report's period end (period_end: its 截至 date, else the end of the period its title
+-- names) when that is up to its publication, else reported_on.
 -- is_met is known only from a reported figure: true when the latest one meets the target, false when it does not
 -- and speaks for the due date or later; null otherwise (no figure, or a shortfall before the due date).
 -- A target restating an earlier one of the same quantity (the task's own first, then by milestone) names it in
