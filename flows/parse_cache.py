@@ -37,7 +37,7 @@ WHITEPAPER_CODE = ("flows/whitepaper/parse.py", "flows/whitepaper/tasks.py", "fl
                    "flows/whitepaper/header.py", "flows/whitepaper/forms.py", "flows/whitepaper/html_page.py",
                    "flows/whitepaper/word.py", "flows/whitepaper/layout.py", "flows/whitepaper/sidecar.py",
                    "flows/whitepaper/quarantine.py", "flows/whitepaper/english.py", "flows/whitepaper/task_table.py",
-                   "flows/whitepaper/table_header.py",
+                   "flows/whitepaper/table_header.py", "flows/whitepaper/row_numbers.py",
                    "flows/whitepaper/divisions.py", "flows/whitepaper/quarters.py", "flows/updates/raw.py",
                    "flows/updates/limits.py", "flows/tables/frames.py", "flows/parse_cache.py", "schemas/whitepaper.py",
                    "schemas/_fields.py")

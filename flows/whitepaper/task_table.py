@@ -14,10 +14,10 @@ a task column and one of the others is read by its header cells instead:
 
 Every cell's text stays as written; what is added comes from the header (a quarter's or the target's name and
 a colon before a cell that does not start with it; 牵头 and 配合 after the names of those columns). A table in
-the template's three columns gives exactly the lines it gave when read cell by cell. The row number is not
-text of the task and is left out. A header row typed again (a table continued on the next page) is skipped,
-and a cell merged down over the rows of two tasks is read for each; both become quality notes, carried on the
-line they concern (NotedLine) to forms.read_paper, which turns them into offsets. A row of one cell across the
+the template's three columns gives exactly the lines it gave when read cell by cell. The row number is left out
+(unless it is the tasks' only numbering: row_numbers.py). A header row typed again (a table continued on the next
+page) is skipped, and a cell merged down over two tasks is read for each; both become quality notes, carried on
+the line they concern (NotedLine) to forms.read_paper, which turns them into offsets. A row of one cell across the
 table (二、民生实事) heads a group of tasks and a 备注 or 完成时限 cell is kept as 备注：…: lines of their own, no
 part of any task, which the task parser passes by (NotedLine.aside; flags table_group_row, table_extra_column).
 A table split across pages is read as one (TaskTables). A task table with a header cell this reader does not
@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 
 from flows.whitepaper.layout import Cell, place, reading_order
+from flows.whitepaper.row_numbers import note as numbered_note
+from flows.whitepaper.row_numbers import row_numbers
 from flows.whitepaper.source_doc import NUMBERED
 from flows.whitepaper.table_header import (ASIDE_ROLES, QUARTER_NUMBER, NotedLine, carry_notes, check_columns,
                                            division_line, header_role, header_row)
@@ -221,6 +223,9 @@ class _TaskTable:
                          if self.roles.get(pos[1]) != "number" for ln in self.placed[pos].lines]   # before a task
             else:
                 lines = self._task_lines(group, task_pos, previous_label)
+                if number := (numbers := row_numbers(self)).get(group[0]):    # numbered in the 序号 column only
+                    first = [numbered_note(self, numbers)] if group[0] == min(numbers) else []
+                    lines[0] = NotedLine(f"{number}、{lines[0]}", first)
                 previous_label = _task_label(self.placed[task_pos])
             if lines and pending:
                 first = lines[0]

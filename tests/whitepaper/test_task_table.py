@@ -7,6 +7,7 @@ import docx
 import pytest
 
 from flows import paths
+from flows.whitepaper.html_page import html_lines
 from flows.whitepaper.layout import Cell, reading_order
 from flows.whitepaper.parse import parse_whitepaper
 from flows.whitepaper.task_table import NotedLine, TaskTables, header_role
@@ -224,3 +225,76 @@ def test_a_paper_with_a_group_row_a_split_table_and_remarks_parses_each_task_who
     assert [parsed.text[s:e] for s, e in zip(found["source_start"], found["source_end"])] == [
         "一、市政府重点工作", "备注：重点", "二、民生实事", "(三)丙任务。"]
     assert list(found["row_id"].fillna("")) == ["", "x-01", "", ""]
+
+
+# Tasks numbered only in the 序号 column: the number is written before the title, in tasks.py's 1、 (or 一、) numbering.
+def _unnumbered_html(numbers: list[str], titles: list[str]) -> bytes:
+    header = "".join(f"<td><p>{h}</p></td>" for h in HEADER9[:8])
+    rows = "".join(f"<tr><td>{n}</td><td><p>{t}</p></td><td>完成{t}。</td>"
+                   + "".join(f"<td>{t}{q}。</td>" for q in "一二三四") + "<td>甲处</td></tr>" for n, t in zip(numbers, titles))
+    return f"<html><body><table><tr>{header}</tr>{rows}</table></body></html>".encode()
+
+
+def _unnumbered_lines(numbers: list[str | None], titles: list[str]) -> list[str]:
+    return [line for n, t in zip(numbers, titles)
+            for line in [f"{n}、{t}" if n else t, f"年度目标：完成{t}。", *(f"{QL[i]}{t}{q}。" for i, q in enumerate("一二三四")),
+                         "甲处牵头"]]
+
+
+def test_tasks_numbered_only_in_the_row_number_column_take_that_number_and_one_note():
+    for numbers in (["1", "2", "3"], ["一", "二", "三"]):
+        lines = html_lines(_unnumbered_html(numbers, ["推进甲", "推进乙", "推进丙"]), "x.html", TaskTables("x.html"))[0]
+        assert lines == [*HEADER9[:8], *_unnumbered_lines(numbers, ["推进甲", "推进乙", "推进丙"])]
+        assert notes(lines) == [(f"{numbers[0]}、推进甲", "tasks", "task_numbered_by_row_number")]
+        assert f"each task's number ({numbers[0]} to {numbers[2]}) is taken from the 序号 column" in lines[8].notes[0][2]
+
+
+def test_row_numbers_that_do_not_run_one_two_three_or_titles_numbered_already_are_left_as_they_were():
+    titles = ["推进甲", "推进乙", "推进丙"]
+    for numbers in (["1", "3", "4"], ["1", "1", "2"], ["2", "3", "4"], ["1", "2", "第三"], ["1", "二", "3"]):
+        lines = html_lines(_unnumbered_html(numbers, titles), "x.html", TaskTables("x.html"))[0]
+        assert lines[8:] == _unnumbered_lines([None] * 3, titles) and notes(lines) == []
+    numbered = ["(一)推进甲", "(二)推进乙", "(三)推进丙"]
+    lines = html_lines(_unnumbered_html(["1", "2", "3"], numbered), "x.html", TaskTables("x.html"))[0]
+    assert lines[8:] == _unnumbered_lines([None] * 3, numbered) and notes(lines) == []
+
+
+def test_a_word_table_split_across_pages_numbered_in_its_row_number_column():
+    document = docx.Document()
+    for part in (["1", "2"], ["3"]):
+        table = document.add_table(rows=len(part) + (part[0] == "1"), cols=8)
+        rows = [HEADER9[:8]] if part[0] == "1" else []
+        rows += [[n, f"推进{n}", f"完成推进{n}。", *(f"推进{n}{q}。" for q in "一二三四"), "甲处"] for n in part]
+        for row, texts in zip(table.rows, rows):
+            for cell, text in zip(row.cells, texts):
+                cell.text = text
+        document.add_paragraph("")
+    out = io.BytesIO()
+    document.save(out)
+    lines = docx_lines(out.getvalue(), "x.docx", TaskTables("x.docx"))
+    assert lines[8:] == _unnumbered_lines(["1", "2", "3"], ["推进1", "推进2", "推进3"])
+    assert notes(lines) == [("1、推进1", "tasks", "task_numbered_by_row_number"),
+                            ("3、推进3", "tasks", "table_continued_without_header"),
+                            ("3、推进3", "tasks", "task_numbered_by_row_number")]
+
+
+def test_a_paper_whose_tasks_are_numbered_only_in_the_row_number_column_parses():
+    header = HEADER9
+    rows = [[str(n), f"推进{name}工作。", f"完成{name}。", *(f"{name}{q}。" for q in "一二三四"), "综合计划处", support]
+            for n, name, support in ((1, "甲", ""), (2, "乙", "产业化处"))]
+    with pytest.raises(Exception, match="section 三 has no numbered task"):   # the same table, 序号 with a gap
+        parse_whitepaper(_paper([header, rows[0], ["3", *rows[1][1:]]]), "x", "x.html", form="html")
+    parsed = parse_whitepaper(_paper([header, *rows]), "x", "x.html", form="html")
+    tasks = parsed.tables["tasks"]
+    assert list(tasks["title_zh"]) == ["推进甲工作。", "推进乙工作。"]
+    assert list(tasks["target_zh"]) == ["完成甲。", "完成乙。"]
+    assert list(parsed.tables["milestones"]["text_zh"]) == [f"{n}{q}。" for n in "甲乙" for q in "一二三四"]
+    links = parsed.tables["task_departments"]
+    assert [(t, d.split("-", 1)[1].rsplit("-", 1)[0], r) for t, d, r in
+            zip(links["task_id"], links["department_id"], links["role"])] == [
+        ("x-01", "zong-he-ji-hua-chu", "lead"), ("x-02", "zong-he-ji-hua-chu", "lead"), ("x-02", "chan-ye-hua-chu", "support")]
+    flags = parsed.tables["quality_notes"]
+    found = flags[flags["flag"].isin(["task_numbered_by_row_number", "task_numbering_style"])]
+    assert sorted(found["flag"]) == ["task_numbered_by_row_number", "task_numbering_style"]
+    row = found[found["flag"] == "task_numbered_by_row_number"].iloc[0]
+    assert parsed.text[row["source_start"]:row["source_end"]] == "1、推进甲工作。"
