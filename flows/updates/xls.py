@@ -16,7 +16,8 @@ import xlrd
 from xlrd.biffh import XLRDError
 
 from flows.updates import limits
-from flows.updates.raw import FileProblem, Problem, RawRow, RawTable, blank, number_text, one_line
+from flows.updates.raw import (FileProblem, RawTable, blank, merged_cells_problem, number_text, one_line, sheet_row,
+                               value_text)
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """How a compound document starts: .xls, .doc, .et, and an .xlsx saved with a password (its package encrypted)."""
@@ -42,12 +43,8 @@ def read_xls(data: bytes, deadline: limits.Deadline) -> RawTable | FileProblem:
                            "first, visible sheet")
     if sheet.merged_cells:
         ranges = sorted(sheet.merged_cells)
-        merged = ", ".join(_range(*r) for r in ranges[:5])
-        rlo, rhi, clo, chi = ranges[0]   # a merged title above the header, as in the .xlsx reader
-        title = " (a title above the table: delete its rows, so that the update header is row 1)" \
-            if rlo == 0 and rhi == 1 and chi - clo > 1 else ""
-        return FileProblem("merged_cells", f"sheet {sheet.name!r} has merged cells ({merged}){title}; unmerge them so "
-                           "every report has its own row and every cell its own value")
+        rlo, rhi, clo, chi = ranges[0]   # xlrd's: 0-based, the ends past the range
+        return merged_cells_problem(sheet.name, [_range(*r) for r in ranges[:5]], (rlo + 1, rhi, clo + 1, chi))
     if sheet.nrows * sheet.ncols > limits.MAX_CELLS:
         return FileProblem("too_large_range", f"the table runs from A1 to {_cell(sheet.nrows - 1, sheet.ncols - 1)} "
                            f"({sheet.nrows * sheet.ncols:,} cells); at most {limits.MAX_CELLS:,} are read: delete what "
@@ -71,11 +68,7 @@ def read_xls(data: bytes, deadline: limits.Deadline) -> RawTable | FileProblem:
         values = [_text(book, sheet, r, c) for c in range(sheet.ncols)]
         if blank(values):
             continue
-        problems = ()
-        if r in hidden:
-            problems = (Problem("hidden_rows", f"row {r + 1} is hidden in sheet {sheet.name!r}; a hidden row is not read "
-                                "as a report: unhide it if it is one, or delete it"),)
-        rows.append(RawRow(r + 1, {h or f"(column {i + 1})": v for i, (h, v) in enumerate(zip(header, values))}, problems))
+        rows.append(sheet_row(r + 1, header, values, sheet.name, r in hidden))
     return RawTable("xls", header, rows)
 
 
@@ -87,15 +80,14 @@ def _text(book, sheet, r: int, c: int) -> str:
     if kind == xlrd.XL_CELL_TEXT:
         return value
     if kind == xlrd.XL_CELL_BOOLEAN:
-        return "true" if value else "false"
+        return value_text(bool(value))
     if kind == xlrd.XL_CELL_ERROR:
         return xlrd.error_text_from_code.get(value, "#ERROR")   # #DIV/0! — the rules then say what is wrong with it
     if kind == xlrd.XL_CELL_DATE:
         try:
-            day = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+            return value_text(xlrd.xldate.xldate_as_datetime(value, book.datemode))
         except (ValueError, OverflowError, xlrd.xldate.XLDateError):
             return number_text(value)
-        return day.date().isoformat() if day.time().isoformat() == "00:00:00" else day.isoformat(sep=" ")
     fmt = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
     if fmt is not None and "%" in fmt.format_str:   # 50% typed in Excel is stored as 0.5 with a percent format
         return number_text(value * 100) + "%"

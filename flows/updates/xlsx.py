@@ -12,7 +12,6 @@ as a date, by a format openpyxl does not list (the Chinese-locale built-ins 27�
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import warnings
 import zipfile
@@ -27,7 +26,7 @@ from openpyxl.utils.datetime import from_excel
 
 from flows.updates import limits
 from flows.updates.limits import OverBudget
-from flows.updates.raw import FileProblem, Problem, RawRow, RawTable, blank, number_text
+from flows.updates.raw import FileProblem, RawTable, blank, merged_cells_problem, number_text, sheet_row, value_text
 
 MAX_MEMBERS = 1000
 """Parts a workbook may hold (limits.declared_sizes checks them with the sizes its zip declares)."""
@@ -178,29 +177,15 @@ def _number_format(cell) -> str:
         return "General"
 
 
-def _value_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        return number_text(value)
-    return str(value)
-
-
 def _text(cell, epoch) -> str:
     value = cell.value
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return _value_text(value)
+        return value_text(value)
     number_format = _number_format(cell)
     style = getattr(cell, "_style", None)   # the raw format id: the only trace of a locale built-in
     if getattr(style, "numFmtId", None) in LOCALE_DATE_FORMATS or (number_format != "General" and is_date_format(number_format)):
         try:
-            return _value_text(from_excel(value, epoch))
+            return value_text(from_excel(value, epoch))
         except (ValueError, OverflowError, TypeError):
             return number_text(value)
     # 50% typed in Excel is stored as 0.5 with a percent format: read it as the division wrote it.
@@ -250,12 +235,8 @@ def read_xlsx(data: bytes, deadline: limits.Deadline) -> RawTable | FileProblem:
                            "first, visible sheet")
     if sheet.merged_cells.ranges:
         ranges = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
-        merged = ", ".join(str(r) for r in ranges[:5])
-        # WPS and Excel report forms put a merged title (2015年第三季度进展情况表) above the header
-        title = " (a title above the table: delete its rows, so that the update header is row 1)" \
-            if ranges[0].min_row == 1 and ranges[0].max_row == ranges[0].min_row and ranges[0].max_col > ranges[0].min_col else ""
-        return FileProblem("merged_cells", f"sheet {sheet.title!r} has merged cells ({merged}){title}; unmerge them so "
-                           "every report has its own row and every cell its own value")
+        return merged_cells_problem(sheet.title, [str(r) for r in ranges[:5]],
+                                    (ranges[0].min_row, ranges[0].max_row, ranges[0].min_col, ranges[0].max_col))
     # Only the cells the file writes (openpyxl's store), never the declared dimensions.
     cells = {key: cell for key, cell in sheet._cells.items()
              if cell.value is not None and not (isinstance(cell.value, str) and not cell.value.strip())}
@@ -288,9 +269,5 @@ def read_xlsx(data: bytes, deadline: limits.Deadline) -> RawTable | FileProblem:
         values = [_text(cells[r, c], epoch) if (r, c) in cells else "" for c in range(1, last_col + 1)]
         if blank(values):
             continue
-        problems = ()
-        if r in hidden_rows:
-            problems = (Problem("hidden_rows", f"row {r} is hidden in sheet {sheet.title!r}; a hidden row is not read as a "
-                                "report: unhide it if it is one, or delete it"),)
-        rows.append(RawRow(r, {h or f"(column {i + 1})": v for i, (h, v) in enumerate(zip(header, values))}, problems))
+        rows.append(sheet_row(r, header, values, sheet.title, r in hidden_rows))
     return RawTable("xlsx", header, rows)
