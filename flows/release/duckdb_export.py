@@ -7,11 +7,13 @@ give exactly the rows published as data/<name>.parquet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 
 from flows.memory import duckdb_connection
+from flows.release.background import Stopper
 from flows.tables.codebook import TableSpec, table_spec
 from flows.release.manifest import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, ReleaseInfo
 from schemas import TABLES
@@ -38,29 +40,38 @@ RELEASE_INFO_COLUMNS = (
 )
 
 
-def write_duckdb(path: Path, parquet_files: dict[str, Path], info: ReleaseInfo, *,
-                 views: dict[str, str] | None = None, macros: dict[str, str] | None = None) -> None:
+def write_duckdb(path: Path, parquet_files: dict[str, Path], info: ReleaseInfo | Callable[[], ReleaseInfo], *,
+                 views: dict[str, str] | None = None, macros: dict[str, str] | None = None,
+                 stop: Stopper | None = None) -> None:
     """Create the DuckDB file at path from the staged Parquet files (table name -> file).
 
     Names that are also in views become views made from their SQL (after the base tables, release_info and
-    macros exist); their Parquet rows are only used to check the view gives the same rows.
+    macros exist); their Parquet rows are only used to check the view gives the same rows. info may be a
+    callable, called once the base tables are in: the publisher starts this before it knows the release id
+    (flows/release/background.py) and waits for nothing while a million rows go in. stop: checked between
+    statements and given the connection to interrupt; a stopped build raises BuildStopped.
     """
     views, macros = views or {}, macros or {}
     base = {name: table_spec(name) for name in parquet_files if name not in views}
     con = duckdb_connection()
+    stop = stop or Stopper()
     try:
+        stop.watch(con)
         con.execute(f"ATTACH {_literal(str(path))} AS release "
                     f"(STORAGE_VERSION '{STORAGE_VERSION}', BLOCK_SIZE {BLOCK_SIZE})")
         con.execute("USE release")
         for name in _creation_order(base):
+            stop.check()
             con.execute(table_ddl(base[name], base))
-            insert_rows(con, name, parquet_files[name])
+            insert_rows(con, name, parquet_files[name], stop)
             _comment_relation(con, "TABLE", base[name])
-        _write_release_info(con, info)
+        stop.check()
+        _write_release_info(con, info() if callable(info) else info)
         _create_all(con, "macro", macros)
         _create_all(con, "view", {name: f"CREATE VIEW {_ident(name)} AS\n{_select_body(sql)}\n"
                                   for name, sql in views.items()})
         for name in sorted(views):
+            stop.check()
             if name in TABLES:
                 _comment_relation(con, "VIEW", table_spec(name))
             if name in parquet_files:
@@ -68,14 +79,18 @@ def write_duckdb(path: Path, parquet_files: dict[str, Path], info: ReleaseInfo, 
         con.execute("CHECKPOINT release")
         con.execute("USE memory")
         con.execute("DETACH release")
+    except duckdb.InterruptException:
+        stop.check()   # interrupted by stop(): say so rather than DuckDB's words
+        raise
     finally:
+        stop.watch(None)
         con.close()
     wal = Path(f"{path}.wal")
     if wal.exists():
         raise RuntimeError(f"{wal.name} was left next to the DuckDB file after closing it")
 
 
-def insert_rows(con: duckdb.DuckDBPyConnection, name: str, parquet_file: Path) -> None:
+def insert_rows(con: duckdb.DuckDBPyConnection, name: str, parquet_file: Path, stop: Stopper | None = None) -> None:
     """Copy a staged Parquet file into its table, INSERT_BATCH_ROWS rows per statement, in file order.
 
     One statement holds all its rows in memory until it commits: a million updates in one took 430 MB more,
@@ -83,6 +98,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, name: str, parquet_file: Path) -
     """
     rows = con.execute("SELECT count(*) FROM read_parquet(?)", [str(parquet_file)]).fetchall()[0][0]
     for start in range(0, max(rows, 1), INSERT_BATCH_ROWS):
+        if stop is not None:
+            stop.check()
         con.execute(f"INSERT INTO {_ident(name)} BY NAME SELECT * EXCLUDE (file_row_number) "
                     "FROM read_parquet(?, file_row_number = true) WHERE file_row_number >= ? AND file_row_number < ?",
                     [str(parquet_file), start, start + INSERT_BATCH_ROWS])
@@ -171,12 +188,22 @@ def _create_all(con: duckdb.DuckDBPyConnection, kind: str, statements: dict[str,
 
 
 def check_view_rows(con: duckdb.DuckDBPyConnection, name: str, parquet_file: Path) -> None:
-    """Fail unless the view gives exactly the rows of its published Parquet file (as a multiset)."""
-    cols = _idents(table_spec(name).column_names) if name in TABLES else "*"
-    sql = f"SELECT count(*) FROM (SELECT {cols} FROM {{a}} EXCEPT ALL SELECT {cols} FROM {{b}})"
-    view, data = _ident(name), "read_parquet(?)"
-    only_view = con.execute(sql.format(a=view, b=data), [str(parquet_file)]).fetchone()[0]
-    only_data = con.execute(sql.format(a=data, b=view), [str(parquet_file)]).fetchone()[0]
+    """Fail unless the view gives exactly the rows of its published Parquet file (as a multiset).
+
+    One pass: every row counted +1 from the view and -1 from the file, grouped by all columns (NULLs group together,
+    as EXCEPT ALL compares them); a group left non-zero is a row one side has more often. Two EXCEPT ALLs computed
+    the view twice (2.6 s for the five summaries at a million update rows, this 0.9 s).
+    """
+    cols = _idents(table_spec(name).column_names) if name in TABLES else None
+    if cols is None:
+        cols = _idents(row[0] for row in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ? "
+            "ORDER BY column_index", [name]).fetchall())
+    only_view, only_data = con.execute(
+        "SELECT coalesce(sum(n) FILTER (WHERE n > 0), 0), coalesce(-sum(n) FILTER (WHERE n < 0), 0) FROM ("
+        f"SELECT sum(side) AS n FROM (SELECT {cols}, 1 AS side FROM {_ident(name)} "
+        f"UNION ALL SELECT {cols}, -1 AS side FROM read_parquet(?)) GROUP BY {cols} HAVING sum(side) <> 0)",
+        [str(parquet_file)]).fetchone()
     if only_view or only_data:
         raise ValueError(f"view {name}: its SQL gives {only_view} row(s) not in data/{name}.parquet and misses "
                          f"{only_data} row(s) of it; the published rows must be what the view computes")

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -80,13 +81,17 @@ def make_release_id(as_of: dt.date, digest: str) -> str:
     return f"{as_of:%Y-%m-%d}-{digest[:8]}"
 
 
-def describe_files(release_dir: Path, rows: dict[str, int] | None = None, memo: HashMemo | None = None) -> list[dict]:
+def describe_files(release_dir: Path, rows: dict[str, int] | None = None, memo: HashMemo | None = None,
+                   only: Callable[[str], bool] | None = None) -> list[dict]:
     """Every file under release_dir except manifest.json: relative path, sha256, bytes, and rows where known.
 
     With memo, a file whose stat is unchanged since it was hashed is not read again (flows/release/hash_memo.py).
+    only: a test of the relative path, e.g. is_hashed (the publisher hashes the content while DuckDB still writes
+    its file in the same folder).
     """
     rows = rows or {}
-    files = [p for p in sorted(release_dir.rglob("*")) if p.is_file() and p.relative_to(release_dir).as_posix() != MANIFEST]
+    files = [p for p in sorted(release_dir.rglob("*")) if p.is_file() and p.relative_to(release_dir).as_posix() != MANIFEST
+             and (only is None or only(p.relative_to(release_dir).as_posix()))]
     digests = hash_files(files, file_sha256, memo)   # two at a time: a million-row release in half the time
     out = []
     for path, digest in zip(files, digests):

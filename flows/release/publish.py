@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -23,12 +24,13 @@ import pandas as pd
 from flows.memory import release_free_memory
 from flows.release.changes import CHANGES, COMPARED_WITH, checked_changes_summary, refuse_breaking
 from flows.tables.codebook import TableSpec, table_spec
+from flows.release.background import Background
 from flows.release.datapackage import DATAPACKAGE_FILE, build_datapackage, load_release_metadata, next_version
 from flows.release.duckdb_export import RELEASE_INFO, write_duckdb
 from flows.release.hash_memo import HashMemo
 from flows.release.history import history_note
 from flows.release.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
-                                    illustrative_inputs, make_release_id, read_json, read_manifest, write_json)
+                                    illustrative_inputs, is_hashed, make_release_id, read_json, read_manifest, write_json)
 from flows.release.dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
 from flows.release.files import (canonical_frame, check_source_texts, file_sha256, parquet_reads_back, write_csv,
                                  write_originals, write_parquet, write_source_texts, write_xlsx)
@@ -123,11 +125,19 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         previous = latest_release_dir(out_root)
         staging = new_staging_dir(out_root)
     moved_to: Path | None = None
+    database: Background | None = None
     try:
         with _step("compare with the previous release", out_root):
             refuse_breaking(previous, specs, allow_breaking)
             summary = checked_changes_summary(frames, previous, changes_against)
-        rows = _write_data_files(frames, specs, staging, out_root)
+        parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
+        rows = _write_data_files(frames, specs, staging, out_root, "parquet")
+        # DuckDB builds its file from the Parquet files on a thread of its own, while Python writes the CSV files,
+        # hashes, the workbook, the README and draws the report: the longest step beside all the others. It waits
+        # for the release's identity only to write release_info (flows/release/background.py).
+        database = Background(partial(write_duckdb, staging / DUCKDB_FILE, parquet_files, views=views, macros=macros),
+                              name="write-duckdb")
+        rows |= _write_data_files(frames, specs, staging, out_root, "csv")
         release_free_memory()   # each step's buffers handed back before the next takes its own (80 MB at a million rows)
         with _step("write sources/", out_root):
             write_source_texts(sources, staging / "sources")
@@ -135,10 +145,12 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         memo = HashMemo.load(out_root, "release")   # the files are hashed three times below; unchanged ones once
         with _step("hash the data files", out_root):
             marked = illustrative_inputs(i.path for i in inputs)
-            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging, memo=memo)}, marked)
+            digest = content_hash({e["path"]: e["sha256"] for e in describe_files(staging, memo=memo, only=is_hashed)},
+                                  marked)
             previous_manifest = read_manifest(previous) if previous else None
         row_counts = {name: len(df) for name, df in frames.items()}
         if previous_manifest and previous_manifest.get("content_hash") == digest:
+            database.stop()
             shutil.rmtree(staging)
             return PublishResult(None, False, None, digest, row_counts,
                                  f"nothing new: outputs equal release {previous_manifest.get('release_id')}", summary)
@@ -146,35 +158,31 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
                            digest, marked)
         final = out_root / RELEASES / info.release_id
         if final.exists():
+            database.stop()
             return _reuse_release(final, info, staging, out_root, row_counts, summary)
+        database.give(info)
 
-        parquet_files = {name: staging / "data" / f"{name}.parquet" for name in frames}
         with _step("re-read and validate the staged Parquet files", out_root):
             check_staged_parquet(frames, parquet_files)
             release_free_memory()
         with _step(f"write {DATAPACKAGE_FILE}", out_root):
             version = _write_datapackage(staging, specs, frames.get("documents"), info, inputs, previous)
-        # DuckDB builds its file from the Parquet files on its own threads while Python writes the workbook, the
-        # README and draws the report: the longest step beside the others (leaving the block on an error waits
-        # for DuckDB, then the staging goes). The report lists the files once DuckDB's is written.
-        with ThreadPoolExecutor(1, thread_name_prefix="write-duckdb") as pool:
-            database = pool.submit(write_duckdb, staging / DUCKDB_FILE, parquet_files, info, views=views, macros=macros)
-            with _step(f"write {XLSX_FILE}", out_root):
-                omitted = write_xlsx(frames, specs, staging / XLSX_FILE,
-                                     provenance(info, release_citation(info, version, load_release_metadata())),
-                                     open_at_release=info.is_illustrative)
-            frames.clear()   # the sorted copies are written and checked: the report reads what it needs back
-            release_free_memory()
-            with _step(f"write {README_FILE}", out_root):
-                readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
-                                       macros=list(macros), metadata=load_release_metadata(),
-                                       previous_release=previous.name if previous else None, change_summary=summary,
-                                       xlsx_omitted=omitted)
-                (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
-            with _step(f"draw the tables and charts of {REPORT_DIR}/{REPORT_FILE}", out_root):
-                write_report = staged_report(staging, info)
-            with _step(f"write {DUCKDB_FILE}", out_root):
-                database.result()
+        with _step(f"write {XLSX_FILE}", out_root):
+            omitted = write_xlsx(frames, specs, staging / XLSX_FILE,
+                                 provenance(info, release_citation(info, version, load_release_metadata())),
+                                 open_at_release=info.is_illustrative)
+        frames.clear()   # the sorted copies are written and checked: the report reads what it needs back
+        release_free_memory()
+        with _step(f"write {README_FILE}", out_root):
+            readme = render_readme(info, specs, version=version, row_counts=row_counts, views=list(views),
+                                   macros=list(macros), metadata=load_release_metadata(),
+                                   previous_release=previous.name if previous else None, change_summary=summary,
+                                   xlsx_omitted=omitted)
+            (staging / README_FILE).write_text(readme, encoding="utf-8", newline="\n")
+        with _step(f"draw the tables and charts of {REPORT_DIR}/{REPORT_FILE}", out_root):
+            write_report = staged_report(staging, info)
+        with _step(f"write {DUCKDB_FILE}", out_root):
+            database.result()   # the report lists the files once DuckDB's is written
         with _step(f"write {REPORT_DIR}/{REPORT_FILE}", out_root):
             write_report()
         with _step(f"write {MANIFEST}", out_root):
@@ -191,6 +199,8 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         with _step("switch latest", out_root):
             switch_latest(out_root, info.release_id)
     except BaseException:
+        if database is not None:
+            database.stop()   # before its folder goes: DuckDB must not write into a removed staging folder
         shutil.rmtree(moved_to or staging, ignore_errors=True)
         raise
     return PublishResult(info.release_id, True, final, digest, row_counts,
@@ -200,18 +210,18 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
 
 
 def _write_data_files(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec], staging: Path,
-                      out_root: Path) -> dict[str, int]:
-    """Write data/<table>.parquet and data/<table>.csv; return rows per relative path. Two tables at a time: Arrow
-    builds the CSV text and the Parquet pages outside the GIL, so the second core is used."""
-    (staging / "data").mkdir()
+                      out_root: Path, suffix: str) -> dict[str, int]:
+    """Write data/<table>.<suffix> (parquet or csv) of every table; return rows per relative path. Two tables at a
+    time: Arrow builds the Parquet pages and the CSV text outside the GIL, so the second core is used."""
+    (staging / "data").mkdir(exist_ok=True)
 
-    def write(name: str, suffix: str) -> int:
+    def write(name: str) -> int:
         rel = f"data/{name}.{suffix}"
         with _step(f"write {rel}", out_root):
             return (write_parquet if suffix == "parquet" else write_csv)(frames[name], specs[name], staging / rel)
 
     with ThreadPoolExecutor(2, thread_name_prefix="write-data") as pool:
-        written = {f"data/{n}.{s}": pool.submit(write, n, s) for n in frames for s in ("parquet", "csv")}
+        written = {f"data/{n}.{suffix}": pool.submit(write, n) for n in frames}
         return {rel: future.result() for rel, future in written.items()}
 
 

@@ -148,3 +148,25 @@ def test_tables_are_filled_in_batches_with_every_row_in_file_order(tmp_path, mon
             assert got.astype(str).values.tolist() == expected.astype(str).values.tolist(), name
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("view_rows, only_view, only_data", [
+    ([(DOC, 1), (DOC, 1), (None, 2)], 1, 0),   # the view repeats a row the file has once: a multiset, not a set
+    ([(None, 2)], 0, 1),                       # the view lost a row the file has
+    ([(None, 2), (DOC, 1)], 0, 0),             # the same rows, a NULL among them: equal here, as in EXCEPT ALL
+    ([(DOC, 1), (None, 3)], 1, 1),             # one value differs: a row on each side
+])
+def test_a_view_is_compared_with_its_rows_as_a_multiset(tmp_path, monkeypatch, view_rows, only_view, only_data):
+    monkeypatch.setitem(schemas.TABLES, "task_counts", TaskCounts)
+    literal = lambda doc: "NULL" if doc is None else f"'{doc}'"
+    view = ("select * from (values " + ", ".join(f"({literal(doc)}, {n})" for doc, n in view_rows)
+            + ") t(document_id, task_count)")
+    path = tmp_path / "task_counts.parquet"
+    pd.DataFrame({"document_id": [DOC, None], "task_count": [1, 2]}).to_parquet(path, index=False)
+    files = {**staged(tmp_path, names=["documents"]), "task_counts": path}
+    if only_view or only_data:
+        with pytest.raises(ValueError, match=rf"gives {only_view} row\(s\) not in data/task_counts.parquet and misses "
+                                             rf"{only_data} row\(s\)"):
+            write_duckdb(tmp_path / "w.duckdb", files, INFO, views={"task_counts": view})
+    else:
+        write_duckdb(tmp_path / "w.duckdb", files, INFO, views={"task_counts": view})
