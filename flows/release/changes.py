@@ -188,8 +188,11 @@ def _row_changes(table: str, old: pd.DataFrame, new: pd.DataFrame, key: list[str
         if columns_identical(before, after):
             continue
         differ = np.flatnonzero(cells_differ(before, after))
-        for i, k in zip(differ, _keys_at(new_keys, differ if new_pos is None else new_pos[differ])):
-            rows.append(_row(table, k, "changed", c, value_text(before.iloc[i]), value_text(after.iloc[i])))
+        # Each changed cell read as one object (its scalar's value, by one take): Series.iloc per cell was 15 µs,
+        # most of the time of a night with 300,000 changed cells.
+        cells = zip(before.iloc[differ].to_numpy(dtype=object), after.iloc[differ].to_numpy(dtype=object))
+        for k, (was, now) in zip(_keys_at(new_keys, differ if new_pos is None else new_pos[differ]), cells):
+            rows.append(_row(table, k, "changed", c, value_text(was), value_text(now)))
     return rows
 
 
