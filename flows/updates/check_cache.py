@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute
 
 from flows import paths
 from flows.parse_cache import UPDATE_CODE, _atomic_write, _verified_payload, code_version
@@ -36,7 +38,7 @@ CHECK_CODE = tuple(sorted({*UPDATE_CODE, "flows/whitepaper/text.py",
                            *(p.relative_to(paths.REPO).as_posix() for folder in ("flows/updates", "flows/tables", "schemas")
                              for p in (paths.REPO / folder).rglob("*.py"))}))
 OFFSET = "_offset"   # a candidate's row within its file (0 = the file's first row), so positions survive new files
-FORMAT = 2
+FORMAT = 3   # 3: candidates kept _packed
 
 
 @dataclass
@@ -89,7 +91,7 @@ class CheckCache:
         reused, self.reused = self._reused(keys, starts, as_of)   # the rest of the last run let go before checking
         fresh = check(rows[~rows["source_file"].isin(self.reused)] if reused else rows)
         if reused:
-            fresh = Checked(pd.concat([fresh.candidates, reused.candidates]).sort_index() if len(fresh.candidates)
+            fresh = Checked(_merged(fresh.candidates, reused.candidates) if len(fresh.candidates)
                             else reused.candidates, fresh.rejections + reused.rejections, fresh.failed)
         self._pending = (fresh, keys, starts, as_of)
         return fresh
@@ -108,7 +110,8 @@ class CheckCache:
             usable = sorted(s for s, k in keys.items() if _reusable(last, s, k, as_of))
             if not usable:
                 return None, []
-            kept = last["candidates"][last["candidates"]["source_file"].isin(usable)]
+            # every file of the last run reused (most nights): nothing to drop
+            kept = _unpacked(last["candidates"], usable if len(usable) < len(last["files"]) else None)
             kept = kept.set_axis(kept[OFFSET].to_numpy() + _start_of_each(kept, starts)).drop(columns=OFFSET)
             wanted = set(usable)
             return Checked(kept, [r for r in last["rejections"] if r["source_file"] in wanted]), usable
@@ -130,13 +133,88 @@ class CheckCache:
         future = {r["source_file"] for r in checked.rejections if "date_in_future" in (r["reason_codes"] or "").split(";")}
         # a file whose rows could not be checked is not kept: what stopped it (memory, say) may be gone next run
         keys = {s: k for s, k in keys.items() if s not in checked.failed}
-        candidates = checked.candidates[checked.candidates["source_file"].isin(list(keys))]
+        candidates = checked.candidates
+        if not candidates["source_file"].isin(list(keys)).all():
+            candidates = candidates[candidates["source_file"].isin(list(keys))]
         candidates = candidates.assign(**{OFFSET: candidates.index.to_numpy() - _start_of_each(candidates, starts)})
         entry = {"format": FORMAT, "code": self.code, "as_of": as_of,
                  "files": {s: {"key": k, "future": s in future} for s, k in keys.items()},
-                 "candidates": candidates.reset_index(drop=True),
+                 "candidates": _packed(candidates.reset_index(drop=True)),
                  "rejections": [r for r in checked.rejections if r["source_file"] in keys]}
         _atomic_write(self.path, lambda f: pickle.dump(entry, f, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _merged(fresh: pd.DataFrame, reused: pd.DataFrame, most: int = 256) -> pd.DataFrame:
+    """pd.concat([fresh, reused]).sort_index(), built in one copy: both are in row order and a new file's rows are one
+    run among the reused ones', so the runs of each are joined in order (no million-row concat then sort, which
+    held three copies of the candidates at once). Frames of other shapes, or too many runs, take that plain path."""
+    labels = np.concatenate([fresh.index.to_numpy(), reused.index.to_numpy()])
+    plain = not (len(reused) and fresh.index.is_monotonic_increasing and reused.index.is_monotonic_increasing
+                 and fresh.index.dtype == reused.index.dtype == np.int64 and list(fresh.columns) == list(reused.columns)
+                 and all(fresh.dtypes == reused.dtypes) and pd.Index(labels).is_unique)
+    if not plain:
+        from_fresh = np.argsort(labels, kind="stable") < len(fresh)   # by sorted label: True where fresh's row goes
+        cuts = np.flatnonzero(np.diff(from_fresh.astype(np.int8))) + 1
+        plain = len(cuts) >= most
+    if plain:
+        return pd.concat([fresh, reused]).sort_index()
+    parts, taken = [], {True: 0, False: 0}
+    for start, end in zip([0, *cuts.tolist()], [*cuts.tolist(), len(labels)]):
+        source = bool(from_fresh[start])
+        frame = fresh if source else reused
+        parts.append(frame.iloc[taken[source]:taken[source] + end - start])
+        taken[source] += end - start
+    return pd.concat(parts)
+
+
+def _packed(frame: pd.DataFrame) -> dict[str, object]:
+    """The candidates (indexed 0…n-1) as the entry keeps them: each text column dictionary-encoded (a million rows
+    repeat a few thousand file names, ids and statuses: half the bytes to write, read and checksum), the rest as is."""
+    return {name: _encoded(values) if values.dtype == _TEXT else _NoValues(len(values)) if _no_values(values) else values
+            for name, values in frame.items()}
+
+
+@dataclass(frozen=True)
+class _NoValues:
+    """An object column of nothing but NaN (a progress report's columns, on a contract file's rows): its length."""
+    rows: int
+
+
+def _no_values(values: pd.Series) -> bool:
+    """Every value is a float NaN (not None, not a NumPy float): kept as _NoValues, given back as the same floats."""
+    return values.dtype == object and bool(values.isna().all()) and set(map(type, values.to_numpy())) <= {float}
+
+
+def _encoded(values: pd.Series) -> pyarrow.DictionaryArray:
+    array = pyarrow.array(values)
+    array = array.combine_chunks() if isinstance(array, pyarrow.ChunkedArray) else array
+    return pyarrow.compute.dictionary_encode(array)
+
+
+def _unpacked(packed: dict[str, object], files: list[str] | None = None) -> pd.DataFrame:
+    """_packed's inverse: the very frame, dtypes included; with files, only their rows (indexed 0…k-1), dropped before
+    the text is decoded, so the rows of a changed file are never decoded only to be thrown away."""
+    keep = None
+    if files is not None:
+        source = packed["source_file"]
+        if isinstance(source, pyarrow.DictionaryArray):
+            keep = pyarrow.compute.is_in(source.dictionary, value_set=pyarrow.array(files, source.dictionary.type)) \
+                .take(source.indices).to_numpy(zero_copy_only=False)
+        else:   # no candidates at all (their columns then all NaN), or a frame of another dtype
+            keep = np.zeros(source.rows, dtype=bool) if isinstance(source, _NoValues) else source.isin(files).to_numpy()
+
+    def column(values):
+        if isinstance(values, pyarrow.DictionaryArray):
+            values = values if keep is None else values.filter(keep)
+            return pyarrow.chunked_array([values.dictionary.take(values.indices)]).to_pandas()
+        if isinstance(values, _NoValues):
+            return pd.Series(np.full(values.rows if keep is None else int(keep.sum()), np.nan, dtype=object))
+        return values if keep is None else values[keep].reset_index(drop=True)
+
+    return pd.DataFrame({name: column(values) for name, values in packed.items()})
+
+
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)   # pandas' str, the only dtype _unpacked gives back from Arrow
 
 
 def _starts(rows: pd.DataFrame) -> dict[str, int]:

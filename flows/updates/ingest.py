@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow
 
@@ -30,7 +31,7 @@ from flows.updates.reports import fields as report_fields_
 from flows.updates.reports.match import resolve_reports
 from flows.updates.reports.read import REPORT_COLUMNS
 from flows.updates.rules import Paper, Report, papers_of
-from flows.updates.settle import rejection_row, settle_frame, update_ids
+from flows.updates.settle import rejection_row, settled_order, update_ids
 
 
 @dataclass
@@ -167,8 +168,11 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
         reported = reported[~reported["source_file"].isin(list(failed))]
     rejections += rejected
     names = {k: v for p in papers.values() for k, v in p.department_names.items()}
-    kept, settled, conflict_notes = settle_frame(candidates, names, raw_cells)
-    del raw_cells, candidates   # kept is a copy: a million candidates need not be held beside it
+    order, settled, conflict_notes = settled_order(candidates, names, raw_cells)
+    ids = update_ids(candidates[["milestone_id", "department_id", "reported_on"]].take(order))
+    by_id = ids.array.argsort(ascending=True, kind="stable", na_position="last")   # as sort_values orders them
+    kept = candidates.take(order[by_id])   # settled and in update_id order, in one copy of the million candidates
+    del raw_cells, candidates
     release_free_memory()
     rejections += settled
     report_fields_.rejection_spans(rejections, reported)
@@ -179,7 +183,7 @@ def ingest_updates(files: list[Path], tables: dict[str, pd.DataFrame], as_of: dt
         c["rows_accepted"] = int(accepted.get(source, 0))
         c["rows_rejected"] = int(rejected_rows.get(source, 0))
     notes = [{"note_id": f"updates-n{i:03d}", **n, "source_start": None, "source_end": None} for i, n in enumerate(notes, 1)]
-    kept = kept.assign(update_id=update_ids(kept)).sort_values("update_id", kind="stable", ignore_index=True)
+    kept = kept.assign(update_id=ids.iloc[by_id]).reset_index(drop=True)
     rejected = to_frame(sorted(rejections, key=lambda r: (r["source_file"], r["source_row"] or 0)), "update_rejections")
     return UpdateIngest(frame_of(kept, "updates", len(kept)), rejected, to_frame(notes, "quality_notes"), counts, sources)
 
@@ -244,12 +248,16 @@ def _check_guarded(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date,
 def _check(rows: pd.DataFrame, papers: dict[str, Paper], as_of: dt.date, statuses: dict[str, str]) -> tuple[pd.DataFrame, list[dict]]:
     """The candidates (rows passing every rule, in file and row order) and the rejections of the rows."""
     rows = resolve_reports(rows, papers)   # a progress report's items: task and division from the paper
-    not_object = rows["problems"].map(lambda ps: any(p.code == "not_an_object" for p in ps)).to_numpy(dtype=bool)
+    # most rows were read without a problem: only the others' problems are looked at one by one
+    read_problems = np.fromiter(map(len, rows["problems"].tolist()), dtype=np.int64, count=len(rows))
+    not_object = np.zeros(len(rows), dtype=bool)
+    for i, ps in zip(np.flatnonzero(read_problems).tolist(), rows["problems"].iloc[read_problems > 0].tolist()):
+        not_object[i] = any(p.code == "not_an_object" for p in ps)
     rejections = [rejection_row(r.source_file, r.document_id, list(r.problems), r.source_row, r.raw_cells)
                   for r in rows[not_object].itertuples(index=False)]
     if not_object.any():
         rows = rows[~not_object]
-    rows["clean_read"] = rows["problems"].map(len) == 0
+    rows["clean_read"] = pd.Series(read_problems[~not_object] == 0, index=rows.index)
     reports, others = check_rows(rows, papers, as_of, statuses)
     extra = []
     at = rows.loc[list(others), ["problems", "source_file", "document_id", "source_row", "raw_cells"]]

@@ -206,3 +206,56 @@ def test_an_entry_of_another_layout_under_this_codes_key_is_a_miss(raw, tmp_path
     checked.clear()
     again = pipeline.refresh_without_prefect(raw, nightly, AS_OF + dt.timedelta(days=1))
     assert len(checked) == 1 and len(checked[0]) == 5 and again.content_hash == first.content_hash
+
+
+def test_the_entry_gives_back_the_very_candidates():
+    """Text columns are kept dictionary-encoded: nulls, repeats, blanks and every other dtype come back as they were."""
+    import numpy as np
+    import pandas as pd
+
+    frame = pd.DataFrame({"source_file": pd.Series(["a.csv", "a.csv", "b.csv", "a.csv"], dtype="str"),
+                          "source_row": np.array([2, 3, 2, 4], dtype=np.int64),
+                          "target_id": pd.Series([None, "t-1", "", "t-1"], dtype="str"),
+                          "reported_on": np.array([dt.date(2014, 3, 1), dt.date(2014, 3, 2), None, dt.date(2014, 3, 1)],
+                                                  dtype=object),
+                          "percent_complete": [60.0, np.nan, 0.8, 100.0],
+                          "source_start": pd.Series([None, 3, None, 7], dtype="Int64"),
+                          "report_id": pd.Series([None, None, np.nan, "r"], dtype=object),
+                          "period_end": pd.Series([np.nan] * 4, dtype=object),
+                          "department_source": pd.Series([np.nan, None, np.nan, np.nan], dtype=object),
+                          "task_match_score": pd.Series([np.nan, np.float64("nan"), np.nan, np.nan], dtype=object)})
+    packed = check_cache._packed(frame)
+    assert packed["source_file"].type.value_type in ("string", "large_string") and len(packed["source_file"].dictionary) == 2
+    back = check_cache._unpacked(pickle.loads(pickle.dumps(packed)))
+    pd.testing.assert_frame_equal(back, frame, check_exact=True)
+    assert back["target_id"].isna().tolist() == [True, False, False, False] and back.loc[2, "target_id"] == ""
+    assert back["report_id"].tolist()[:2] == [None, None] and back["department_source"].tolist()[1] is None
+    assert isinstance(packed["period_end"], check_cache._NoValues) and not isinstance(packed["department_source"],
+                                                                                         check_cache._NoValues)
+    assert [type(v) for v in back["task_match_score"]] == [float, np.float64, float, float]
+    empty = pd.DataFrame(columns=["source_file", "source_row", "note"])   # no candidates: every column object
+    for files in (None, ["a.csv"]):
+        pd.testing.assert_frame_equal(check_cache._unpacked(check_cache._packed(empty), files), empty, check_exact=True,
+                                      check_index_type=False)
+    for files in (["a.csv"], ["b.csv"], [], ["a.csv", "b.csv"]):
+        pd.testing.assert_frame_equal(check_cache._unpacked(packed, files),
+                                      frame[frame["source_file"].isin(files)].reset_index(drop=True), check_exact=True)
+
+
+@pytest.mark.parametrize("fresh_at", [[0, 1], [4, 5, 6], [9, 10], [2, 7, 8], [0, 5, 10]])
+def test_new_files_rows_go_where_their_rows_are(fresh_at):
+    """A new file's candidates joined to the reused ones in row order, as concat-then-sort gives them."""
+    import numpy as np
+    import pandas as pd
+
+    labels = list(range(11))
+    frame = pd.DataFrame({"source_file": pd.Series([f"f{i // 3}" for i in labels], dtype="str"),
+                          "source_row": np.arange(11, dtype=np.int64) + 2,
+                          "reported_on": np.array([dt.date(2014, 1, 1 + i) for i in labels], dtype=object)},
+                         index=pd.Index(np.arange(11, dtype=np.int64) * 2))
+    fresh = frame.iloc[fresh_at]
+    reused = frame.drop(index=fresh.index)
+    merged = check_cache._merged(fresh, reused)
+    pd.testing.assert_frame_equal(merged, pd.concat([fresh, reused]).sort_index(), check_exact=True)
+    pd.testing.assert_frame_equal(merged, frame, check_exact=True)
+    pd.testing.assert_frame_equal(check_cache._merged(fresh, reused, most=1), frame, check_exact=True)
