@@ -38,14 +38,20 @@ def unholdable(values: pyarrow.Array) -> tuple[pyarrow.Array, pyarrow.Array]:
     if not len(values):
         empty = pyarrow.array([], pyarrow.bool_())
         return empty, empty
-    units = pc.utf8_length(values)
-    if (pc.max(units).as_py() or 0) > XLSX_MAX_CELL_CHARS // 2:   # shorter, it fits even if every character counts two
-        units = pc.add(units, pc.count_substring_regex(values, _ASTRAL))
-    too_long = pc.fill_null(pc.greater(units, XLSX_MAX_CELL_CHARS), False)
+    nothing = pyarrow.array(np.zeros(len(values), dtype=bool))
+    # A UTF-16 unit takes at least one byte of UTF-8 (an astral character: two units, four bytes), so a column
+    # whose longest value has no more bytes than a cell has units holds no value too long, read from the offsets.
+    if (pc.max(pc.binary_length(values)).as_py() or 0) <= XLSX_MAX_CELL_CHARS:
+        too_long = nothing
+    else:
+        units = pc.utf8_length(values)
+        if (pc.max(units).as_py() or 0) > XLSX_MAX_CELL_CHARS // 2:   # shorter, it fits even if every character counts two
+            units = pc.add(units, pc.count_substring_regex(values, _ASTRAL))
+        too_long = pc.fill_null(pc.greater(units, XLSX_MAX_CELL_CHARS), False)
     if _may_hold_illegal(values):
         illegal = pc.fill_null(pc.match_substring_regex(values, XML_ILLEGAL), False)
     else:
-        illegal = pyarrow.array(np.zeros(len(values), dtype=bool))
+        illegal = nothing
     return too_long, illegal
 
 
@@ -53,14 +59,19 @@ def _may_hold_illegal(values: pyarrow.Array) -> bool:
     """False only when no byte of the array's data is a C0 control other than tab, LF, CR, nor starts U+FFFE/FFFF.
 
     In UTF-8 a byte under 0x20 is always that character itself, and U+FFFE/U+FFFF are EF BF BE/EF BF BF; the data
-    buffer may hold bytes of values sliced away, which can only make the answer True.
+    buffer may hold bytes of values sliced away, which can only make the answer True. The smallest and largest
+    byte (one pass each, without a temporary) pass over a column of ids or plain text before any closer look.
     """
     data = values.buffers()[2]
-    if data is None:
+    if data is None or not data.size:
         return False
     raw = np.frombuffer(data, dtype=np.uint8)
-    if np.any((raw < 0x20) & (raw != 0x09) & (raw != 0x0A) & (raw != 0x0D)):
-        return True
+    if raw.min() < 0x20:
+        controls = raw[raw < 0x20]
+        if np.any((controls != 0x09) & (controls != 0x0A) & (controls != 0x0D)):
+            return True
+    if raw.max() < 0xEF:
+        return False
     lead = np.flatnonzero(raw[:-2] == 0xEF)
     return bool(np.any((raw[lead + 1] == 0xBF) & ((raw[lead + 2] == 0xBE) | (raw[lead + 2] == 0xBF))))
 

@@ -22,6 +22,8 @@ SHEET_MAX_ROWS = 1_048_576
 """Rows in one Excel sheet, the header included: a table with more data rows than SHEET_MAX_ROWS - 1 gets no sheet."""
 CHUNK_ROWS = 50_000
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EMPTY = "<c/>"
+_TEXT_OPEN, _TEXT_CLOSE = '<c t="inlineStr"><is><t xml:space="preserve">', "</t></is></c>"
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -46,21 +48,53 @@ def _escape(value: str) -> str:
     return escape(value).replace("\r", "&#13;")
 
 
-def _text_cells(arr: pyarrow.Array) -> pyarrow.Array:
+def _escaped_text(arr: pyarrow.Array) -> pyarrow.Array:
     escaped = arr.cast(pyarrow.string())
+    present = _bytes_present(escaped)
     for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;")):
-        escaped = pc.replace_substring(escaped, raw, entity)
-    return pc.binary_join_element_wise('<c t="inlineStr"><is><t xml:space="preserve">', escaped, "</t></is></c>", "")
+        if present[ord(raw)]:   # each replacement copies every value: a column of ids or prose needs none of them
+            escaped = pc.replace_substring(escaped, raw, entity)
+    return escaped
+
+
+def _bytes_present(texts: pyarrow.Array) -> np.ndarray:
+    """Which of the 256 byte values occur in the strings' bytes (of the slice only, not the whole data buffer)."""
+    seen = np.zeros(256, dtype=bool)
+    if texts.buffers()[2] is not None and len(texts):
+        raw = np.frombuffer(joined_bytes(texts), dtype=np.uint8)
+        for byte in b"&<>\r":
+            seen[byte] = bool(np.any(raw == byte))
+    return seen
 
 
 def _number_text(series: pd.Series) -> pyarrow.Array:
     values = series.to_numpy(dtype="float64", na_value=np.nan)
     mask = np.isnan(values)
     whole = (~mask) & (np.abs(values) < 2**53) & (values == np.round(values))
-    if whole.all():   # counts and ids: Arrow's integer formatting is many times numpy's astype(str)
-        return pyarrow.array(values.astype("int64")).cast(pyarrow.string())
-    text = np.where(whole, np.where(whole, values, 0).astype("int64").astype(str), values.astype(str))
-    return pyarrow.array(text, mask=mask)
+    if (whole | mask).all():   # counts and ids: Arrow's integer formatting is many times numpy's astype(str)
+        return pyarrow.array(np.where(whole, values, 0).astype("int64"), mask=mask).cast(pyarrow.string())
+    # Figures repeat a few hundred distinct values over a million rows: each distinct one is formatted once.
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    return _float_text(distinct).take(pyarrow.array(codes, mask=codes < 0))
+
+
+def _float_text(values: np.ndarray) -> pyarrow.Array:
+    """Each float (none NaN) as the workbook writes it: integral ones under 2**53 without ".0", others numpy's str."""
+    whole = (np.abs(values) < 2**53) & (values == np.round(values))
+    return pyarrow.array(np.where(whole, np.where(whole, values, 0).astype("int64").astype(str), values.astype(str)))
+
+
+def _excel_days(series: pd.Series) -> pyarrow.Array:
+    """Days since Excel's epoch for each date (a datetime counts as its date), null for a missing one."""
+    try:   # a column of dates (or all null) converts in C; a datetime or anything odder goes value by value
+        days = pyarrow.array(series, from_pandas=True)
+    except (pyarrow.ArrowException, TypeError, ValueError):
+        days = None
+    if days is not None and days.type in (pyarrow.date32(), pyarrow.null()):
+        return pc.add(days.cast(pyarrow.int32()).cast(pyarrow.int64()), (dt.date(1970, 1, 1) - EXCEL_EPOCH).days)
+    return pyarrow.array([None if v is None or pd.isna(v) else
+                          ((v.date() if isinstance(v, dt.datetime) else v) - EXCEL_EPOCH).days
+                          for v in series.tolist()], pyarrow.int64())
 
 
 def text_array(series: pd.Series) -> pyarrow.Array:
@@ -73,21 +107,35 @@ def text_array(series: pd.Series) -> pyarrow.Array:
 
 def column_cells(series: pd.Series, kind: str) -> pyarrow.Array:
     """The XML of every cell of one column (kind as the codebook types it); a null is an empty <c/>."""
+    parts = _cell_parts(series, kind)
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return pyarrow.array([parts[0]] * len(series), pyarrow.string())
+    return pc.fill_null(pc.binary_join_element_wise(*parts, ""), _EMPTY)
+
+
+def _cell_parts(series: pd.Series, kind: str) -> list:
+    """The cells of one column as pieces of the row's join (_rows_xml): the cell's opening and closing text around
+    the values when none is null (so a million cells are not joined twice), else one array of whole cells whose
+    nulls the row's join writes as <c/>, or just "<c/>" for a column without a value."""
     if kind == "string":
-        cells = _text_cells(text_array(series))
+        values, cell = _escaped_text(text_array(series)), (_TEXT_OPEN, _TEXT_CLOSE)
     elif kind in ("integer", "number"):
-        cells = pc.binary_join_element_wise("<c><v>", _number_text(series), "</v></c>", "")
+        values, cell = _number_text(series), ("<c><v>", "</v></c>")
     elif kind == "boolean":
-        flags = pyarrow.array(series.astype(object).where(series.notna(), None).tolist(), pyarrow.bool_())
-        cells = pc.if_else(flags, '<c t="b"><v>1</v></c>', '<c t="b"><v>0</v></c>')
+        if series.dtype == bool or isinstance(series.dtype, pd.BooleanDtype):
+            flags = pyarrow.array(series, type=pyarrow.bool_(), from_pandas=True)
+        else:
+            flags = pyarrow.array(series.astype(object).where(series.notna(), None).tolist(), pyarrow.bool_())
+        return [pc.if_else(flags, '<c t="b"><v>1</v></c>', '<c t="b"><v>0</v></c>')]
     elif kind == "date":
-        days = [None if v is None or pd.isna(v) else ((v.date() if isinstance(v, dt.datetime) else v) - EXCEL_EPOCH).days
-                for v in series.tolist()]
-        cells = pc.binary_join_element_wise('<c s="1"><v>', pyarrow.array(days, pyarrow.int64()).cast(pyarrow.string()),
-                                            "</v></c>", "")
+        values, cell = _excel_days(series).cast(pyarrow.string()), ('<c s="1"><v>', "</v></c>")
     else:
         raise ValueError(f"no spreadsheet cell for column type {kind!r}")
-    return pc.fill_null(cells, "<c/>")
+    if not values.null_count:
+        return [cell[0], values, cell[1]]
+    if values.null_count == len(values):
+        return [_EMPTY]
+    return [pc.binary_join_element_wise(cell[0], values, cell[1], "")]
 
 
 def joined_bytes(texts: pyarrow.Array) -> memoryview:
@@ -97,9 +145,10 @@ def joined_bytes(texts: pyarrow.Array) -> memoryview:
     return memoryview(texts.buffers()[2])[offsets[0]:offsets[-1]]
 
 
-def _rows_xml(cells: list[pyarrow.Array], first_row: int) -> memoryview:
-    numbers = pyarrow.array(np.arange(first_row, first_row + len(cells[0])).astype(str))
-    rows = pc.binary_join_element_wise('<row r="', numbers, '">', *cells, "</row>", "")
+def _rows_xml(parts: list, first_row: int, count: int) -> memoryview:
+    numbers = pyarrow.array(np.arange(first_row, first_row + count)).cast(pyarrow.string())
+    rows = pc.binary_join_element_wise('<row r="', numbers, '">', *parts, "</row>", "",
+                                       null_handling="replace", null_replacement=_EMPTY)
     return joined_bytes(rows)
 
 
@@ -116,8 +165,8 @@ def write_sheet(archive: zipfile.ZipFile, member: str, header: list[str], frame:
         elif frame is not None:
             for start in range(0, len(frame), CHUNK_ROWS):
                 chunk = frame.iloc[start:start + CHUNK_ROWS]
-                cells = [column_cells(chunk[name], kind) for name, kind in zip(header, kinds)]
-                out.write(_rows_xml(cells, start + 2))
+                parts = [part for name, kind in zip(header, kinds) for part in _cell_parts(chunk[name], kind)]
+                out.write(_rows_xml(parts, start + 2, len(chunk)))
         out.write(b"</sheetData></worksheet>")
 
 

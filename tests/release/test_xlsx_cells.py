@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyarrow
+import pytest
 import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,3 +67,15 @@ def test_nothing_to_note_gives_an_empty_frame_of_the_note_columns():
     tables = paper_tables()
     notes = stand_in_notes(tables, {name: table_spec(name) for name in tables})
     assert notes.empty and list(notes.columns)[:3] == ["note_id", "document_id", "table_name"]
+
+
+@pytest.mark.parametrize("char", ["a", "é", "中", "\U0001F600"])
+@pytest.mark.parametrize("extra", [-2, -1, 0, 1, 2])
+def test_too_long_near_the_limit_whatever_the_bytes_per_character(char, extra):
+    """The shortcut by bytes must not hide a value whose UTF-16 units pass the limit: 1, 2, 3 and 4 bytes a character."""
+    units_per_char = 2 if char == "\U0001F600" else 1
+    value = char * (XLSX_MAX_CELL_CHARS // units_per_char + extra)
+    array = pyarrow.array([value, "short", None])
+    too_long, _ = unholdable(array)
+    units = len(value.encode("utf-16-le")) // 2
+    assert too_long.to_pylist() == [units > XLSX_MAX_CELL_CHARS, False, False]

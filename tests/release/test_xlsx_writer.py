@@ -9,11 +9,14 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.release import files as release_files
 from flows.tables.codebook import table_spec
 from flows.release.files import canonical_frame, write_xlsx
-from flows.release.xlsx_writer import write_workbook
+from flows.release import xlsx_writer
+from flows.release.xlsx_writer import column_cells, write_workbook
 from tests.release.fixtures import tiny_tables
 
 
@@ -75,3 +78,67 @@ def test_document_properties_and_the_sheet_it_opens_on(tmp_path):
     with zipfile.ZipFile(path) as z:
         assert "docProps/core.xml" not in z.namelist()
     assert openpyxl.load_workbook(path).active.title == "one"
+
+
+def _number_text_before(values: np.ndarray) -> list:
+    """The number text the writer gave before it formatted each distinct value once: the oracle it must still match."""
+    mask = np.isnan(values)
+    whole = (~mask) & (np.abs(values) < 2**53) & (values == np.round(values))
+    text = np.where(whole, np.where(whole, values, 0).astype("int64").astype(str), values.astype(str))
+    return [None if m else t for t, m in zip(text.tolist(), mask)]
+
+
+AWKWARD_FLOATS = st.sampled_from([0.1, 1e-7, 1e16, 123456789.123, -0.0, 0.0, float("nan"), float("inf"), -float("inf"),
+                                  2.0**53, 2.0**53 - 1, -(2.0**53), 1e20, 5e-324, 1 / 3, 0.30000000000000004, -1.5, 1e15 + 0.5])
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.one_of(AWKWARD_FLOATS, st.floats(allow_nan=True, allow_infinity=True),
+                          st.integers(-2**60, 2**60).map(float)), max_size=12))
+def test_numbers_are_written_as_before(values):
+    floats = np.array(values, dtype="float64")
+    cells = column_cells(pd.Series(floats), "number").to_pylist()
+    assert cells == ["<c/>" if t is None else f"<c><v>{t}</v></c>" for t in _number_text_before(floats)]
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.one_of(st.none(), st.integers(-2**63, 2**63 - 1)), max_size=12))
+def test_integers_past_two_to_the_53_are_written_as_before(values):
+    series = pd.Series(pd.array(values, dtype="Int64"))
+    cells = column_cells(series, "integer").to_pylist()
+    floats = series.to_numpy(dtype="float64", na_value=np.nan)
+    assert cells == ["<c/>" if t is None else f"<c><v>{t}</v></c>" for t in _number_text_before(floats)]
+
+
+DAYS = st.one_of(st.none(), st.just(float("nan")), st.just(pd.NaT), st.dates(), st.datetimes().map(pd.Timestamp) | st.datetimes())
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(st.lists(DAYS, max_size=10))
+def test_dates_and_datetimes_are_days_since_excels_epoch(values):
+    expected = ["<c/>" if v is None or pd.isna(v)
+                else f'<c s="1"><v>{((v.date() if isinstance(v, dt.datetime) else v) - dt.date(1899, 12, 30)).days}</v></c>'
+                for v in values]
+    assert column_cells(pd.Series(values, dtype=object), "date").to_pylist() == expected
+
+
+@pytest.mark.parametrize("series", [pd.Series([True, None, False], dtype="boolean"), pd.Series([True, None, False], dtype=object)])
+def test_flags_and_their_nulls(series):
+    assert column_cells(series, "boolean").to_pylist() == ['<c t="b"><v>1</v></c>', "<c/>", '<c t="b"><v>0</v></c>']
+
+
+def test_the_sheet_xml_row_by_row(tmp_path, monkeypatch):
+    """Text escaped only where it holds & < > or CR, empty columns, and rows cut into chunks: the exact XML."""
+    monkeypatch.setattr(xlsx_writer, "CHUNK_ROWS", 2)
+    frame = pd.DataFrame({"id": ["a1", "a2", "a3"], "text": ["x<y", None, "1 & 2\r\n"], "none": [None, None, None],
+                          "num": [1.0, 0.5, np.nan], "day": [dt.date(1900, 1, 1), None, dt.date(1899, 12, 31)]})
+    write_workbook(tmp_path / "w.xlsx", [("t", list(frame.columns), frame, ["string", "string", "string", "number", "date"],
+                                          None)])
+    with zipfile.ZipFile(tmp_path / "w.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    text = '<c t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>'
+    assert sheet[sheet.index('<row r="2">'):] == (
+        f'<row r="2">{text.format("a1")}{text.format("x&lt;y")}<c/><c><v>1</v></c><c s="1"><v>2</v></c></row>'
+        f'<row r="3">{text.format("a2")}<c/><c/><c><v>0.5</v></c><c/></row>'
+        f'<row r="4">{text.format("a3")}{text.format("1 &amp; 2&#13;" + chr(10))}<c/><c/><c s="1"><v>1</v></c></row>'
+        "</sheetData></worksheet>")
