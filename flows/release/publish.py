@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -38,9 +37,10 @@ from flows.release.index import refresh_release_index
 from flows.release.lock import ReleaseLockBusy, release_lock
 from flows.release.citation import provenance, release_citation
 from flows.release.readme import render_readme
+from flows.release.steps import PublishError, step as _step
 from flows.release.state import highest_version_package, verify_release
 from flows.report.build import REPORT_DIR, REPORT_FILE, staged_report
-from flows.tables.validate import TableValidationError, validate_tables
+from flows.tables.validate import validate_tables
 from schemas import TABLES
 
 DUCKDB_FILE = "whitepaper.duckdb"
@@ -71,10 +71,6 @@ class PublishResult:
     row_counts: dict[str, int]
     message: str
     change_summary: str | None = None
-
-
-class PublishError(RuntimeError):
-    """Publishing stopped; the message names the step and the table, file or rule, in one paragraph."""
 
 
 def publish_release(tables: dict[str, pd.DataFrame], *, sources: dict[str, str], inputs: list[InputFile],
@@ -288,23 +284,3 @@ def _registry_order(name: str) -> tuple[int, str]:
 
 def _input_entry(item: InputFile) -> dict:
     return {k: v for k, v in asdict(item).items() if v is not None and k != "source_text"}
-
-
-@contextmanager
-def _step(step: str, out_root: Path) -> Iterator[None]:
-    """Turn any failure inside a step into one PublishError paragraph naming the step."""
-    try:
-        yield
-    except PublishError:
-        raise
-    except Exception as err:
-        raise PublishError(f"publishing into {out_root} failed at step '{step}': {_one_paragraph(err)} "
-                           "Nothing was published: latest, LATEST and earlier releases are unchanged.") from err
-
-
-def _one_paragraph(err: Exception) -> str:
-    lines = [line.strip() for line in str(err).splitlines() if line.strip()]
-    text = "; ".join(lines).replace(":; ", ": ") or repr(err)
-    if not isinstance(err, (TableValidationError, ValueError)):
-        text = f"{type(err).__name__}: {text}"
-    return text if re.search(r"[.!?]$", text) else text + "."
