@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 from flows.memory import duckdb_connection
-from flows.release.background import Stopper
+from flows.release.background import BuildStopped, Stopper
+from flows.release.duckdb_patch import MAX_FREE_SHARE, Base, NotPatchable, changed_tables, copy_base, free_share
 from flows.tables.codebook import TableSpec, table_spec
 from flows.release.manifest import ILLUSTRATIVE_NOTE_EN, ILLUSTRATIVE_NOTE_ZH, ReleaseInfo
 from schemas import TABLES
@@ -42,49 +43,113 @@ RELEASE_INFO_COLUMNS = (
 
 def write_duckdb(path: Path, parquet_files: dict[str, Path], info: ReleaseInfo | Callable[[], ReleaseInfo], *,
                  views: dict[str, str] | None = None, macros: dict[str, str] | None = None,
-                 stop: Stopper | None = None) -> None:
+                 stop: Stopper | None = None, base: Base | None = None) -> None:
     """Create the DuckDB file at path from the staged Parquet files (table name -> file).
 
     Names that are also in views become views made from their SQL (after the base tables, release_info and
     macros exist); their Parquet rows are only used to check the view gives the same rows. info may be a
     callable, called once the base tables are in: the publisher starts this before it knows the release id
     (flows/release/background.py) and waits for nothing while a million rows go in. stop: checked between
-    statements and given the connection to interrupt; a stopped build raises BuildStopped.
+    statements and given the connection to interrupt; a stopped build raises BuildStopped. base: the previous
+    release's file, patched instead when it can be (flows/release/duckdb_patch.py); whatever fails there is a
+    full build.
     """
-    views, macros = views or {}, macros or {}
-    base = {name: table_spec(name) for name in parquet_files if name not in views}
+    views, macros, stop = views or {}, macros or {}, stop or Stopper()
+    if base is not None:
+        try:
+            return _patch(path, base, parquet_files, info, views, macros, stop)
+        except BuildStopped:
+            raise
+        except Exception:  # noqa: BLE001 - a base that cannot be patched (damaged, other tables…) costs a full build
+            for leftover in (path, Path(f"{path}.wal")):
+                leftover.unlink(missing_ok=True)
+    tables = {name: table_spec(name) for name in parquet_files if name not in views}
     con = duckdb_connection()
-    stop = stop or Stopper()
     try:
         stop.watch(con)
         con.execute(f"ATTACH {_literal(str(path))} AS release "
                     f"(STORAGE_VERSION '{STORAGE_VERSION}', BLOCK_SIZE {BLOCK_SIZE})")
         con.execute("USE release")
-        for name in _creation_order(base):
+        for name in _creation_order(tables):
             stop.check()
-            con.execute(table_ddl(base[name], base))
+            con.execute(table_ddl(tables[name], tables))
             insert_rows(con, name, parquet_files[name], stop)
-            _comment_relation(con, "TABLE", base[name])
+            _comment_relation(con, "TABLE", tables[name])
         stop.check()
-        _write_release_info(con, info() if callable(info) else info)
-        _create_all(con, "macro", macros)
-        _create_all(con, "view", {name: f"CREATE VIEW {_ident(name)} AS\n{_select_body(sql)}\n"
-                                  for name, sql in views.items()})
-        for name in sorted(views):
-            stop.check()
-            if name in TABLES:
-                _comment_relation(con, "VIEW", table_spec(name))
-            if name in parquet_files:
-                check_view_rows(con, name, parquet_files[name])
-        con.execute("CHECKPOINT release")
-        con.execute("USE memory")
-        con.execute("DETACH release")
+        _finish(con, info, parquet_files, views, macros, stop)
     except duckdb.InterruptException:
         stop.check()   # interrupted by stop(): say so rather than DuckDB's words
         raise
     finally:
         stop.watch(None)
         con.close()
+    _no_wal(path)
+
+
+def _patch(path: Path, base: Base, parquet_files: dict[str, Path], info, views: dict[str, str],
+           macros: dict[str, str], stop: Stopper) -> None:
+    """The previous release's file, copied, with each changed table emptied and filled again from its Parquet file,
+    release_info, the macros and the views made again (flows/release/duckdb_patch.py)."""
+    specs = {name: table_spec(name) for name in parquet_files if name not in views}
+    changed = changed_tables(base, parquet_files, specs)
+    copy_base(base, path)
+    con = duckdb_connection()
+    try:
+        stop.watch(con)
+        con.execute(f"ATTACH {_literal(str(path))} AS release")
+        con.execute("USE release")
+        tables = {row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'release' AND schema_name = 'main'").fetchall()}
+        if tables != set(specs) | {RELEASE_INFO}:
+            raise NotPatchable("the previous file holds other tables")
+        for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = 'release' "
+                                   "AND schema_name = 'main' AND NOT internal").fetchall():
+            con.execute(f"DROP VIEW {_ident(name)}")
+        for name, kind in con.execute(
+                "SELECT DISTINCT function_name, function_type FROM duckdb_functions() WHERE database_name = 'release' "
+                "AND schema_name = 'main' AND function_type IN ('macro', 'table_macro') AND NOT internal").fetchall():
+            con.execute(f"DROP MACRO {'TABLE ' if kind == 'table_macro' else ''}{_ident(name)}")
+        for name in changed:
+            stop.check()
+            con.execute(f"DELETE FROM {_ident(name)}")
+            insert_rows(con, name, parquet_files[name], stop)
+        con.execute(f"DROP TABLE {RELEASE_INFO}")
+        _finish(con, info, parquet_files, views, macros, stop, before_detach=_not_bloated)
+    except duckdb.InterruptException:
+        stop.check()
+        raise
+    finally:
+        stop.watch(None)
+        con.close()
+    _no_wal(path)
+
+
+def _not_bloated(con: duckdb.DuckDBPyConnection) -> None:
+    if free_share(con) > MAX_FREE_SHARE:
+        raise NotPatchable("the patched file is mostly free blocks")
+
+
+def _finish(con: duckdb.DuckDBPyConnection, info, parquet_files: dict[str, Path], views: dict[str, str],
+            macros: dict[str, str], stop: Stopper, before_detach=None) -> None:
+    """release_info, the macros and the views (each checked against its Parquet rows), a checkpoint, detached."""
+    _write_release_info(con, info() if callable(info) else info)
+    _create_all(con, "macro", macros)
+    _create_all(con, "view", {name: f"CREATE VIEW {_ident(name)} AS\n{_select_body(sql)}\n"
+                              for name, sql in views.items()})
+    for name in sorted(views):
+        stop.check()
+        if name in TABLES:
+            _comment_relation(con, "VIEW", table_spec(name))
+        if name in parquet_files:
+            check_view_rows(con, name, parquet_files[name])
+    con.execute("CHECKPOINT release")
+    if before_detach is not None:
+        before_detach(con)
+    con.execute("USE memory")
+    con.execute("DETACH release")
+
+
+def _no_wal(path: Path) -> None:
     wal = Path(f"{path}.wal")
     if wal.exists():
         raise RuntimeError(f"{wal.name} was left next to the DuckDB file after closing it")

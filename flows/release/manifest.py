@@ -103,6 +103,11 @@ def describe_files(release_dir: Path, rows: dict[str, int] | None = None, memo: 
     return out
 
 
+def library_versions() -> dict[str, str]:
+    """Python's version and those of VERSIONED_PACKAGES, as a manifest records them."""
+    return {"python": platform.python_version(), **{name: metadata.version(name) for name in VERSIONED_PACKAGES}}
+
+
 def build_manifest(info: ReleaseInfo, inputs: list[dict], outputs: list[dict], code_version: str, *,
                    previous_release: str | None = None, change_summary: str | None = None) -> dict:
     """previous_release is the release latest pointed at when this one was written (its changes are against it)."""
@@ -115,7 +120,7 @@ def build_manifest(info: ReleaseInfo, inputs: list[dict], outputs: list[dict], c
         "change_summary": change_summary,
         "illustrative_inputs": list(info.illustrative),
         "code_version": code_version,
-        "versions": {"python": platform.python_version(), **{name: metadata.version(name) for name in VERSIONED_PACKAGES}},
+        "versions": library_versions(),
         "inputs": inputs,
         "outputs": outputs,
     }

@@ -26,10 +26,12 @@ from flows.tables.codebook import TableSpec, table_spec
 from flows.release.background import Background
 from flows.release.datapackage import DATAPACKAGE_FILE, build_datapackage, load_release_metadata, next_version
 from flows.release.duckdb_export import RELEASE_INFO, write_duckdb
+from flows.release.duckdb_patch import reusable
 from flows.release.hash_memo import HashMemo
 from flows.release.history import history_note
 from flows.release.manifest import (MANIFEST, ReleaseInfo, build_manifest, check_files, content_hash, describe_files,
-                                    illustrative_inputs, is_hashed, make_release_id, read_json, read_manifest, write_json)
+                                    illustrative_inputs, is_hashed, library_versions, make_release_id, read_json,
+                                    read_manifest, write_json)
 from flows.release.dirs import RELEASES, latest_release_dir, new_staging_dir, remove_stale_staging, switch_latest
 from flows.release.files import (canonical_frame, check_source_texts, file_sha256, parquet_reads_back, write_csv,
                                  write_originals, write_parquet, write_source_texts, write_xlsx)
@@ -130,9 +132,10 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         rows = _write_data_files(frames, specs, staging, out_root, "parquet")
         # DuckDB builds its file from the Parquet files on a thread of its own, while Python writes the CSV files,
         # hashes, the workbook, the README and draws the report: the longest step beside all the others. It waits
-        # for the release's identity only to write release_info (flows/release/background.py).
-        database = Background(partial(write_duckdb, staging / DUCKDB_FILE, parquet_files, views=views, macros=macros),
-                              name="write-duckdb")
+        # for the release's identity only to write release_info (flows/release/background.py). When only tables
+        # nothing refers to changed, the previous release's file is patched instead (flows/release/duckdb_patch.py).
+        database = Background(partial(write_duckdb, staging / DUCKDB_FILE, parquet_files, views=views, macros=macros,
+                                      base=reusable(previous, code_version, library_versions())), name="write-duckdb")
         rows |= _write_data_files(frames, specs, staging, out_root, "csv")
         release_free_memory()   # each step's buffers handed back before the next takes its own (80 MB at a million rows)
         with _step("write sources/", out_root):

@@ -1,0 +1,86 @@
+"""The release's DuckDB file made from the previous release's, when only tables nothing refers to changed.
+
+A night with one new update file changes `update_rejections`, `quality_notes`, `changes` and perhaps `updates`;
+the white-paper tables stay byte for byte the same. Building the file from nothing costs 12 s at a million update
+rows (the updates table's keys checked row by row), so instead the previous release's file is copied, each table
+whose staged Parquet file differs from the previous release's is emptied and filled again from it, in file order,
+exactly as a full build fills it (`duckdb_export.insert_rows`), and release_info, the macros and the views are made
+again. The result holds the same rows in the same order, the same comments and keys, as a full build.
+
+Only when that is certain (`reusable`): the previous release was written by the same code (its manifest's
+code_version, neither empty nor `.dirty`) with the same library versions, and lists the sha256 of every Parquet
+file; and (`changed_tables`) no changed table is referred to by a foreign key, no table was added or removed. Any
+doubt, and any error while patching (a damaged file, a constraint), is a full build instead: never a failed night.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.release.manifest import read_manifest
+from flows.tables.codebook import TableSpec
+
+DUCKDB_FILE = "whitepaper.duckdb"
+MAX_FREE_SHARE = 0.25
+"""A patched file with more than this share of its blocks free is built again from nothing: it would only grow."""
+
+
+class NotPatchable(RuntimeError):
+    """The previous release's file cannot be the base of this one: build it from nothing."""
+
+
+@dataclass(frozen=True)
+class Base:
+    """The previous release's DuckDB file and the sha256 of each of its data/<table>.parquet files."""
+    path: Path
+    parquet_sha256: dict[str, str]
+
+
+def reusable(previous: Path | None, code_version: str, versions: dict[str, str]) -> Base | None:
+    """The previous release's file as a base, or None when it was not written by this code with these libraries."""
+    if previous is None or not code_version or code_version.endswith(".dirty"):
+        return None
+    manifest = read_manifest(previous) or {}
+    if manifest.get("code_version") != code_version or manifest.get("versions") != versions:
+        return None
+    if not (previous / DUCKDB_FILE).is_file():
+        return None
+    hashes = {entry["path"][len("data/"):-len(".parquet")]: entry["sha256"]
+              for entry in manifest.get("outputs", []) if isinstance(entry, dict)
+              and str(entry.get("path", "")).startswith("data/") and str(entry.get("path")).endswith(".parquet")}
+    return Base(previous / DUCKDB_FILE, hashes) if hashes else None
+
+
+def changed_tables(base: Base, parquet_files: dict[str, Path], specs: dict[str, TableSpec]) -> list[str]:
+    """The base tables (specs) whose staged Parquet file differs from the previous release's; NotPatchable when a
+    table is new or a changed one is referred to by another's foreign key (its rows could not be deleted)."""
+    if missing := sorted(set(specs) - set(base.parquet_sha256)):
+        raise NotPatchable(f"{', '.join(missing)}: not in the previous release")
+    changed = [name for name in specs if _sha256(parquet_files[name]) != base.parquet_sha256[name]]
+    referenced = {fk["reference"]["resource"] for spec in specs.values() for fk in spec.foreign_keys
+                  if fk["reference"]["resource"] != spec.name}
+    if blocked := sorted(set(changed) & referenced):
+        raise NotPatchable(f"{', '.join(blocked)} changed and other tables refer to it")
+    return changed
+
+
+def copy_base(base: Base, path: Path) -> None:
+    shutil.copyfile(base.path, path)
+
+
+def free_share(con) -> float:
+    """The share of the attached release file's blocks that are free (PRAGMA database_size)."""
+    row = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size() WHERE database_name = 'release'"
+                      ).fetchone()
+    return row[1] / row[0] if row and row[0] else 0.0
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
