@@ -88,8 +88,8 @@ def write_duckdb(path: Path, parquet_files: dict[str, Path], info: ReleaseInfo |
 
 def _patch(path: Path, base: Base, parquet_files: dict[str, Path], info, views: dict[str, str],
            macros: dict[str, str], stop: Stopper) -> None:
-    """The previous release's file, copied, with each changed table emptied and filled again from its Parquet file,
-    release_info, the macros and the views made again (flows/release/duckdb_patch.py)."""
+    """The previous release's file, copied, with each changed table made again from its Parquet file as a full build
+    makes it, release_info, the macros and the views made again (flows/release/duckdb_patch.py)."""
     specs = {name: table_spec(name) for name in parquet_files if name not in views}
     changed = changed_tables(base, parquet_files, specs)
     copy_base(base, path)
@@ -109,10 +109,12 @@ def _patch(path: Path, base: Base, parquet_files: dict[str, Path], info, views: 
                 "SELECT DISTINCT function_name, function_type FROM duckdb_functions() WHERE database_name = 'release' "
                 "AND schema_name = 'main' AND function_type IN ('macro', 'table_macro') AND NOT internal").fetchall():
             con.execute(f"DROP MACRO {'TABLE ' if kind == 'table_macro' else ''}{_ident(name)}")
-        for name in changed:
+        for name in changed:   # dropped, not emptied: a table's deleted rows keep their blocks, a dropped one's are reused
             stop.check()
-            con.execute(f"DELETE FROM {_ident(name)}")
+            con.execute(f"DROP TABLE {_ident(name)}")
+            con.execute(table_ddl(specs[name], specs))
             insert_rows(con, name, parquet_files[name], stop)
+            _comment_relation(con, "TABLE", specs[name])
         con.execute(f"DROP TABLE {RELEASE_INFO}")
         _finish(con, info, parquet_files, views, macros, stop, before_detach=_not_bloated)
     except duckdb.InterruptException:
