@@ -259,7 +259,7 @@ def check_view_rows(con: duckdb.DuckDBPyConnection, name: str, parquet_file: Pat
 
     One pass: every row counted +1 from the view and -1 from the file, grouped by all columns (NULLs group together,
     as EXCEPT ALL compares them); a group left non-zero is a row one side has more often. Two EXCEPT ALLs computed
-    the view twice (2.6 s for the five summaries at a million update rows, this 0.9 s).
+    the view twice (2.3 s for the five summaries at a million update rows, this 0.9 s).
     """
     cols = _idents(table_spec(name).column_names) if name in TABLES else None
     if cols is None:

@@ -8,16 +8,15 @@ build makes it (its DDL, its rows in file order, its comments), and release_info
 again. The result holds the same rows in the same order, the same comments and keys, as a full build. (Emptying a
 table instead left its deleted rows' blocks in use: the file grew by 14 MB a night at a million update rows.)
 
-Only when that is certain (`reusable`): the previous release was written by the same code (its manifest's
-code_version, neither empty nor `.dirty`) with the same library versions, and lists the sha256 of every Parquet
-file; and (`changed_tables`) no changed table is referred to by a foreign key, no table was added or removed. Any
+Only when that is certain (`reusable`): the previous release was written by the same committed code (its
+manifest's code_version names a commit, and not `.dirty`) with the same library versions, and lists the sha256 of
+its DuckDB file (checked while it is copied) and of every Parquet file; and (`changed_tables`) no changed table is referred to by a foreign key, no table was added or removed. Any
 doubt, and any error while patching (a damaged file, a constraint), is a full build instead: never a failed night.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,24 +34,31 @@ class NotPatchable(RuntimeError):
 
 @dataclass(frozen=True)
 class Base:
-    """The previous release's DuckDB file and the sha256 of each of its data/<table>.parquet files."""
+    """The previous release's DuckDB file, its sha256 and that of each of its data/<table>.parquet files, as its
+    manifest lists them."""
     path: Path
     parquet_sha256: dict[str, str]
+    sha256: str | None = None
 
 
 def reusable(previous: Path | None, code_version: str, versions: dict[str, str]) -> Base | None:
-    """The previous release's file as a base, or None when it was not written by this code with these libraries."""
-    if previous is None or not code_version or code_version.endswith(".dirty"):
+    """The previous release's file as a base, or None when it was not written by this code with these libraries.
+
+    The code is known only as a commit (`<version>+g<commit>`, flows/pipeline.py code_version): a bare version is
+    what code_version gives without git (a copied tree, no git installed), under which any code may run.
+    """
+    if previous is None or "+g" not in code_version or code_version.endswith(".dirty"):
         return None
     manifest = read_manifest(previous) or {}
     if manifest.get("code_version") != code_version or manifest.get("versions") != versions:
         return None
-    if not (previous / DUCKDB_FILE).is_file():
+    outputs = {str(entry.get("path")): entry.get("sha256") for entry in manifest.get("outputs", [])
+               if isinstance(entry, dict)}
+    hashes = {path[len("data/"):-len(".parquet")]: digest for path, digest in outputs.items()
+              if path.startswith("data/") and path.endswith(".parquet")}
+    if not hashes or not outputs.get(DUCKDB_FILE) or not (previous / DUCKDB_FILE).is_file():
         return None
-    hashes = {entry["path"][len("data/"):-len(".parquet")]: entry["sha256"]
-              for entry in manifest.get("outputs", []) if isinstance(entry, dict)
-              and str(entry.get("path", "")).startswith("data/") and str(entry.get("path")).endswith(".parquet")}
-    return Base(previous / DUCKDB_FILE, hashes) if hashes else None
+    return Base(previous / DUCKDB_FILE, hashes, outputs[DUCKDB_FILE])
 
 
 def changed_tables(base: Base, parquet_files: dict[str, Path], specs: dict[str, TableSpec]) -> list[str]:
@@ -69,7 +75,15 @@ def changed_tables(base: Base, parquet_files: dict[str, Path], specs: dict[str, 
 
 
 def copy_base(base: Base, path: Path) -> None:
-    shutil.copyfile(base.path, path)
+    """Copy the base file to path, hashing it on the way: NotPatchable unless it is the file its manifest lists (one
+    replaced or changed since would put another release's rows in this one)."""
+    digest = hashlib.sha256()
+    with open(base.path, "rb") as source, open(path, "wb") as target:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+            target.write(chunk)
+    if base.sha256 is not None and digest.hexdigest() != base.sha256:
+        raise NotPatchable(f"{base.path} is not the file its release's manifest lists")
 
 
 def free_share(con) -> float:

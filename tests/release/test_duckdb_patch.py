@@ -79,7 +79,7 @@ def test_a_table_others_refer_to_changed_means_a_full_build(tmp_path, inserted):
     assert sorted(inserted) == sorted(tiny_tables())
 
 
-@pytest.mark.parametrize("code", ["", "0.1.0+g1234567.dirty"])
+@pytest.mark.parametrize("code", ["", "0.1.0", "0.1.0+g1234567.dirty"])   # "0.1.0": no git, any code
 def test_unknown_or_uncommitted_code_means_a_full_build(tmp_path, inserted, code):
     publish_tiny(tmp_path, code_version=code)
     inserted.clear()
@@ -150,3 +150,20 @@ def test_views_and_macros_are_made_again_on_a_patched_file(tmp_path, monkeypatch
         assert con.execute("SELECT task_count FROM task_counts").fetchall() == [(2,)]
     finally:
         con.close()
+
+
+def test_a_previous_file_other_than_its_manifest_lists_costs_a_full_build(tmp_path, inserted):
+    first = publish_tiny(tmp_path, code_version=CODE)
+    contacts = tiny_tables()
+    contacts["contacts"].loc[0, "text_zh"] = "网站:http://www.szsti.gov.cn (0755-88888888)"
+    second = publish_tiny(tmp_path, tables=contacts, code_version=CODE)
+    assert inserted[-1:] == ["contacts"]   # patched
+    target = second.release_dir / "whitepaper.duckdb"
+    target.chmod(0o644)
+    target.write_bytes((first.release_dir / "whitepaper.duckdb").read_bytes())   # the older release's rows
+    tables = _notes_changed()
+    tables["contacts"] = contacts["contacts"]
+    inserted.clear()
+    third = publish_tiny(tmp_path, tables=tables, code_version=CODE)
+    assert sorted(inserted) == sorted(tiny_tables())
+    assert any("网站:http://www.szsti.gov.cn (0755-88888888)" in row for row in _contents(third.release_dir / "whitepaper.duckdb")["rows"]["contacts"])
