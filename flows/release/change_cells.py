@@ -56,17 +56,9 @@ def row_texts(df: pd.DataFrame, positions: np.ndarray) -> list[dict[str, str | N
     return [dict(zip(names, values)) for values in zip(*columns)]
 
 
-def key_text(values: list[str | None]) -> str:
-    """A row's key: its one key cell's text ("null" for null), or the texts of several as a JSON array."""
-    if len(values) == 1:
-        return "null" if values[0] is None else values[0]
-    return _JSON.encode(values)
-
-
 def key_texts(df: pd.DataFrame, key: list[str]) -> list[str]:
-    """key_text of every row of df's key columns (one or more), in row order.
-
-    Several columns are joined as key_text's JSON array is: each distinct cell encoded once, then "[a,b]" per row
+    """Each row's key as text, in row order: its one key cell's text ("null" for null), or the texts of several
+    as a compact JSON array, joined as json.dumps would: each distinct cell encoded once, then "[a,b]" per row
     (json.dumps of a list is its items' encodings between brackets, comma-separated); one call per row took
     0.3 s for 33,000 rows of two columns."""
     if len(key) == 1:
@@ -81,8 +73,6 @@ def _json_column(series: pd.Series) -> np.ndarray:
     """Every cell's value_text as a JSON value (a quoted string, or null), an object array."""
     codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
     return np.array([_JSON.encode(value_text(v)) for v in distinct] + ["null"], dtype=object)[codes]
-
-
 
 
 def row_json(row: dict[str, str | None]) -> str:

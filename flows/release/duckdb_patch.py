@@ -10,8 +10,9 @@ table instead left its deleted rows' blocks in use: the file grew by 14 MB a nig
 
 Only when that is certain (`reusable`): the previous release was written by the same committed code (its
 manifest's code_version names a commit, and not `.dirty`) with the same library versions, and lists the sha256 of
-its DuckDB file (checked while it is copied) and of every Parquet file; and (`changed_tables`) no changed table is referred to by a foreign key, no table was added or removed. Any
-doubt, and any error while patching (a damaged file, a constraint), is a full build instead: never a failed night.
+its DuckDB file (checked while it is copied) and of every Parquet file; and (`changed_tables`) no changed table
+is referred to by a foreign key, no table was added or removed. Any doubt, and any error while patching (a damaged
+file, a constraint), is a full build instead: never a failed night.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.release.files import file_sha256
 from flows.release.manifest import read_manifest
 from flows.tables.codebook import TableSpec
 
-DUCKDB_FILE = "whitepaper.duckdb"
 MAX_FREE_SHARE = 0.25
 """A patched file with more than this share of its blocks free is built again from nothing: it would only grow."""
 
@@ -41,24 +42,25 @@ class Base:
     sha256: str | None = None
 
 
-def reusable(previous: Path | None, code_version: str, versions: dict[str, str]) -> Base | None:
-    """The previous release's file as a base, or None when it was not written by this code with these libraries.
+def reusable(previous_file: Path | None, code_version: str, versions: dict[str, str]) -> Base | None:
+    """The previous release's DuckDB file (<release>/whitepaper.duckdb) as a base, or None when that release was not
+    written by this code with these libraries.
 
     The code is known only as a commit (`<version>+g<commit>`, flows/pipeline.py code_version): a bare version is
     what code_version gives without git (a copied tree, no git installed), under which any code may run.
     """
-    if previous is None or "+g" not in code_version or code_version.endswith(".dirty"):
+    if previous_file is None or "+g" not in code_version or code_version.endswith(".dirty"):
         return None
-    manifest = read_manifest(previous) or {}
+    manifest = read_manifest(previous_file.parent) or {}
     if manifest.get("code_version") != code_version or manifest.get("versions") != versions:
         return None
     outputs = {str(entry.get("path")): entry.get("sha256") for entry in manifest.get("outputs", [])
                if isinstance(entry, dict)}
     hashes = {path[len("data/"):-len(".parquet")]: digest for path, digest in outputs.items()
               if path.startswith("data/") and path.endswith(".parquet")}
-    if not hashes or not outputs.get(DUCKDB_FILE) or not (previous / DUCKDB_FILE).is_file():
+    if not hashes or not outputs.get(previous_file.name) or not previous_file.is_file():
         return None
-    return Base(previous / DUCKDB_FILE, hashes, outputs[DUCKDB_FILE])
+    return Base(previous_file, hashes, outputs[previous_file.name])
 
 
 def changed_tables(base: Base, parquet_files: dict[str, Path], specs: dict[str, TableSpec]) -> list[str]:
@@ -66,7 +68,7 @@ def changed_tables(base: Base, parquet_files: dict[str, Path], specs: dict[str, 
     table is new or a changed one is referred to by another's foreign key (its rows could not be deleted)."""
     if missing := sorted(set(specs) - set(base.parquet_sha256)):
         raise NotPatchable(f"{', '.join(missing)}: not in the previous release")
-    changed = [name for name in specs if _sha256(parquet_files[name]) != base.parquet_sha256[name]]
+    changed = [name for name in specs if file_sha256(parquet_files[name]) != base.parquet_sha256[name]]
     referenced = {fk["reference"]["resource"] for spec in specs.values() for fk in spec.foreign_keys
                   if fk["reference"]["resource"] != spec.name}
     if blocked := sorted(set(changed) & referenced):
@@ -92,10 +94,3 @@ def free_share(con) -> float:
                       ).fetchone()
     return row[1] / row[0] if row and row[0] else 0.0
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

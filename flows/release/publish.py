@@ -135,7 +135,8 @@ def _publish_locked(frames: dict[str, pd.DataFrame], specs: dict[str, TableSpec]
         # for the release's identity only to write release_info (flows/release/background.py). When only tables
         # nothing refers to changed, the previous release's file is patched instead (flows/release/duckdb_patch.py).
         database = Background(partial(write_duckdb, staging / DUCKDB_FILE, parquet_files, views=views, macros=macros,
-                                      base=reusable(previous, code_version, library_versions())), name="write-duckdb")
+                                      base=reusable(previous and previous / DUCKDB_FILE, code_version,
+                                                    library_versions())), name="write-duckdb")
         rows |= _write_data_files(frames, specs, staging, out_root, "csv")
         release_free_memory()   # each step's buffers handed back before the next takes its own (80 MB at a million rows)
         with _step("write sources/", out_root):

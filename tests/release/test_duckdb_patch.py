@@ -89,9 +89,10 @@ def test_unknown_or_uncommitted_code_means_a_full_build(tmp_path, inserted, code
 
 def test_other_code_or_libraries_than_the_previous_releases_mean_a_full_build(tmp_path, inserted, monkeypatch):
     first = publish_tiny(tmp_path, code_version=CODE)
-    assert duckdb_patch.reusable(first.release_dir, CODE, _versions(first)) is not None
-    assert duckdb_patch.reusable(first.release_dir, CODE + "9", _versions(first)) is None
-    assert duckdb_patch.reusable(first.release_dir, CODE, {**_versions(first), "duckdb": "0.0.1"}) is None
+    file = first.release_dir / "whitepaper.duckdb"
+    assert duckdb_patch.reusable(file, CODE, _versions(first)) is not None
+    assert duckdb_patch.reusable(file, CODE + "9", _versions(first)) is None
+    assert duckdb_patch.reusable(file, CODE, {**_versions(first), "duckdb": "0.0.1"}) is None
     assert duckdb_patch.reusable(None, CODE, _versions(first)) is None
 
 
@@ -127,7 +128,7 @@ def test_views_and_macros_are_made_again_on_a_patched_file(tmp_path, monkeypatch
     import pandas as pd
 
     import schemas
-    from flows.release.files import canonical_frame, write_parquet
+    from flows.release.files import canonical_frame, file_sha256, write_parquet
     from flows.tables.codebook import table_spec
     from tests.release.test_duckdb_export import INFO, TASK_COUNTS_SQL, TASKS_OF_ALL, TaskCounts, staged
 
@@ -136,7 +137,7 @@ def test_views_and_macros_are_made_again_on_a_patched_file(tmp_path, monkeypatch
     files = staged(tmp_path, extra={"task_counts": counts})
     views, macros = {"task_counts": TASK_COUNTS_SQL}, {"tasks_of_all": TASKS_OF_ALL}
     duckdb_export.write_duckdb(tmp_path / "previous.duckdb", files, INFO, views=views, macros=macros)
-    base = duckdb_patch.Base(tmp_path / "previous.duckdb", {n: duckdb_patch._sha256(p) for n, p in files.items()})
+    base = duckdb_patch.Base(tmp_path / "previous.duckdb", {n: file_sha256(p) for n, p in files.items()})
     spec = table_spec("quality_notes")
     write_parquet(canonical_frame(_notes_changed()["quality_notes"], spec), spec, files["quality_notes"])
     inserted.clear()
