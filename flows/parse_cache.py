@@ -85,19 +85,33 @@ class ParseCache:
         self.used.add(entry)
         return entry
 
-    def whitepaper(self, path: Path, lookups: Lookups, source_file: str) -> ParsedWhitepaper:
-        """read_whitepaper(path, lookups=…, source_file=…, validate=False, frames=False), from the cache when it can be."""
-        path = Path(path)
+    def _whitepaper_key(self, path: Path, source_file: str) -> str | None:
+        """The entry's key: the code, the paper's bytes, its sidecar's and the name it is published under; None
+        when the file cannot be read within its budget and never through a link (it is parsed, and rejected,
+        uncached)."""
         sidecar = path.with_name(path.stem + ".meta.yaml")
         digest = hashlib.sha256(self.whitepaper_code.encode())
-        try:   # bounded and never through a link; a file that cannot be read so is parsed, and rejected, uncached
+        try:
             parts = (read_capped(path, MAX_WHITEPAPER_BYTES),
                      read_capped(sidecar, MAX_SIDECAR_BYTES) if os.path.lexists(sidecar) else b"", source_file.encode())
         except (OverBudget, OSError):
-            return read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False, frames=False)
+            return None
         for part in parts:
             digest.update(hashlib.sha256(part).digest())
-        entry = self._entry("whitepapers", digest.hexdigest(), ".pickle")
+        return digest.hexdigest()
+
+    def has_whitepaper(self, path: Path, source_file: str) -> bool:
+        """Whether an entry for the paper is there (not whether it is intact: whitepaper() checks that)."""
+        key = self._whitepaper_key(Path(path), source_file)
+        return key is not None and (self.folder / "whitepapers" / f"{key}.pickle").is_file()
+
+    def whitepaper(self, path: Path, lookups: Lookups, source_file: str) -> ParsedWhitepaper:
+        """read_whitepaper(path, lookups=…, source_file=…, validate=False, frames=False), from the cache when it can be."""
+        path = Path(path)
+        key = self._whitepaper_key(path, source_file)
+        if key is None:
+            return read_whitepaper(path, lookups=lookups, source_file=source_file, validate=False, frames=False)
+        entry = self._entry("whitepapers", key, ".pickle")
         payload = _verified_payload(entry)
         if payload is not None:
             try:

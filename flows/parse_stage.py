@@ -7,11 +7,12 @@ papers and update-file columns out; its results do not depend on how the files w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
+from flows import parse_child
 from flows.parse_cache import CACHE_DIR, ParseCache
 from flows.tables.frames import to_frame
 from flows.tables.validate import TableValidationError, validate_tables
@@ -78,8 +79,42 @@ def split(inputs, batches: int, out_dir: Path | None, strict: bool = False) -> l
 
 
 def parse_batch(batch: Batch) -> Parsed:
-    """Parse one batch's white papers (without validating them) and read its update files, through the cache."""
+    """Parse one batch's white papers (without validating them) and read its update files, through the cache.
+
+    With enough of both to do, the papers are parsed in a second process meanwhile (flows/parse_child.py); the
+    result is the same either way.
+    """
     cache = ParseCache(batch.cache_dir, batch.lookups_dir) if batch.cache_dir else None
+    papers = replace(batch, updates=[])
+    child = parse_child.start(papers) if parse_child.worth_it(batch, cache) else None
+    out = Parsed() if child is not None else parse_papers(papers, cache)
+    for path in batch.updates:
+        if cache:
+            out.updates[path] = cache.update_file(path)
+        else:
+            from flows.updates.columns import read_update_columns
+
+            out.updates[path] = read_update_columns(path)
+            out.parsed_files.append(path)
+    if cache:
+        out.parsed_files += cache.parsed
+        out.cache_entries = set(cache.used)
+        out.read_digests = dict(cache.digests)
+    if child is not None:
+        done = parse_child.finish(child, parse_papers, papers)
+        out.whitepapers, out.paper_paths = done.whitepapers, done.paper_paths
+        out.rejected, out.not_papers = done.rejected, done.not_papers
+        out.parsed_files = done.parsed_files + out.parsed_files   # papers first, as when parsed here
+        out.cache_entries |= done.cache_entries
+    return out
+
+
+def parse_papers(batch: Batch, cache: ParseCache | None = None) -> Parsed:
+    """The batch's white papers alone, parsed through `cache` (or a cache of the batch's own, whose parsed files
+    and entries the result then lists); its update files are not read."""
+    own = cache is None and batch.cache_dir is not None
+    if own:
+        cache = ParseCache(batch.cache_dir, batch.lookups_dir)
     lookups = load_lookups(batch.lookups_dir)
     out = Parsed()
     for path in batch.whitepapers:
@@ -109,18 +144,9 @@ def parse_batch(batch: Batch) -> Parsed:
             continue
         out.whitepapers.append(paper)
         out.paper_paths.append(path)
-    for path in batch.updates:
-        if cache:
-            out.updates[path] = cache.update_file(path)
-        else:
-            from flows.updates.columns import read_update_columns
-
-            out.updates[path] = read_update_columns(path)
-            out.parsed_files.append(path)
-    if cache:
+    if own:
         out.parsed_files += cache.parsed
         out.cache_entries = set(cache.used)
-        out.read_digests = dict(cache.digests)
     return out
 
 
@@ -233,4 +259,5 @@ def remove_unused_entries(out_dir: Path | None, parsed: Parsed) -> int:
     return removed
 
 
-__all__ = ["Batch", "Parsed", "WhitepaperError", "check_whitepapers", "merge", "parse_batch", "remove_unused_entries", "split"]
+__all__ = ["Batch", "Parsed", "WhitepaperError", "check_whitepapers", "merge", "parse_batch", "parse_papers",
+           "remove_unused_entries", "split"]
