@@ -125,6 +125,19 @@ class ParseCache:
         _atomic_write(entry, lambda f: f.write(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)))
         return parsed
 
+    def _update_key(self, path: Path, digest) -> str:
+        return hashlib.sha256(self.update_code.encode() + digest.digest() + path.name.encode("utf-8", "surrogateescape")
+                              ).hexdigest()
+
+    def has_update_file(self, path: Path) -> bool:
+        """Whether an entry for the update file is there (not whether it is intact: update_file() checks that)."""
+        path = Path(path)
+        try:
+            data = read_capped(path)
+        except (OverBudget, OSError):
+            return False
+        return (self.folder / "updates" / f"{self._update_key(path, hashlib.sha256(data))}.arrow").is_file()
+
     def update_file(self, path: Path) -> UpdateColumns | FileProblem:
         """read_update_columns(path), from the cache when it can be. The key holds the file's name as well as its
         bytes: the reader goes by the name (q.csv is read as CSV, the same bytes as q.csv.bak are refused)."""
@@ -135,9 +148,7 @@ class ParseCache:
             return read_update_columns(path)      # the reader names the problem
         digest = hashlib.sha256(data)
         self.digests[path] = digest.hexdigest()
-        key = hashlib.sha256(self.update_code.encode() + digest.digest() + path.name.encode("utf-8", "surrogateescape")
-                             ).hexdigest()
-        entry = self._entry("updates", key, ".arrow")
+        entry = self._entry("updates", self._update_key(path, digest), ".arrow")
         payload = _verified_payload(entry)
         if payload is not None:
             try:

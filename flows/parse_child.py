@@ -1,21 +1,27 @@
-"""White papers parsed in a second process while the parse stage reads the update files (flows/parse_stage.py).
+"""A second process sharing the parse stage's work on a night with much to parse (flows/parse_stage.py).
 
-Parsing papers and reading update files are both pure Python, one core each: on a cold night of 1,000 papers
-and 1,000 update files (a million rows) they took 3.7 s and 5.5 s one after the other on a 2-core machine. A
-child, `python -m flows.parse_child`, parses the papers meanwhile. Not a fork: the refresh runs Prefect's
-threads, and a fork copies their locks in whatever state they are in. Not multiprocessing's spawn either: it
-imports the caller's main script again in the child, so a script calling the pipeline without a `__main__`
-guard would run again there. Starting the child (a fresh interpreter importing the parser) costs about 0.8 s of
-the other core, so it is used only when both sides have work enough: at least MIN_PAPERS papers with no
-parse-cache entry and MIN_UPDATE_FILES update files. Never under --strict, whose first failing paper must be
-raised as it was raised, nor in a daemonic process (a Dask worker: its cluster spreads the batches already).
+Parsing papers and reading update files are pure Python, one core each: on a cold night of 1,000 papers and
+1,000 CSV update files (a million rows) the stage took 10.3 s on a 2-core machine, 36 s when a quarter of the
+files are XLSX and JSON. A child, `python -m flows.parse_child`, parses the papers and then reads update files
+from the last one back, while this process reads them from the first one on; each file is claimed by creating
+a marker (O_EXCL) first, so each is read once, and each process stops at the first file the other has taken.
+Not a fork: the refresh runs Prefect's threads, and a fork copies their locks in whatever state they are in.
+Not multiprocessing's spawn either: it imports the caller's main script again in the child, so a script calling
+the pipeline without a `__main__` guard would run again there.
 
-The child gets the batch pickled on its stdin, reads and writes the parse cache as this process would, and
-writes the Parsed of the papers alone, pickled (as the cache keeps papers), to a file this process named. It
-refuses when the parser it imported is not the one this process imported (the code was edited during the
-run). If it refuses, cannot be started, dies (out of memory, a crash in a parser library) or its result cannot
-be read back, the papers are parsed here: what the stage returns never depends on the child. A command that
-ends however it ends takes the child with it (flows/watchdog.py).
+Starting the child (a fresh interpreter importing the parser) costs about 0.8 s of the other core, so it is
+used only on a night with COLD_MS of parsing or more, estimated from the files with no parse-cache entry (every
+paper probed, a sample of the update files), with at least MIN_UPDATE_FILES update files for this process to
+read meanwhile. Never under --strict, whose first failing paper must be raised as it was raised, nor in a
+daemonic process (a Dask worker: its cluster spreads the batches already).
+
+The child gets the batch pickled in a file, reads and writes the parse cache as this process would, and
+writes what it parsed and read (a Parsed, pickled) to a file this process named. It refuses when the parser or
+reader it imported is not the one this process imported (the code was edited during the run). If it refuses,
+cannot be started, dies (out of memory, a crash in a parser library) or its result cannot be read back, this
+process parses the papers and reads every file the child did not deliver: the stage's result never depends on
+the child (the files, in input order, as one process gives them). A command that ends however it ends takes
+the child with it (flows/watchdog.py).
 """
 
 from __future__ import annotations
@@ -26,11 +32,13 @@ import pickle
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-MIN_PAPERS = 200
-MIN_UPDATE_FILES = 200
+PAPER_MS, UPDATE_FILE_MS = 3.7, 5.5   # cold: a seed-sized paper, a CSV file of 1,000 rows (2 cores, 2026-12-01)
+COLD_MS = 2000
+MIN_UPDATE_FILES = 50
+SAMPLE = 32                           # update files probed for a cache entry
 _ROOT = Path(__file__).resolve().parent.parent   # the folder holding flows/: the child imports the same code
 
 
@@ -38,60 +46,92 @@ _ROOT = Path(__file__).resolve().parent.parent   # the folder holding flows/: th
 class Child:
     process: subprocess.Popen
     result: Path
+    claims: Path
     folder: tempfile.TemporaryDirectory
+
+    def take(self, index: int) -> bool:
+        return take(self.claims, index)
+
+
+def take(claims: Path, index: int) -> bool:
+    """Claim update file `index` for the calling process: True once, for whichever process asks first."""
+    try:
+        os.close(os.open(claims / str(index), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:   # taken by the other process (or the folder is gone: whatever is left is read at the end)
+        return False
+    return True
 
 
 def worth_it(batch, cache) -> bool:
-    """Whether the batch's papers should be parsed in a child: see the module docstring. `cache` is the batch's
-    ParseCache (None: every paper is parsed); papers are probed for an entry until MIN_PAPERS lack one."""
-    if batch.strict or len(batch.updates) < MIN_UPDATE_FILES or len(batch.whitepapers) < MIN_PAPERS:
-        return False
-    if multiprocessing.current_process().daemon:
+    """Whether a child should share the batch's work: see the module docstring. `cache` is the batch's
+    ParseCache (None: every file is parsed)."""
+    if batch.strict or len(batch.updates) < MIN_UPDATE_FILES or multiprocessing.current_process().daemon:
         return False
     if cache is None:
-        return True
-    misses = 0
+        return len(batch.whitepapers) * PAPER_MS + len(batch.updates) * UPDATE_FILE_MS >= COLD_MS
+    sample = batch.updates[:: max(1, len(batch.updates) // SAMPLE)]
+    cold = sum(not cache.has_update_file(path) for path in sample) / len(sample) * len(batch.updates) * UPDATE_FILE_MS
     for path in batch.whitepapers:
-        misses += not cache.has_whitepaper(path, batch.source_names[path])
-        if misses >= MIN_PAPERS:
+        if cold >= COLD_MS:
             return True
-    return False
+        cold += 0 if cache.has_whitepaper(path, batch.source_names[path]) else PAPER_MS
+    return cold >= COLD_MS
 
 
 def start(batch) -> Child | None:
-    """flows.parse_stage.parse_papers(batch) started in a child; None if none could be started (parse it here)."""
+    """The child started on the batch; None if none could be started (everything is then done here)."""
     folder = tempfile.TemporaryDirectory(prefix="whitepaper-parse-")
-    result = Path(folder.name) / "parsed.pickle"
+    root = Path(folder.name)
+    child = Child(None, root / "parsed.pickle", root / "claims", folder)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
-    try:
-        process = subprocess.Popen([sys.executable, "-m", "flows.parse_child", str(result)], stdin=subprocess.PIPE,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    except Exception:  # noqa: BLE001 - no processes left, no interpreter: the papers are parsed here
+    try:   # a file, not the child's stdin: a pipe holds 64 KiB, and this process would wait for the child's imports
+        child.claims.mkdir()
+        (root / "batch.pickle").write_bytes(pickle.dumps((batch, parser_version(batch.lookups_dir), child.claims),
+                                                         protocol=pickle.HIGHEST_PROTOCOL))
+        child.process = subprocess.Popen([sys.executable, "-m", "flows.parse_child", str(root / "batch.pickle"),
+                                          str(child.result)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, env=env)
+    except Exception:  # noqa: BLE001 - no space, no processes left, no interpreter: everything is done here
         folder.cleanup()
         return None
-    try:
-        process.stdin.write(pickle.dumps((batch, parser_version(batch.lookups_dir)), protocol=pickle.HIGHEST_PROTOCOL))
-        process.stdin.close()
-    except Exception:  # noqa: BLE001 - it died at once: as above
-        _stop(process)
-        folder.cleanup()
-        return None
-    return Child(process, result, folder)
+    return child
 
 
-def finish(child: Child, parse, batch):
-    """The child's result, or parse(batch) here when the child failed in any way."""
+def share(batch, cache, child: Child):
+    """parse_stage.parse_batch(batch) with the child's help: the same Parsed, whatever becomes of the child."""
+    from flows.parse_stage import Parsed, parse_papers, read_updates, recorded
+
+    mine = Parsed()
     try:
-        code = child.process.wait()
-        if code == 0:
-            try:
-                return pickle.loads(child.result.read_bytes())
-            except Exception:  # noqa: BLE001 - no result or an unreadable one: parsed here
-                pass
-        return parse(batch)
+        read_updates(batch.updates, range(len(batch.updates)), cache, mine, take=child.take)
+        theirs = _result(child)
     finally:
-        _stop(child.process)   # Ctrl-C or SystemExit while waiting: the child stops with the run
+        _stop(child.process)   # Ctrl-C or SystemExit here: the child stops with the run
         child.folder.cleanup()
+    if theirs is None:
+        theirs = parse_papers(replace(batch, updates=[]), cache)
+    left = [i for i, path in enumerate(batch.updates) if path not in mine.updates and path not in theirs.updates]
+    read_updates(batch.updates, left, cache, mine)
+    recorded(mine, cache)
+    parsed = set(mine.parsed_files) | set(theirs.parsed_files)
+    digests = {**theirs.read_digests, **mine.read_digests}
+    return Parsed(theirs.whitepapers,
+                  {p: mine.updates[p] if p in mine.updates else theirs.updates[p] for p in batch.updates},
+                  [p for p in batch.whitepapers if p in parsed] + [p for p in batch.updates if p in parsed],
+                  mine.cache_entries | theirs.cache_entries, paper_paths=theirs.paper_paths,
+                  not_papers=theirs.not_papers, rejected=theirs.rejected,
+                  read_digests={p: digests[p] for p in batch.updates if p in digests})
+
+
+def _result(child: Child):
+    """What the child delivered, or None when it refused, died or left no readable result."""
+    if child.process.wait() != 0:
+        return None
+    try:
+        with open(child.result, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - no result or an unreadable one
+        return None
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -100,23 +140,30 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def parser_version(lookups_dir: Path) -> str:
-    """The parse cache's version of the paper parser (its code as this process imported it, lookups, libraries)."""
-    from flows.parse_cache import WHITEPAPER_CODE, WHITEPAPER_LOOKUPS, code_version
+def parser_version(lookups_dir: Path) -> tuple[str, str]:
+    """The parse cache's versions of the paper parser and the update reader (their code as this process imported
+    it, the lookups, the libraries)."""
+    from flows.parse_cache import UPDATE_CODE, WHITEPAPER_CODE, WHITEPAPER_LOOKUPS, code_version
 
-    return code_version(WHITEPAPER_CODE, [Path(lookups_dir) / name for name in WHITEPAPER_LOOKUPS])
+    return (code_version(WHITEPAPER_CODE, [Path(lookups_dir) / name for name in WHITEPAPER_LOOKUPS]),
+            code_version(UPDATE_CODE))
 
 
-def _main(result: str) -> int:
-    from flows.parse_stage import parse_papers
+def _main(given: str, result: str) -> int:
+    from flows.parse_cache import ParseCache
+    from flows.parse_stage import parse_papers, read_updates, recorded
 
-    batch, version = pickle.load(sys.stdin.buffer)
+    with open(given, "rb") as f:
+        batch, version, claims = pickle.load(f)
     if parser_version(batch.lookups_dir) != version:   # the code changed on disk since the run began: not ours
         return 3
-    parsed = parse_papers(batch)
-    Path(result).write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    cache = ParseCache(batch.cache_dir, batch.lookups_dir) if batch.cache_dir else None
+    out = parse_papers(replace(batch, updates=[]), cache)
+    read_updates(batch.updates, reversed(range(len(batch.updates))), cache, out, take=lambda i: take(claims, i))
+    with open(result, "wb") as f:   # streamed: the update files' cells are not held twice
+        pickle.dump(recorded(out, cache), f, protocol=pickle.HIGHEST_PROTOCOL)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1]))
+    os._exit(_main(sys.argv[1], sys.argv[2]))   # the result is closed: tearing down its heap would only keep the run waiting

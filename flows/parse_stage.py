@@ -81,14 +81,24 @@ def split(inputs, batches: int, out_dir: Path | None, strict: bool = False) -> l
 def parse_batch(batch: Batch) -> Parsed:
     """Parse one batch's white papers (without validating them) and read its update files, through the cache.
 
-    With enough of both to do, the papers are parsed in a second process meanwhile (flows/parse_child.py); the
-    result is the same either way.
+    On a night with much to parse, a second process shares the work (flows/parse_child.py); the result is the
+    same either way.
     """
     cache = ParseCache(batch.cache_dir, batch.lookups_dir) if batch.cache_dir else None
-    papers = replace(batch, updates=[])
-    child = parse_child.start(papers) if parse_child.worth_it(batch, cache) else None
-    out = Parsed() if child is not None else parse_papers(papers, cache)
-    for path in batch.updates:
+    if parse_child.worth_it(batch, cache) and (child := parse_child.start(batch)) is not None:
+        return parse_child.share(batch, cache, child)
+    out = parse_papers(replace(batch, updates=[]), cache)
+    read_updates(batch.updates, range(len(batch.updates)), cache, out)
+    return recorded(out, cache)
+
+
+def read_updates(paths: list[Path], order, cache: ParseCache | None, out: Parsed, take=None) -> None:
+    """Read the update files paths[i], i in order, into out.updates (through cache); with take, only while
+    take(i) says file i is this process's to read (flows/parse_child.py): the first refusal ends it."""
+    for i in order:
+        if take is not None and not take(i):
+            return
+        path = paths[i]
         if cache:
             out.updates[path] = cache.update_file(path)
         else:
@@ -96,25 +106,21 @@ def parse_batch(batch: Batch) -> Parsed:
 
             out.updates[path] = read_update_columns(path)
             out.parsed_files.append(path)
+
+
+def recorded(out: Parsed, cache: ParseCache | None) -> Parsed:
+    """out with what cache saw: the files it really parsed (in the order it parsed them), the entries it used and
+    the update files' digests."""
     if cache:
         out.parsed_files += cache.parsed
         out.cache_entries = set(cache.used)
         out.read_digests = dict(cache.digests)
-    if child is not None:
-        done = parse_child.finish(child, parse_papers, papers)
-        out.whitepapers, out.paper_paths = done.whitepapers, done.paper_paths
-        out.rejected, out.not_papers = done.rejected, done.not_papers
-        out.parsed_files = done.parsed_files + out.parsed_files   # papers first, as when parsed here
-        out.cache_entries |= done.cache_entries
     return out
 
 
 def parse_papers(batch: Batch, cache: ParseCache | None = None) -> Parsed:
-    """The batch's white papers alone, parsed through `cache` (or a cache of the batch's own, whose parsed files
-    and entries the result then lists); its update files are not read."""
-    own = cache is None and batch.cache_dir is not None
-    if own:
-        cache = ParseCache(batch.cache_dir, batch.lookups_dir)
+    """The batch's white papers alone, parsed through `cache` (None: no cache; what a cache saw is added by
+    recorded()); its update files are not read."""
     lookups = load_lookups(batch.lookups_dir)
     out = Parsed()
     for path in batch.whitepapers:
@@ -144,9 +150,6 @@ def parse_papers(batch: Batch, cache: ParseCache | None = None) -> Parsed:
             continue
         out.whitepapers.append(paper)
         out.paper_paths.append(path)
-    if own:
-        out.parsed_files += cache.parsed
-        out.cache_entries = set(cache.used)
     return out
 
 
@@ -260,4 +263,4 @@ def remove_unused_entries(out_dir: Path | None, parsed: Parsed) -> int:
 
 
 __all__ = ["Batch", "Parsed", "WhitepaperError", "check_whitepapers", "merge", "parse_batch", "parse_papers",
-           "remove_unused_entries", "split"]
+           "read_updates", "recorded", "remove_unused_entries", "split"]

@@ -1,14 +1,14 @@
-"""The papers parsed in a child process (flows/parse_child.py): the parse stage gives the same result with the
-child as without it, whether the child parses, cannot start, dies or refuses; and the child is only started
-when there is enough of both kinds of work."""
+"""A child process sharing the parse stage (flows/parse_child.py): the stage gives the same result with the child
+as without it, whether the child shares the work, cannot start, dies or refuses; and a child is only started
+on a night with much to parse."""
 
 from __future__ import annotations
 
 import dataclasses
-import io
 import pickle
 import shutil
 import sys
+import time
 
 import pytest
 
@@ -16,6 +16,7 @@ from flows import parse_child, parse_stage, pipeline
 from flows.bench.corpus import CorpusSpec, write_corpus
 from flows.parse_cache import ParseCache
 from flows.parse_stage import parse_batch, parse_papers
+from flows.updates import columns
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +41,8 @@ def batch(corpus_raw, tmp_path):
 
 @pytest.fixture
 def always(monkeypatch):
-    """A child for any batch with a paper and an update file."""
-    monkeypatch.setattr(parse_child, "MIN_PAPERS", 1)
-    monkeypatch.setattr(parse_child, "MIN_UPDATE_FILES", 1)
+    """A child for any batch with an update file."""
+    monkeypatch.setattr(parse_child, "worth_it", lambda batch, cache: True)
 
 
 class _Frame:
@@ -77,71 +77,106 @@ def _in_process(batch, monkeypatch) -> dict:
         return _summary(parse_batch(batch))
 
 
-def _never(batch):
-    raise AssertionError("the papers were parsed in this process, not in the child")
+def _wait_for_the_child(monkeypatch, batch) -> list:
+    """This process waits after its first update file until the child has taken the last one (so both read
+    some, however slow the child is to start); returns the update files this process reads, as they are read."""
+    started, read_here = [], []
+    real_start = parse_child.start
+    monkeypatch.setattr(parse_child, "start", lambda b: started.append(real_start(b)) or started[-1])
+    last = len(batch.updates) - 1
 
+    def slow(read):
+        def reading(*args):
+            read_here.append(args[-1])
+            deadline = time.monotonic() + 120
+            while read_here[1:] == [] and not (started[0].claims / str(last)).exists():
+                assert time.monotonic() < deadline, "the child took no update file in 120 s"
+                time.sleep(0.05)
+            return read(*args)
+        return reading
 
-def test_the_child_parses_what_this_process_would(batch, always, monkeypatch, tmp_path):
-    started = parse_child.start(dataclasses.replace(batch, updates=[]))
-    assert started is not None
-    from_child = parse_child.finish(started, _never, dataclasses.replace(batch, updates=[]))
-    assert len(from_child.whitepapers) == 3 and len(from_child.rejected) == 1 and len(from_child.not_papers) == 1
-    assert [p.name for p in from_child.parsed_files] == [p.name for p in batch.whitepapers[:3]]   # not the two refused
-    shutil.rmtree(tmp_path / "out")   # cold again: the same files parsed, the same entries written
-    here = parse_papers(dataclasses.replace(batch, updates=[]))
-    assert _summary(from_child) == _summary(here)
+    monkeypatch.setattr(ParseCache, "update_file", slow(ParseCache.update_file))
+    monkeypatch.setattr(columns, "read_update_columns", slow(columns.read_update_columns))
+    return read_here
 
 
 @pytest.mark.parametrize("cache", [True, False])
-def test_the_stage_gives_the_same_result_with_the_child_as_without(batch, always, monkeypatch, tmp_path, cache):
+def test_the_child_shares_the_work_and_the_stage_gives_what_one_process_gives(batch, always, monkeypatch, tmp_path,
+                                                                             cache):
+    """Both processes read update files; this one may not parse a paper: the child must have parsed them all."""
     batch = batch if cache else dataclasses.replace(batch, cache_dir=None)
-    with_child = _summary(parse_batch(batch))
+    with monkeypatch.context() as m:
+        read_here = _wait_for_the_child(m, batch)
+        m.setattr(parse_stage, "parse_papers", lambda *a: pytest.fail("a paper was parsed in this process"))
+        shared = _summary(parse_batch(batch))
+    assert 1 <= len(read_here) < len(batch.updates)
     shutil.rmtree(tmp_path / "out", ignore_errors=True)
-    assert with_child == _in_process(batch, monkeypatch)
-    assert len(with_child["parsed_files"]) == 3 + len(batch.updates)   # the refused two are parsed, never kept
-    if cache:   # warm: nothing parsed, the same entries used, from a child or not
+    assert shared == _in_process(batch, monkeypatch)
+    assert len(shared["papers"]) == 3 and len(shared["parsed_files"]) == 3 + len(batch.updates)   # not the refused two
+    if cache:   # warm: nothing parsed, the same entries used
         assert _summary(parse_batch(batch))["parsed_files"] == [] == _in_process(batch, monkeypatch)["parsed_files"]
 
 
-@pytest.mark.parametrize("child", ["missing", "dies at once", "dies after reading", "says done, writes nothing",
-                                   "writes garbage"])
-def test_a_child_that_cannot_start_or_dies_leaves_the_papers_to_this_process(batch, always, monkeypatch, tmp_path,
-                                                                           child):
-    scripts = {"dies at once": "exit 1", "dies after reading": "cat > /dev/null; kill -9 $$",
-               "says done, writes nothing": "cat > /dev/null; exit 0",
-               "writes garbage": 'cat > /dev/null; printf garbage > "$3"; exit 0'}   # $3: the result file
+CLAIM_AND_DIE = """#!{python}
+import os, pickle, sys
+batch, version, claims = pickle.load(open(sys.argv[3], "rb"))
+for i in range(len(batch.updates) - 1, len(batch.updates) - 4, -1):
+    os.close(os.open(claims / str(i), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+os._exit(1)
+"""
+
+
+@pytest.mark.parametrize("child", ["missing", "dies at once", "dies after reading its input", "says done, writes nothing",
+                                   "writes garbage", "takes three files and dies"])
+def test_a_child_that_cannot_start_or_dies_leaves_its_work_to_this_process(batch, always, monkeypatch, tmp_path, child):
+    scripts = {"dies at once": "#!/bin/sh\nexit 1\n", "dies after reading its input": '#!/bin/sh\ncat "$3" > /dev/null; kill -9 $$\n',   # $3: the batch
+               "says done, writes nothing": "#!/bin/sh\nexit 0\n",
+               "writes garbage": '#!/bin/sh\nprintf garbage > "$4"; exit 0\n',   # $4: the result file
+               "takes three files and dies": CLAIM_AND_DIE.format(python=sys.executable)}
     executable = tmp_path / "python"
     if child in scripts:
-        executable.write_text(f"#!/bin/sh\n{scripts[child]}\n")
+        executable.write_text(scripts[child])
         executable.chmod(0o755)
     monkeypatch.setattr(parse_child.sys, "executable", str(executable))
-    result = _summary(parse_batch(batch))
+    with monkeypatch.context() as m:
+        read_here = _wait_for_the_child(m, batch) if child == "takes three files and dies" else []
+        result = _summary(parse_batch(batch))
+    if read_here:   # the three it took and never delivered were read here after it died
+        assert [p.name for p in read_here] == [p.name for p in batch.updates[:-3] + batch.updates[-3:]]
     shutil.rmtree(tmp_path / "out")
     assert result == _in_process(batch, monkeypatch)
-    assert len(result["papers"]) == 3
+    assert len(result["papers"]) == 3 and len(result["updates"]) == len(batch.updates)
 
 
-def test_a_child_whose_parser_is_not_ours_refuses(batch, monkeypatch, tmp_path):
-    papers = dataclasses.replace(batch, updates=[])
-    out = tmp_path / "result.pickle"
-    stdin = io.BytesIO(pickle.dumps((papers, "another version")))
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
-    assert parse_child._main(str(out)) == 3 and not out.exists()
-    stdin = io.BytesIO(pickle.dumps((papers, parse_child.parser_version(papers.lookups_dir))))
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
-    assert parse_child._main(str(out)) == 0
-    assert _summary(pickle.loads(out.read_bytes()))["papers"] == _summary(parse_papers(papers))["papers"]
+def test_a_child_whose_code_is_not_ours_refuses(batch, tmp_path):
+    given, out, claims = tmp_path / "batch.pickle", tmp_path / "result.pickle", tmp_path / "claims"
+    claims.mkdir()
+    version = parse_child.parser_version(batch.lookups_dir)
+    for wrong in [("another", version[1]), (version[0], "another")]:
+        given.write_bytes(pickle.dumps((batch, wrong, claims)))
+        assert parse_child._main(str(given), str(out)) == 3 and not out.exists() and not any(claims.iterdir())
+    given.write_bytes(pickle.dumps((batch, version, claims)))
+    assert parse_child._main(str(given), str(out)) == 0
+    child = pickle.loads(out.read_bytes())
+    assert len(child.updates) == len(batch.updates) == len(list(claims.iterdir()))   # alone, it takes every file
+    assert _summary(child)["papers"] == _summary(parse_papers(dataclasses.replace(batch, updates=[])))["papers"]
 
 
-def test_a_child_only_when_both_sides_have_work_enough(batch, monkeypatch):
-    monkeypatch.setattr(parse_child, "MIN_PAPERS", 5)
+def test_a_child_only_on_a_night_with_much_to_parse(batch, monkeypatch):
     monkeypatch.setattr(parse_child, "MIN_UPDATE_FILES", len(batch.updates))
+    monkeypatch.setattr(parse_child, "PAPER_MS", 100)
+    monkeypatch.setattr(parse_child, "UPDATE_FILE_MS", 100)
+    monkeypatch.setattr(parse_child, "COLD_MS", 100 * (len(batch.updates) + 5))   # every file cold
     cache = ParseCache(batch.cache_dir, batch.lookups_dir)
     assert len(batch.whitepapers) == 5 and parse_child.worth_it(batch, cache) and parse_child.worth_it(batch, None)
     assert not parse_child.worth_it(dataclasses.replace(batch, strict=True), cache)
-    assert not parse_child.worth_it(dataclasses.replace(batch, updates=batch.updates[1:]), cache)
+    assert not parse_child.worth_it(dataclasses.replace(batch, updates=batch.updates[1:]), cache)   # too few files
     assert not parse_child.worth_it(dataclasses.replace(batch, whitepapers=batch.whitepapers[1:]), cache)
-    parse_papers(dataclasses.replace(batch, whitepapers=batch.whitepapers[:2], updates=[]))   # two now cached
-    assert not parse_child.worth_it(batch, cache)   # three papers to parse: fewer than five
-    monkeypatch.setattr(parse_child, "MIN_PAPERS", 3)
+    parse_papers(dataclasses.replace(batch, whitepapers=batch.whitepapers[:1], updates=[]), cache)   # one cached
+    assert not parse_child.worth_it(batch, cache)
+    monkeypatch.setattr(parse_child, "COLD_MS", 100 * (len(batch.updates) + 4))
+    assert parse_child.worth_it(batch, cache)
+    parse_stage.read_updates(batch.updates, range(len(batch.updates)), cache, parse_stage.Parsed())   # all cached
+    assert not parse_child.worth_it(batch, cache)
+    monkeypatch.setattr(parse_child, "COLD_MS", 400)   # the four papers still cold
     assert parse_child.worth_it(batch, cache)
