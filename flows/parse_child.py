@@ -83,7 +83,10 @@ def start(batch) -> Child | None:
     folder = tempfile.TemporaryDirectory(prefix="whitepaper-parse-")
     root = Path(folder.name)
     child = Child(None, root / "parsed.pickle", root / "claims", folder)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
+    # PYTHONSAFEPATH (python -P): the current folder is not put first on the child's path, as -m would put it, so
+    # a checkout or a module there is never imported instead of this process's code
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])),
+           "PYTHONSAFEPATH": "1"}
     try:   # a file, not the child's stdin: a pipe holds 64 KiB, and this process would wait for the child's imports
         child.claims.mkdir()
         (root / "batch.pickle").write_bytes(pickle.dumps((batch, parser_version(batch.lookups_dir), child.claims),
@@ -140,13 +143,17 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def parser_version(lookups_dir: Path) -> tuple[str, str]:
+def parser_version(lookups_dir: Path) -> tuple[str, str, str]:
     """The parse cache's versions of the paper parser and the update reader (their code as this process imported
-    it, the lookups, the libraries)."""
+    it, the lookups, the libraries), and a digest of every source file of the pipeline as imported: the child also
+    runs parse_stage.py and this module, which neither version covers."""
+    import hashlib
+
+    from flows import source_code
     from flows.parse_cache import UPDATE_CODE, WHITEPAPER_CODE, WHITEPAPER_LOOKUPS, code_version
 
     return (code_version(WHITEPAPER_CODE, [Path(lookups_dir) / name for name in WHITEPAPER_LOOKUPS]),
-            code_version(UPDATE_CODE))
+            code_version(UPDATE_CODE), hashlib.sha256(pickle.dumps(sorted(source_code.IMPORTED.items()))).hexdigest())
 
 
 def _main(given: str, result: str) -> int:

@@ -9,10 +9,11 @@ import pickle
 import shutil
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from flows import parse_child, parse_stage, pipeline
+from flows import parse_child, parse_stage, pipeline, source_code
 from flows.bench.corpus import CorpusSpec, write_corpus
 from flows.parse_cache import ParseCache
 from flows.parse_stage import parse_batch, parse_papers
@@ -180,3 +181,33 @@ def test_a_child_only_on_a_night_with_much_to_parse(batch, monkeypatch):
     assert not parse_child.worth_it(batch, cache)
     monkeypatch.setattr(parse_child, "COLD_MS", 400)   # the four papers still cold
     assert parse_child.worth_it(batch, cache)
+
+
+def test_a_checkout_in_the_current_folder_is_not_what_the_child_runs(batch, always, monkeypatch, tmp_path):
+    """`python -m` puts the current folder first on the child's path: run from another checkout (an older clone,
+    a colleague's copy), the child imported that checkout's flows and, its parser files being the same, its
+    result was taken although its parse_stage.py differed."""
+    other = tmp_path / "other"
+    for folder in ("flows", "schemas", "sql"):
+        shutil.copytree(Path(parse_stage.__file__).parent.parent / folder, other / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    stage = other / "flows" / "parse_stage.py"
+    stage.write_text(stage.read_text(encoding="utf-8").replace(
+        "    out = Parsed()\n    for path in batch.whitepapers:",
+        "    out = Parsed()\n    out.not_papers[Path('/elsewhere')] = 'another checkout'\n    for path in batch.whitepapers:"),
+        encoding="utf-8")
+    monkeypatch.chdir(other)
+    result = _summary(parse_batch(batch))
+    shutil.rmtree(tmp_path / "out")
+    assert Path("/elsewhere") not in result["not_papers"]
+    assert result == _in_process(batch, monkeypatch)
+
+
+def test_a_child_refuses_when_the_stage_code_changed(batch, monkeypatch, tmp_path):
+    """The child runs parse_stage.py and parse_child.py, which the parse cache's versions do not cover: an edit
+    there during the run (a git pull) must make it refuse too."""
+    given, out, claims = tmp_path / "batch.pickle", tmp_path / "result.pickle", tmp_path / "claims"
+    claims.mkdir()
+    given.write_bytes(pickle.dumps((batch, parse_child.parser_version(batch.lookups_dir), claims)))
+    monkeypatch.setitem(source_code.IMPORTED, "flows/parse_stage.py", b"edited since")
+    assert parse_child._main(str(given), str(out)) == 3 and not out.exists()
