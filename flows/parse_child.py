@@ -118,6 +118,12 @@ def share(batch, cache, child: Child):
     recorded(mine, cache)
     parsed = set(mine.parsed_files) | set(theirs.parsed_files)
     digests = {**theirs.read_digests, **mine.read_digests}
+    if cache:   # files of one entry (same name and bytes): one process parses the first and finds the entry for the rest
+        first = {}
+        for path in batch.updates:
+            if path in digests:
+                first.setdefault((path.name, digests[path]), path)
+        parsed = {p for p in parsed if p not in digests} | {first[(p.name, digests[p])] for p in parsed if p in digests}
     return Parsed(theirs.whitepapers,
                   {p: mine.updates[p] if p in mine.updates else theirs.updates[p] for p in batch.updates},
                   [p for p in batch.whitepapers if p in parsed] + [p for p in batch.updates if p in parsed],

@@ -211,3 +211,32 @@ def test_a_child_refuses_when_the_stage_code_changed(batch, monkeypatch, tmp_pat
     given.write_bytes(pickle.dumps((batch, parse_child.parser_version(batch.lookups_dir), claims)))
     monkeypatch.setitem(source_code.IMPORTED, "flows/parse_stage.py", b"edited since")
     assert parse_child._main(str(given), str(out)) == 3 and not out.exists()
+
+
+def test_two_update_files_of_one_entry_are_parsed_once_as_in_one_process(corpus_raw, always, monkeypatch, tmp_path):
+    """Two update files with the same name and bytes in two folders share a cache entry: one process parses the
+    first and finds the entry for the second. The child, reading from the last file back, parsed the second, and
+    this process then found the entry for the first: parsed_files named the second (or both, when they raced)."""
+    raw = shutil.copytree(corpus_raw, tmp_path / "raw")
+    files = pipeline.discover_inputs(raw).updates
+    twin = files[1].parent / files[-1].name   # same name and bytes as the last file, read second here
+    shutil.copyfile(files[-1], twin)
+    [batch] = parse_stage.split(pipeline.discover_inputs(raw), 1, tmp_path / "out")
+    assert batch.updates.index(twin) < len(batch.updates) // 2
+    started, real_start, real_read = [], parse_child.start, ParseCache.update_file
+    monkeypatch.setattr(parse_child, "start", lambda b: started.append(real_start(b)) or started[-1])
+
+    def slow(cache, path):   # after its first file, this process waits until the child has written its first entry
+        deadline = time.monotonic() + 120
+        while path != batch.updates[0] and len(list((tmp_path / "out" / ".cache" / "parse" / "updates").glob("*"))) < 2:
+            assert time.monotonic() < deadline and started[0].process.poll() is None, "the child wrote no entry"
+            time.sleep(0.05)
+        return real_read(cache, path)
+
+    with monkeypatch.context() as m:
+        m.setattr(ParseCache, "update_file", slow)
+        shared = _summary(parse_batch(batch))
+    shutil.rmtree(tmp_path / "out")
+    alone = _in_process(batch, monkeypatch)
+    assert twin in alone["parsed_files"] and files[-1] not in alone["parsed_files"]
+    assert shared == alone
