@@ -108,6 +108,7 @@ def share(batch, cache, child: Child):
     try:
         read_updates(batch.updates, range(len(batch.updates)), cache, mine, take=child.take)
         theirs = _result(child)
+        noted = _noted(child.result.with_name("parsed.log")) if theirs is None else set()
     finally:
         _stop(child.process)   # Ctrl-C or SystemExit here: the child stops with the run
         child.folder.cleanup()
@@ -116,7 +117,7 @@ def share(batch, cache, child: Child):
     left = [i for i, path in enumerate(batch.updates) if path not in mine.updates and path not in theirs.updates]
     read_updates(batch.updates, left, cache, mine)
     recorded(mine, cache)
-    parsed = set(mine.parsed_files) | set(theirs.parsed_files)
+    parsed = set(mine.parsed_files) | set(theirs.parsed_files) | noted   # noted: this process found their entries
     digests = {**theirs.read_digests, **mine.read_digests}
     if cache:   # files of one entry (same name and bytes): one process parses the first and finds the entry for the rest
         first = {}
@@ -141,6 +142,30 @@ def _result(child: Child):
             return pickle.load(f)
     except Exception:  # noqa: BLE001 - no result or an unreadable one
         return None
+
+
+class _Noting(list):
+    """The child's ParseCache.parsed: each file parsed is also noted in a file, so that if the child dies, what it
+    parsed (and cached: this process then finds the entries) still counts as parsed, as in one process."""
+
+    def __init__(self, log: Path):
+        super().__init__()
+        self.log = open(log, "ab", buffering=0)
+
+    def append(self, path) -> None:
+        super().append(path)
+        self.log.write(pickle.dumps(path, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _noted(log: Path) -> set:
+    """The files a child that delivered nothing noted as parsed (the last record may be cut short)."""
+    noted = set()
+    try:
+        with open(log, "rb") as f:
+            while True:
+                noted.add(pickle.load(f))
+    except Exception:  # noqa: BLE001 - the end of the log, a record cut short, or no log
+        return noted
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -171,6 +196,8 @@ def _main(given: str, result: str) -> int:
     if parser_version(batch.lookups_dir) != version:   # the code changed on disk since the run began: not ours
         return 3
     cache = ParseCache(batch.cache_dir, batch.lookups_dir) if batch.cache_dir else None
+    if cache:
+        cache.parsed = _Noting(Path(result).with_name("parsed.log"))
     out = parse_papers(replace(batch, updates=[]), cache)
     read_updates(batch.updates, reversed(range(len(batch.updates))), cache, out, take=lambda i: take(claims, i))
     with open(result, "wb") as f:   # streamed: the update files' cells are not held twice

@@ -240,3 +240,23 @@ def test_two_update_files_of_one_entry_are_parsed_once_as_in_one_process(corpus_
     alone = _in_process(batch, monkeypatch)
     assert twin in alone["parsed_files"] and files[-1] not in alone["parsed_files"]
     assert shared == alone
+
+
+PARSE_PAPERS_AND_DIE = """#!{python}
+import os, sys
+from flows import parse_child, parse_stage
+parse_stage.read_updates = lambda *args, **kwargs: os._exit(1)   # dies once the papers are parsed (and cached)
+parse_child._main(sys.argv[3], sys.argv[4])
+"""
+
+
+def test_what_a_child_parsed_before_dying_counts_as_parsed(batch, always, monkeypatch, tmp_path):
+    """A child that parsed (and cached) the papers and then died: this process found its entries, and
+    parsed_files left out the papers one process would have parsed."""
+    executable = tmp_path / "python"
+    executable.write_text(PARSE_PAPERS_AND_DIE.format(python=sys.executable))
+    executable.chmod(0o755)
+    monkeypatch.setattr(parse_child.sys, "executable", str(executable))
+    result = _summary(parse_batch(batch))
+    shutil.rmtree(tmp_path / "out")
+    assert result == _in_process(batch, monkeypatch)
