@@ -29,6 +29,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -199,11 +201,33 @@ def _main(given: str, result: str) -> int:
     if cache:
         cache.parsed = _Noting(Path(result).with_name("parsed.log"))
     out = parse_papers(replace(batch, updates=[]), cache)
-    read_updates(batch.updates, reversed(range(len(batch.updates))), cache, out, take=lambda i: take(claims, i))
+    read_updates(batch.updates, reversed(range(len(batch.updates))), cache, out,
+                 take=lambda i: _mine(claims, i))
     with open(result, "wb") as f:   # streamed: the update files' cells are not held twice
         pickle.dump(recorded(out, cache), f, protocol=pickle.HIGHEST_PROTOCOL)
+    if os.getppid() != _PARENT:
+        _gone(Path(given).parent)
     return 0
 
 
+_PARENT = os.getppid()   # in the child: the process that started it
+
+
+def _mine(claims: Path, index: int) -> bool:
+    """take() in the child, which ends (_gone) once the process that started it is gone."""
+    if os.getppid() != _PARENT:
+        _gone(claims.parent)
+    return take(claims, index)
+
+
+def _gone(folder: Path) -> None:
+    """End the child (the watchdog's SIGTERM, or its run is gone); when the process that started it is gone
+    (killed: no `finally` of its own cleans up), the folder in /tmp goes too: nobody will read what it holds."""
+    if os.getppid() != _PARENT:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(4)
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: _gone(Path(sys.argv[1]).parent))
     os._exit(_main(sys.argv[1], sys.argv[2]))   # the result is closed: tearing down its heap would only keep the run waiting

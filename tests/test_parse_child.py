@@ -260,3 +260,39 @@ def test_what_a_child_parsed_before_dying_counts_as_parsed(batch, always, monkey
     result = _summary(parse_batch(batch))
     shutil.rmtree(tmp_path / "out")
     assert result == _in_process(batch, monkeypatch)
+
+
+STARTS_A_CHILD = """
+import pickle, sys, time
+from flows import parse_child
+child = parse_child.start(pickle.load(open(sys.argv[1], "rb")))
+print(child.process.pid, child.folder.name, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("signal_child", [False, True])
+def test_a_child_whose_run_was_killed_leaves_nothing_in_tmp(batch, tmp_path, signal_child):
+    """A run killed (SIGKILL: no `finally`) while its child works: the child, alone or stopped by the watchdog's
+    SIGTERM, went on or died leaving /tmp/whitepaper-parse-*/ behind."""
+    import os
+    import signal
+    import subprocess
+
+    import psutil
+
+    given = tmp_path / "given.pickle"
+    given.write_bytes(pickle.dumps(batch))
+    run = subprocess.Popen([sys.executable, "-c", STARTS_A_CHILD, str(given)], stdout=subprocess.PIPE, text=True)
+    pid, folder = run.stdout.readline().split()
+    child = psutil.Process(int(pid))
+    time.sleep(0.3)   # its SIGTERM handler in place, its parser not yet imported
+    run.kill()
+    run.wait()
+    if signal_child and child.is_running():
+        os.kill(child.pid, signal.SIGTERM)
+    try:
+        child.wait(60)
+    except psutil.NoSuchProcess:
+        pass
+    assert not Path(folder).exists()
