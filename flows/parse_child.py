@@ -88,7 +88,7 @@ def start(batch) -> Child | None:
     # PYTHONSAFEPATH (python -P): the current folder is not put first on the child's path, as -m would put it, so
     # a checkout or a module there is never imported instead of this process's code
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])),
-           "PYTHONSAFEPATH": "1"}
+           "PYTHONSAFEPATH": "1", PARENT: str(os.getpid())}
     try:   # a file, not the child's stdin: a pipe holds 64 KiB, and this process would wait for the child's imports
         child.claims.mkdir()
         (root / "batch.pickle").write_bytes(pickle.dumps((batch, parser_version(batch.lookups_dir), child.claims),
@@ -210,7 +210,8 @@ def _main(given: str, result: str) -> int:
     return 0
 
 
-_PARENT = os.getppid()   # in the child: the process that started it
+PARENT = "WHITEPAPER_PARSE_PARENT"   # in the child's environment: the pid of the process that started it
+_PARENT = int(os.environ.get(PARENT, os.getppid()))   # not getppid() alone: that process may be gone already
 
 
 def _mine(claims: Path, index: int) -> bool:

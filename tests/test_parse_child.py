@@ -271,8 +271,8 @@ time.sleep(600)
 """
 
 
-@pytest.mark.parametrize("signal_child", [False, True])
-def test_a_child_whose_run_was_killed_leaves_nothing_in_tmp(batch, tmp_path, signal_child):
+@pytest.mark.parametrize("delay, signal_child", [(0, False), (0.3, False), (0.3, True)])
+def test_a_child_whose_run_was_killed_leaves_nothing_in_tmp(batch, tmp_path, delay, signal_child):
     """A run killed (SIGKILL: no `finally`) while its child works: the child, alone or stopped by the watchdog's
     SIGTERM, went on or died leaving /tmp/whitepaper-parse-*/ behind."""
     import os
@@ -286,7 +286,7 @@ def test_a_child_whose_run_was_killed_leaves_nothing_in_tmp(batch, tmp_path, sig
     run = subprocess.Popen([sys.executable, "-c", STARTS_A_CHILD, str(given)], stdout=subprocess.PIPE, text=True)
     pid, folder = run.stdout.readline().split()
     child = psutil.Process(int(pid))
-    time.sleep(0.3)   # its SIGTERM handler in place, its parser not yet imported
+    time.sleep(delay)   # 0: before its imports (gone before it looks for it); 0.3: its SIGTERM handler in place
     run.kill()
     run.wait()
     if signal_child and child.is_running():
