@@ -16,12 +16,14 @@ read meanwhile. Never under --strict, whose first failing paper must be raised a
 daemonic process (a Dask worker: its cluster spreads the batches already).
 
 The child gets the batch pickled in a file, reads and writes the parse cache as this process would, and
-writes what it parsed and read (a Parsed, pickled) to a file this process named. It refuses when the parser or
-reader it imported is not the one this process imported (the code was edited during the run). If it refuses,
-cannot be started, dies (out of memory, a crash in a parser library) or its result cannot be read back, this
-process parses the papers and reads every file the child did not deliver: the stage's result never depends on
-the child (the files, in input order, as one process gives them). A command that ends however it ends takes
-the child with it (flows/watchdog.py).
+writes what it parsed and read (a Parsed, pickled) to a file this process named. It refuses when any source
+file of the pipeline, the lookups or the libraries it imported are not what this process imported (the code
+was edited during the run); it imports from this process's checkout, never from the current folder
+(PYTHONSAFEPATH). If it refuses, cannot be started, dies (out of memory, a crash in a parser library) or its
+result cannot be read back, this process parses the papers and reads every file the child did not deliver,
+counting as parsed what the child noted it parsed: the stage's result never depends on the child (the files,
+in input order, as one process gives them). A command that ends however it ends takes the child with it
+(flows/watchdog.py); a child whose run is gone stops at its next file and removes its folder in /tmp.
 """
 
 from __future__ import annotations
