@@ -23,7 +23,8 @@ was edited during the run); it imports from this process's checkout, never from 
 result cannot be read back, this process parses the papers and reads every file the child did not deliver,
 counting as parsed what the child noted it parsed: the stage's result never depends on the child (the files,
 in input order, as one process gives them). A command that ends however it ends takes the child with it
-(flows/watchdog.py); a child whose run is gone stops at its next file and removes its folder in /tmp.
+(flows/watchdog.py); a child whose run is gone stops at its next file and removes its folder in /tmp, and a
+folder left by a run killed after its child ended is removed when the next child starts (sweep).
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def worth_it(batch, cache) -> bool:
 
 def start(batch) -> Child | None:
     """The child started on the batch; None if none could be started (everything is then done here)."""
-    folder = tempfile.TemporaryDirectory(prefix="whitepaper-parse-")
+    sweep(Path(tempfile.gettempdir()))
+    folder = tempfile.TemporaryDirectory(prefix=f"{PREFIX}{os.getpid()}-")
     root = Path(folder.name)
     child = Child(None, root / "parsed.pickle", root / "claims", folder)
     # PYTHONSAFEPATH (python -P): the current folder is not put first on the child's path, as -m would put it, so
@@ -102,6 +104,30 @@ def start(batch) -> Child | None:
         folder.cleanup()
         return None
     return child
+
+
+PREFIX = "whitepaper-parse-"
+
+
+def sweep(tmp: Path) -> int:
+    """Remove the folders (PREFIX<pid>-…) of runs that are gone: a run killed after its child had ended leaves its
+    folder, result pickle and all (hundreds of MB at a million rows); the next run's start removes it. A folder
+    whose pid is alive (its run, or another process now bearing that pid) is left. Returns how many went."""
+    removed = 0
+    for folder in tmp.glob(f"{PREFIX}*-*"):
+        pid = folder.name[len(PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or not folder.is_dir() or folder.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue              # alive
+        except ProcessLookupError:
+            pass
+        except OSError:           # alive, another user's
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += not folder.exists()
+    return removed
 
 
 def share(batch, cache, child: Child):

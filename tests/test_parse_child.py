@@ -296,3 +296,32 @@ def test_a_child_whose_run_was_killed_leaves_nothing_in_tmp(batch, tmp_path, del
     except psutil.NoSuchProcess:
         pass
     assert not Path(folder).exists()
+
+
+def test_the_folders_of_runs_that_are_gone_are_swept_when_a_child_starts(tmp_path):
+    import os
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = tmp_path / f"{parse_child.PREFIX}{gone.pid}-x1"
+    live = tmp_path / f"{parse_child.PREFIX}{os.getpid()}-x2"
+    odd = tmp_path / f"{parse_child.PREFIX}notapid-x3"
+    kept_elsewhere = tmp_path / "elsewhere"
+    for folder in (stale, live, odd, kept_elsewhere):
+        (folder / "claims").mkdir(parents=True)
+        (folder / "parsed.pickle").write_bytes(b"x" * 1000)
+    link = tmp_path / f"{parse_child.PREFIX}{gone.pid}-x4"
+    link.symlink_to(kept_elsewhere)
+    assert parse_child.sweep(tmp_path) == 1
+    assert not stale.exists() and live.exists() and odd.exists() and link.is_symlink()
+    assert (kept_elsewhere / "parsed.pickle").exists()
+
+
+def test_a_child_starts_after_sweeping_the_temporary_folder(batch, monkeypatch, tmp_path):
+    import tempfile
+
+    swept = []
+    monkeypatch.setattr(parse_child, "sweep", swept.append)
+    monkeypatch.setattr(parse_child.sys, "executable", "/nonexistent/python")   # started, it would fail: no matter
+    assert parse_child.start(batch) is None and swept == [Path(tempfile.gettempdir())]
