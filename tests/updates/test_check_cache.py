@@ -31,9 +31,7 @@ def raw(raw):
     return raw
 
 
-@pytest.fixture
-def checked(monkeypatch):
-    """The files whose rows the rules really checked, run by run."""
+def _spy_on_checks(monkeypatch) -> list[set[str]]:
     runs: list[set[str]] = []
     real = ingest._check_guarded
 
@@ -43,6 +41,34 @@ def checked(monkeypatch):
 
     monkeypatch.setattr(ingest, "_check_guarded", spy)
     return runs
+
+
+@pytest.fixture
+def checked(monkeypatch):
+    """The files whose rows the rules really checked, run by run."""
+    return _spy_on_checks(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def _first_night(tmp_path_factory):
+    """The paper with the examples' update files and the night built from them at AS_OF, once per module (a run
+    takes seconds): tests that start from it get copies (night), never these folders."""
+    base = tmp_path_factory.mktemp("first-night")
+    shutil.copytree(paths.RAW, base / "raw", ignore=shutil.ignore_patterns("updates"))
+    shutil.copytree(paths.REPO / "examples" / "updates", base / "raw" / "updates")
+    with pytest.MonkeyPatch.context() as patch:
+        runs = _spy_on_checks(patch)
+        first = pipeline.refresh_without_prefect(base / "raw", base / "nightly", AS_OF)
+    return base, first, runs
+
+
+@pytest.fixture
+def night(_first_night, tmp_path):
+    """(raw, nightly, the first night's result, the files checked on it): a copy of the first night, this test's own."""
+    base, first, runs = _first_night
+    shutil.copytree(base / "raw", tmp_path / "raw", symlinks=True)
+    shutil.copytree(base / "nightly", tmp_path / "nightly", symlinks=True)
+    return tmp_path / "raw", tmp_path / "nightly", first, runs
 
 
 def _data_files(release) -> dict[str, bytes]:
@@ -57,10 +83,9 @@ def _same_as_a_rebuild(raw, nightly, tmp_path, as_of, result) -> None:
     shutil.rmtree(tmp_path / "rebuilt")
 
 
-def test_a_new_file_is_the_only_one_checked_and_the_release_equals_a_rebuild(raw, tmp_path, checked):
-    nightly = tmp_path / "nightly"
-    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
-    assert len(checked[0]) == 5 and (nightly / CACHE_FILE).is_file()
+def test_a_new_file_is_the_only_one_checked_and_the_release_equals_a_rebuild(night, tmp_path, checked):
+    raw, nightly, first, first_checked = night
+    assert len(first_checked) == 1 and len(first_checked[0]) == 5 and (nightly / CACHE_FILE).is_file()
     folder = raw / "updates" / "szsti-2014"
     rows = (folder / "ILLUSTRATIVE-2014-q1-q2.csv").read_text(encoding="utf-8-sig").splitlines()
     (folder / "next-night.csv").write_text(HEADER + "\r\n".join([*rows[1:4], rows[2].replace("推进中", "已完成")]) + "\r\n",
@@ -88,9 +113,8 @@ def test_a_row_in_the_future_is_checked_again_once_the_as_of_date_reaches_it(raw
     assert len(checked) == 1 and len(checked[0]) == 6
 
 
-def test_new_status_spellings_make_every_file_checked_again(raw, tmp_path, checked):
-    nightly = tmp_path / "nightly"
-    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+def test_new_status_spellings_make_every_file_checked_again(night, checked):
+    raw, nightly, _, _ = night
     statuses = raw / "lookups" / "statuses.csv"
     statuses.write_text(statuses.read_text(encoding="utf-8").replace("|进行中|", "|进行中|在办|", 1), encoding="utf-8")
     checked.clear()
@@ -98,9 +122,8 @@ def test_new_status_spellings_make_every_file_checked_again(raw, tmp_path, check
     assert len(checked) == 1 and len(checked[0]) == 5
 
 
-def test_other_code_makes_the_results_stale(raw, tmp_path, checked, monkeypatch):
-    nightly = tmp_path / "nightly"
-    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+def test_other_code_makes_the_results_stale(night, checked, monkeypatch):
+    raw, nightly, _, _ = night
     monkeypatch.setattr(check_cache, "CHECK_CODE", (*check_cache.CHECK_CODE, "README.md"))
     checked.clear()
     pipeline.refresh_without_prefect(raw, nightly, AS_OF + dt.timedelta(days=1))   # a later date: not "nothing new"
@@ -127,9 +150,8 @@ def test_the_key_of_a_paper_is_everything_the_rules_read_of_it_and_the_same_in_e
         assert paper_digest(changed) != digest
 
 
-def test_a_damaged_entry_is_a_miss_never_a_failure(raw, tmp_path, checked):
-    nightly = tmp_path / "nightly"
-    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+def test_a_damaged_entry_is_a_miss_never_a_failure(night, checked):
+    raw, nightly, first, _ = night
     entry = nightly / CACHE_FILE
     data = bytearray(entry.read_bytes())
     data[random.Random(16).randrange(len(data))] ^= 0x20
@@ -141,9 +163,8 @@ def test_a_damaged_entry_is_a_miss_never_a_failure(raw, tmp_path, checked):
 
 
 @pytest.mark.parametrize("kind", ["folder", "pipe", "link"])
-def test_an_entry_that_is_no_regular_file_is_never_opened_nor_fatal(raw, tmp_path, checked, kind):
-    nightly = tmp_path / "nightly"
-    pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+def test_an_entry_that_is_no_regular_file_is_never_opened_nor_fatal(night, tmp_path, checked, kind):
+    raw, nightly, _, _ = night
     entry = nightly / CACHE_FILE
     entry.unlink()
     secret = tmp_path / "elsewhere.pickle"
@@ -195,11 +216,10 @@ def test_a_file_whose_rows_could_not_be_checked_is_checked_again_the_next_night(
     _same_as_a_rebuild(raw, nightly, tmp_path, AS_OF + dt.timedelta(days=1), later)
 
 
-def test_an_entry_of_another_layout_under_this_codes_key_is_a_miss(raw, tmp_path, checked):
+def test_an_entry_of_another_layout_under_this_codes_key_is_a_miss(night, checked):
     from flows.parse_cache import _atomic_write
 
-    nightly = tmp_path / "nightly"
-    first = pipeline.refresh_without_prefect(raw, nightly, AS_OF)
+    raw, nightly, first, _ = night
     entry = {"format": check_cache.FORMAT, "code": check_cache.CheckCache(nightly).code, "as_of": AS_OF,
              "files": ["not", "a", "mapping"], "candidates": None, "rejections": None}
     _atomic_write(nightly / CACHE_FILE, lambda f: pickle.dump(entry, f))

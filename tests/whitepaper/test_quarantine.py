@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from flows import paths
 from flows.pipeline import refresh_without_prefect
 from flows.whitepaper.parse import WhitepaperError
 from flows.whitepaper.quarantine import NothingToPublish
@@ -40,10 +42,23 @@ def _table(out: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(out / "latest" / "data" / f"{name}.parquet")
 
 
-def test_a_new_paper_with_unknown_homophone_divisions_is_published_with_distinct_valid_ids(raw, tmp_path):
-    (raw / "whitepapers" / "example-2014.txt").write_text(OTHER, encoding="utf-8")
-    out = tmp_path / "curated"
-    assert refresh_without_prefect(raw, out, AS_OF).published
+def _raw_copy(folder: Path) -> Path:
+    shutil.copytree(paths.RAW, folder, ignore=shutil.ignore_patterns("updates"))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def _example_night(tmp_path_factory):
+    """raw with OTHER beside the seed as example-2014.txt and its night, run once per module; tests copy or only read."""
+    base = tmp_path_factory.mktemp("example-night")
+    (_raw_copy(base / "raw") / "whitepapers" / "example-2014.txt").write_text(OTHER, encoding="utf-8")
+    return base, refresh_without_prefect(base / "raw", base / "curated", AS_OF)
+
+
+def test_a_new_paper_with_unknown_homophone_divisions_is_published_with_distinct_valid_ids(_example_night):
+    base, result = _example_night
+    out = base / "curated"
+    assert result.published
     departments = _table(out, "departments")
     ours = departments[departments["agency_id"] == "example"]
     assert sorted(ours["name_zh"]) == ["法制处", "法治处"] and ours["department_id"].is_unique
@@ -170,12 +185,14 @@ def test_every_entry_that_is_no_paper_is_a_rejection_row_as_well_as_a_note(raw, 
     assert _table(out, "documents")["document_id"].tolist() == ["szsti-2014"]
 
 
-def test_an_entry_that_is_no_paper_never_carries_an_earlier_document_forward(raw, tmp_path):
+def test_an_entry_that_is_no_paper_never_carries_an_earlier_document_forward(_example_night, tmp_path):
     # example-2014.txt published, then replaced by example-2014.wps: refused and left out, not kept alive by its name
+    base, first = _example_night
+    raw, out = tmp_path / "raw", tmp_path / "curated"
+    shutil.copytree(base / "raw", raw, symlinks=True)
+    shutil.copytree(base / "curated", out, symlinks=True)
     folder = raw / "whitepapers"
-    (folder / "example-2014.txt").write_text(OTHER, encoding="utf-8")
-    out = tmp_path / "curated"
-    refresh_without_prefect(raw, out, AS_OF)
+    assert first.published and "example-2014" in _table(out, "documents")["document_id"].tolist()
     (folder / "example-2014.txt").rename(folder / "example-2014.wps")
     assert refresh_without_prefect(raw, out, AS_OF).published
     rejections = _table(out, "document_rejections")
@@ -184,16 +201,32 @@ def test_an_entry_that_is_no_paper_never_carries_an_earlier_document_forward(raw
     assert _table(out, "documents")["document_id"].tolist() == ["szsti-2014"]
 
 
-@pytest.mark.parametrize("name, content", [("blank-2014.txt", b""), ("blank-2014.txt", b"\xef\xbb\xbf\r\n  \n"),
-                                           ("blank-2014.html", b""), ("blank-2014.htm", b"\n"), ("blank-2014.docx", b"")])
-def test_an_empty_paper_is_rejected_as_empty_not_undecodable(raw, tmp_path, name, content):
-    (raw / "whitepapers" / name).write_bytes(content)
-    out = tmp_path / "curated"
-    assert refresh_without_prefect(raw, out, AS_OF).published
-    rejection = _table(out, "document_rejections").iloc[0]
+# One night with every empty paper beside the seed (distinct names: each is its own document), each case asserted alone.
+EMPTY = [("blank-2014.txt", b""), ("bom-2014.txt", b"\xef\xbb\xbf\r\n  \n"), ("blank-2014.html", b""),
+         ("newline-2014.htm", b"\n"), ("blank-2014.docx", b"")]
+
+
+@pytest.fixture(scope="module")
+def _empty_papers_night(tmp_path_factory):
+    base = tmp_path_factory.mktemp("empty-papers")
+    raw = _raw_copy(base / "raw")
+    for name, content in EMPTY:
+        (raw / "whitepapers" / name).write_bytes(content)
+    result = refresh_without_prefect(raw, base / "curated", AS_OF)
+    return result, _table(base / "curated", "document_rejections")
+
+
+@pytest.mark.parametrize("name, content", EMPTY)
+def test_an_empty_paper_is_rejected_as_empty_not_undecodable(_empty_papers_night, name, content):
+    result, rejections = _empty_papers_night
+    assert result.published
+    # one rejection per empty paper and no other: no case's row hides or replaces another's
+    assert sorted(rejections["source_file"]) == sorted(f"raw/whitepapers/{n}" for n, _ in EMPTY), name
+    rejection = rejections[rejections["source_file"] == f"raw/whitepapers/{name}"].iloc[0]
     assert (rejection["source_file"], rejection["rule"], rejection["outcome"]) == (f"raw/whitepapers/{name}", "empty", "left_out")
     assert re.match(rf"^raw/whitepapers/{re.escape(name)}: empty file \((0 bytes|\d+ bytes: only whitespace or a "
                     r"byte-order mark)\); expected a white paper's text in this ", rejection["reason"]), rejection["reason"]
+    assert f"empty file ({len(content)} bytes" in rejection["reason"], (name, rejection["reason"])   # this case's own bytes
 
 
 def test_a_web_page_nested_too_deep_for_lxml_is_rejected_as_such(raw, tmp_path):
