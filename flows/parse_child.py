@@ -40,6 +40,8 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from flows.status import pid_alive
+
 PAPER_MS, UPDATE_FILE_MS = 3.7, 5.5   # cold: a seed-sized paper, a CSV file of 1,000 rows (2 cores, 2026-12-01)
 COLD_MS = 2000
 MIN_UPDATE_FILES = 50
@@ -118,12 +120,7 @@ def sweep(tmp: Path) -> int:
         pid = folder.name[len(PREFIX):].split("-", 1)[0]
         if not pid.isdigit() or not folder.is_dir() or folder.is_symlink():
             continue
-        try:
-            os.kill(int(pid), 0)
-            continue              # alive
-        except ProcessLookupError:
-            pass
-        except OSError:           # alive, another user's
+        if pid_alive(int(pid)):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed += not folder.exists()
@@ -207,14 +204,13 @@ def _stop(process: subprocess.Popen) -> None:
 def parser_version(lookups_dir: Path) -> tuple[str, str, str]:
     """The parse cache's versions of the paper parser and the update reader (their code as this process imported
     it, the lookups, the libraries), and a digest of every source file of the pipeline as imported: the child also
-    runs parse_stage.py and this module, which neither version covers."""
-    import hashlib
-
-    from flows import source_code
+    runs parse_stage.py and this module, which neither version covers (the code fingerprint of the nothing-new
+    record, flows/release/fingerprint.py)."""
     from flows.parse_cache import UPDATE_CODE, WHITEPAPER_CODE, WHITEPAPER_LOOKUPS, code_version
+    from flows.release.fingerprint import code_fingerprint
 
     return (code_version(WHITEPAPER_CODE, [Path(lookups_dir) / name for name in WHITEPAPER_LOOKUPS]),
-            code_version(UPDATE_CODE), hashlib.sha256(pickle.dumps(sorted(source_code.IMPORTED.items()))).hexdigest())
+            code_version(UPDATE_CODE), code_fingerprint())
 
 
 def _main(given: str, result: str) -> int:

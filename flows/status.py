@@ -84,11 +84,12 @@ def read_status(out_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     if isinstance(status, dict) and status.get("outcome") == "running" and status.get("host") == socket.gethostname():
-        status["stale"] = not _alive(status.get("pid"))
+        status["stale"] = not pid_alive(status.get("pid"))
     return status if isinstance(status, dict) else None
 
 
-def _alive(pid) -> bool:
+def pid_alive(pid) -> bool:
+    """Whether a process of this host bears pid (one of another user's counts as alive)."""
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:
